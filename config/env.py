@@ -1,0 +1,35 @@
+"""Typed readers for settings that come from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_secret(name: str, keep_in: Path) -> str:
+    """The secret from the environment, or one generated once and kept in the data dir.
+
+    A constant in the repository would be shared by every installation.
+    """
+    value = os.environ.get(name)
+    if value:
+        return value
+    keep_in.parent.mkdir(parents=True, exist_ok=True)
+    if not keep_in.exists():
+        keep_in.write_text(secrets.token_urlsafe(50))
+        keep_in.chmod(0o600)
+    return keep_in.read_text().strip()
