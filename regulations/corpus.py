@@ -197,6 +197,7 @@ class CorpusLoader:
         self.relation_types = self._load_relation_types(self.folder / "relation-types.yaml")
         self.industries = self._load_industries(self.folder / "industries.yaml")
 
+        existing_documents = set(Document.objects.values_list("pk", flat=True))
         parsed = []
         for number, path in enumerate(document_paths, 1):
             self.progress(f"[{number}/{len(document_paths)}] {path.name}")
@@ -204,6 +205,7 @@ class CorpusLoader:
         self._delete_missing(Document.objects.all(), {document.pk for _, (document, _) in parsed})
 
         self.documents = {document.slug: document for _, (document, _) in parsed}
+        self.created_documents = set(document.pk for document in self.documents.values()) - existing_documents
         self.provisions = {
             (provision.document.slug, provision.eid): provision
             for provision in Provision.objects.select_related("document")
@@ -559,7 +561,8 @@ class CorpusLoader:
         if document.superseded_by_id != (superseded_by.pk if superseded_by else None):
             document.superseded_by = superseded_by
             document.save(update_fields=["superseded_by"])
-            self.report.updated["documents"] += 1
+            if document.pk not in self.created_documents:
+                self.report.updated["documents"] += 1
 
         keep = set()
         for position, entry in enumerate(_list(data, "relations", source)):

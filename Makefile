@@ -1,0 +1,67 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export RULEBOOK_DATA_DIR ?= $(CURDIR)/var
+DATA := $(RULEBOOK_DATA_DIR)
+FIXTURES := $(shell find fixtures -name '*.yaml')
+STATIC := $(shell find static -type f)
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format install install-test migrate load export serve clean
+
+run: install migrate $(DATA)/.corpus-loaded $(DATA)/.static-collected
+	@$(MANAGE) ensure_admin
+	@echo "Serving Rulebook on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+test: install-test
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the declared dependencies or their pins change.
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt .
+	@touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt ".[test]"
+	@touch $@ $(VENV)/.installed
+
+migrate: install
+	@mkdir -p $(DATA)
+	@$(MANAGE) migrate --no-input -v 0
+
+# Reload (and reindex) only when a corpus file changed; the loader itself is idempotent.
+$(DATA)/.corpus-loaded: $(FIXTURES) | install migrate
+	$(MANAGE) load_regulations
+	@if $(MANAGE) help rebuild_index >/dev/null 2>&1; then $(MANAGE) rebuild_index; fi
+	@touch $@
+
+$(DATA)/.static-collected: $(STATIC) | install
+	@$(MANAGE) collectstatic --no-input -v 0
+	@touch $@
+
+load: install migrate
+	$(MANAGE) load_regulations
+
+export: install
+	$(MANAGE) export_regulations
+
+clean:
+	rm -rf $(VENV) build *.egg-info
