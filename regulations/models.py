@@ -91,6 +91,26 @@ class DocumentQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related("issuers", "topics", "dates")
 
+    def for_browsing(self):
+        """Listing data, with issuers in their stated order as `issuer_rows` (DocumentIssuer + authority)."""
+        return self.prefetch_related(
+            "topics",
+            "dates",
+            models.Prefetch(
+                "documentissuer_set",
+                queryset=DocumentIssuer.objects.select_related("authority").order_by("position"),
+                to_attr="issuer_rows",
+            ),
+        )
+
+    def for_detail(self):
+        """for_browsing() plus both directions of supersession."""
+        return (
+            self.for_browsing()
+            .select_related("superseded_by")
+            .prefetch_related(models.Prefetch("supersedes", queryset=Document.objects.order_by("slug")))
+        )
+
 
 class Document(models.Model):
     class Kind(models.TextChoices):
@@ -149,6 +169,7 @@ class Document(models.Model):
         help_text="Further researched facts (legal basis, implementing documents, editions…).",
     )
     sources = models.JSONField("official and research sources", default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -159,7 +180,9 @@ class Document(models.Model):
                 condition=~Q(superseded_by=models.F("pk")), name="document_not_superseded_by_itself"
             ),
             models.CheckConstraint(
-                condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"), name="document_slug_format"
+                condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                name="document_slug_format",
+                violation_error_message="A slug is lower-case letters and digits in words joined by single hyphens.",
             ),
         ]
 
@@ -299,14 +322,23 @@ class Provision(models.Model):
     verified = models.BooleanField(default=True)
     note = models.TextField("research note", blank=True)
     details = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "eid"], name="unique_provision_eid"),
-            models.CheckConstraint(condition=Q(eid__regex=EID_RE), name="provision_eid_format"),
+            models.UniqueConstraint(
+                fields=["document", "eid"],
+                name="unique_provision_eid",
+                violation_error_message="This document already has a provision with this identifier.",
+            ),
+            models.CheckConstraint(
+                condition=Q(eid__regex=EID_RE),
+                name="provision_eid_format",
+                violation_error_message=eid_validator.message,
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="provision_not_own_parent"
             ),
@@ -428,6 +460,21 @@ class RelationQuerySet(models.QuerySet):
 
     def touching_document(self, document):
         return self.filter(Q(source_document=document) | Q(target_document=document))
+
+    def with_light_ends(self):
+        """with_ends(), loading only what a link to each end needs (no JSON fields, no texts)."""
+        ends = []
+        for side in ("source", "target"):
+            ends += [f"{side}_document__{name}" for name in ("slug", "short_title", "title_en", "title_zh")]
+            ends += [
+                f"{side}_provision__{name}"
+                for name in ("document_id", "parent_id", "eid", "num", "heading_en", "heading_zh", "position", "depth")
+            ]
+        return self.with_ends().only(
+            "type", "source_document", "source_provision", "target_document", "target_provision",
+            "note", "asserted_by", "asserted_on", "position", "type__slug", "type__verb", "type__reverse_verb",
+            "type__symmetric", "type__position", *ends,
+        )  # fmt: skip
 
 
 class Relation(models.Model):

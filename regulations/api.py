@@ -1,0 +1,200 @@
+"""The JSON API: read for everyone, write for consultants. Addresses in responses are permanent."""
+
+import django_filters
+from django.db.models import Max, Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.db import IntegrityError
+from rest_framework import filters, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from regulations.models import Document, GlossaryTerm, Industry, Provision, Relation, Target
+from regulations.permissions import ConsultantWrite
+from regulations.serializers import (
+    DocumentDetailSerializer,
+    DocumentSerializer,
+    GlossaryTermSerializer,
+    IndustrySerializer,
+    ProvisionSerializer,
+    RelationSerializer,
+    TargetSerializer,
+)
+
+
+def exception_handler(error, context):
+    """DRF's handler, plus a clear 409 where the database refuses a change the checks let through."""
+    if isinstance(error, IntegrityError):
+        return Response(
+            {"detail": "The database refused this change because it conflicts with existing data.", "reason": str(error)},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(error, context)
+
+
+class LastModifiedMixin:
+    """Detail answers carry Last-Modified; ConditionalGetMiddleware adds the ETag and the 304s."""
+
+    def last_modified(self, instance):
+        return getattr(instance, "updated_at", None)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        modified = self.last_modified(self.get_object())
+        if modified is not None:
+            response["Last-Modified"] = http_date(modified.timestamp())
+        return response
+
+
+class DocumentFilter(django_filters.FilterSet):
+    topic = django_filters.CharFilter(field_name="topics__slug")
+    issuer = django_filters.CharFilter(field_name="issuers__slug")
+
+    class Meta:
+        model = Document
+        fields = ["status", "jurisdiction", "kind", "topic", "issuer"]
+
+
+class DocumentViewSet(LastModifiedMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    permission_classes = [ConsultantWrite]
+    filterset_class = DocumentFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["title_en", "title_zh", "short_title", "doc_number"]
+    ordering_fields = ["slug", "title_en", "updated_at"]
+    ordering = ["slug"]
+
+    def get_queryset(self):
+        queryset = Document.objects.select_related("superseded_by").prefetch_related("issuers", "topics", "dates")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("provisions", queryset=Provision.objects.select_related("parent", "document"))
+            )
+        return queryset.distinct()
+
+    def get_serializer_class(self):
+        return DocumentSerializer if self.action == "list" else DocumentDetailSerializer
+
+    def last_modified(self, document):
+        newest_provision = document.provisions.aggregate(newest=Max("updated_at"))["newest"]
+        return max(filter(None, [document.updated_at, newest_provision]))
+
+
+class ProvisionFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="document__slug")
+    industry = django_filters.CharFilter(field_name="industries__slug")
+
+    class Meta:
+        model = Provision
+        fields = ["document", "industry", "kind", "status", "verified"]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("document_slug", str, OpenApiParameter.PATH)]),
+)
+class ProvisionViewSet(LastModifiedMixin, viewsets.ModelViewSet):
+    """Provisions of one document, addressed by their stable identifier."""
+
+    lookup_field = "eid"
+    lookup_value_regex = r"[a-z0-9_\-]+"
+    serializer_class = ProvisionSerializer
+    permission_classes = [ConsultantWrite]
+    filterset_class = ProvisionFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["position", "updated_at"]
+    ordering = ["position"]
+
+    def get_document(self):
+        if not hasattr(self, "_document"):
+            self._document = get_object_or_404(Document, slug=self.kwargs["document_slug"])
+        return self._document
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Provision.objects.none()
+        return (
+            Provision.objects.filter(document=self.get_document())
+            .select_related("document", "parent")
+            .prefetch_related("industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document")))
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["document"] = self.get_document()
+        return context
+
+
+class AllProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every provision, across documents, for filtering (by industry, kind, status…)."""
+
+    serializer_class = ProvisionSerializer
+    filterset_class = ProvisionFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+
+    def get_queryset(self):
+        return (
+            Provision.objects.in_document_order()
+            .select_related("document", "parent")
+            .prefetch_related("industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document")))
+            .distinct()
+        )
+
+
+class TargetFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="provision__document__slug")
+    industry = django_filters.CharFilter(field_name="provision__industries__slug")
+
+    class Meta:
+        model = Target
+        fields = ["document", "industry", "target_year", "direction", "verified"]
+
+
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["target_year", "metric", "value"]
+    ordering = ["provision__document__slug", "provision__position", "position"]
+
+    def get_queryset(self):
+        return Target.objects.select_related("provision__document").distinct()
+
+
+class IndustryViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    serializer_class = IndustrySerializer
+    permission_classes = [ConsultantWrite]
+    queryset = Industry.objects.select_related("parent")
+
+
+class RelationFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(method="filter_document", label="Either end is this document")
+    type = django_filters.CharFilter(field_name="type__slug")
+
+    class Meta:
+        model = Relation
+        fields = ["document", "type"]
+
+    def filter_document(self, queryset, name, value):
+        return queryset.filter(source_document__slug=value) | queryset.filter(target_document__slug=value)
+
+
+class RelationViewSet(viewsets.ModelViewSet):
+    serializer_class = RelationSerializer
+    permission_classes = [ConsultantWrite]
+    filterset_class = RelationFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    queryset = Relation.objects.with_ends().order_by("source_document__slug", "position", "pk")
+
+
+class GlossaryTermViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    serializer_class = GlossaryTermSerializer
+    permission_classes = [ConsultantWrite]
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["term_en", "term_zh", "definition"]
+    queryset = GlossaryTerm.objects.prefetch_related(
+        Prefetch("see_provisions", queryset=Provision.objects.select_related("document"))
+    )
