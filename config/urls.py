@@ -3,7 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("search.urls")),
+    path("api/", include("regulations.api_urls")),
     path("", include("regulations.urls")),
 ]
 
-# handler404 = "regulations.views.not_found"
+handler404 = "regulations.views.not_found"

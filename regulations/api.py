@@ -1,11 +1,11 @@
 """The JSON API: read for everyone, write for consultants. Addresses in responses are permanent."""
 
 import django_filters
+from django.db import IntegrityError
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from django.db import IntegrityError
 from rest_framework import filters, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,7 +27,10 @@ def exception_handler(error, context):
     """DRF's handler, plus a clear 409 where the database refuses a change the checks let through."""
     if isinstance(error, IntegrityError):
         return Response(
-            {"detail": "The database refused this change because it conflicts with existing data.", "reason": str(error)},
+            {
+                "detail": "The database refused this change because it conflicts with existing data.",
+                "reason": str(error),
+            },
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(error, context)
@@ -116,7 +119,9 @@ class ProvisionViewSet(LastModifiedMixin, viewsets.ModelViewSet):
         return (
             Provision.objects.filter(document=self.get_document())
             .select_related("document", "parent")
-            .prefetch_related("industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document")))
+            .prefetch_related(
+                "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
+            )
         )
 
     def get_serializer_context(self):
@@ -137,7 +142,9 @@ class AllProvisionViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Provision.objects.in_document_order()
             .select_related("document", "parent")
-            .prefetch_related("industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document")))
+            .prefetch_related(
+                "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
+            )
             .distinct()
         )
 

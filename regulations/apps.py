@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_triggers(sender, using, **kwargs):
+    from django.db import connections
+
+    from regulations.db_triggers import install_provision_tree_triggers
+
+    install_provision_tree_triggers(connections[using])
 
 
 class RegulationsConfig(AppConfig):
     name = "regulations"
     verbose_name = "Regulations"
+
+    def ready(self):
+        post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="regulations-tree-triggers")

@@ -467,7 +467,9 @@ class CorpusLoader:
                     raise source.error(f"kind “{kind}” is not one of {', '.join(Provision.Kind.values)}")
                 status = entry.get("status") or ""
                 if status not in Provision.Status.values:
-                    raise source.error(f"status “{status}” is not one of {', '.join(v for v in Provision.Status.values if v)}")
+                    raise source.error(
+                        f"status “{status}” is not one of {', '.join(v for v in Provision.Status.values if v)}"
+                    )
                 industries = []
                 for slug in _list(entry, "industries", source):
                     if slug not in self.industries:
@@ -577,7 +579,9 @@ class CorpusLoader:
             target_document, target_provision = self._resolve(_require(entry, "to", entry_source), entry_source, "to")
             asserted_on = None
             if entry.get("asserted_on"):
-                asserted_on, precision = parse_partial_date(entry["asserted_on"], path, entry_source.line, "asserted_on")
+                asserted_on, precision = parse_partial_date(
+                    entry["asserted_on"], path, entry_source.line, "asserted_on"
+                )
                 if precision != "day":
                     raise entry_source.error("asserted_on needs a full date (YYYY-MM-DD)")
             lookup = {
@@ -611,7 +615,17 @@ class CorpusLoader:
             slug = _require(entry, "slug", source)
             _check_keys(
                 entry,
-                ["slug", "term_en", "term_zh", "abbreviations", "synonyms_en", "synonyms_zh", "definition", "note", "see"],
+                [
+                    "slug",
+                    "term_en",
+                    "term_zh",
+                    "abbreviations",
+                    "synonyms_en",
+                    "synonyms_zh",
+                    "definition",
+                    "note",
+                    "see",
+                ],
                 source,
                 "a glossary term",
             )
@@ -656,6 +670,15 @@ def _compact(mapping: dict, defaults: dict | None = None) -> dict:
     }
 
 
+def _sorted_keys(value):
+    """Free-form JSON with its mapping keys sorted: PostgreSQL's jsonb does not keep their order."""
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
+
+
 def _number(value: Decimal | None):
     if value is None:
         return None
@@ -664,9 +687,7 @@ def _number(value: Decimal | None):
 
 
 def export_document(document: Document) -> dict:
-    provisions = list(
-        document.provisions.order_by("position").prefetch_related("industries", "targets", "children")
-    )
+    provisions = list(document.provisions.order_by("position").prefetch_related("industries", "targets", "children"))
     children: dict[int | None, list[Provision]] = {}
     for provision in provisions:
         children.setdefault(provision.parent_id, []).append(provision)
@@ -685,12 +706,14 @@ def export_document(document: Document) -> dict:
                 "status": provision.status,
                 "text": provision.text,
                 "key_terms": provision.key_terms,
-                "responsible_agencies": provision.responsible_agencies,
-                "industries": [industry.slug for industry in sorted(provision.industries.all(), key=lambda i: i.position)],
+                "responsible_agencies": _sorted_keys(provision.responsible_agencies),
+                "industries": [
+                    industry.slug for industry in sorted(provision.industries.all(), key=lambda i: i.position)
+                ],
                 "targets": [target_entry(target) for target in provision.targets.all()],
                 "verified": provision.verified,
                 "note": provision.note,
-                "details": provision.details,
+                "details": _sorted_keys(provision.details),
                 "children": [provision_entry(child) for child in children.get(provision.pk, [])],
             },
             {"verified": True},
@@ -764,7 +787,7 @@ def export_document(document: Document) -> dict:
             "status_note": document.status_note,
             "superseded_by": document.superseded_by.slug if document.superseded_by else "",
             "summary": document.summary,
-            "details": document.details,
+            "details": _sorted_keys(document.details),
             "sources": document.sources,
             "provisions": [provision_entry(p) for p in children.get(None, [])],
             "relations": relations,

@@ -59,9 +59,7 @@ def read_yaml(path: Path):
             return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        raise CorpusError(
-            f"not valid YAML: {error.problem}", path, mark.line + 1 if mark else None
-        ) from error
+        raise CorpusError(f"not valid YAML: {error.problem}", path, mark.line + 1 if mark else None) from error
     except UnicodeDecodeError as error:
         raise CorpusError("not UTF-8 text", path) from error
 
@@ -82,9 +80,7 @@ _Dumper.add_representer(Mapping, _Dumper.represent_dict)
 
 
 def dump_yaml(data) -> str:
-    return yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
-    )
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
 
 
 def write_yaml(path: Path, data, header: str = "") -> None:

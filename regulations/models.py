@@ -49,9 +49,7 @@ class Industry(models.Model):
     slug = models.SlugField(unique=True)
     name_en = models.CharField("English name", max_length=200)
     name_zh = models.CharField("Chinese name", max_length=100)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     position = models.PositiveIntegerField(default=0)
     aliases = models.JSONField(default=list, blank=True)
     gbt4754_divisions = models.JSONField("GB/T 4754-2017 divisions", default=list, blank=True)
@@ -67,11 +65,7 @@ class Industry(models.Model):
     class Meta:
         ordering = ["position"]
         verbose_name_plural = "industries"
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="industry_not_own_parent"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="industry_not_own_parent")]
 
     def __str__(self):
         return self.name_en
@@ -146,9 +140,7 @@ class Document(models.Model):
     doc_number_note = models.TextField("document number note", blank=True)
     doc_number_verified = models.BooleanField(default=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    form = models.CharField(
-        max_length=200, blank=True, help_text="The instrument's form as issued, in words."
-    )
+    form = models.CharField(max_length=200, blank=True, help_text="The instrument's form as issued, in words.")
     level = models.CharField("legal rank", max_length=200, blank=True)
     jurisdiction = models.CharField(max_length=5, choices=Jurisdiction.choices)
     language = models.CharField(max_length=10, default="zh")
@@ -212,9 +204,7 @@ class DocumentIssuer(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "authority"], name="unique_document_issuer")
-        ]
+        constraints = [models.UniqueConstraint(fields=["document", "authority"], name="unique_document_issuer")]
 
     def __str__(self):
         return f"{self.authority} ({self.document})"
@@ -250,9 +240,7 @@ class DocumentDate(models.Model):
 
     class Meta:
         ordering = ["date", "kind"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "kind"], name="unique_document_date_kind")
-        ]
+        constraints = [models.UniqueConstraint(fields=["document", "kind"], name="unique_document_date_kind")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.display}"
@@ -296,9 +284,7 @@ class Provision(models.Model):
         REPEALED = "repealed", "Repealed"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="provisions")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     eid = models.CharField(
         "identifier",
         max_length=200,
@@ -339,9 +325,7 @@ class Provision(models.Model):
                 name="provision_eid_format",
                 violation_error_message=eid_validator.message,
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="provision_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="provision_not_own_parent"),
         ]
         indexes = [models.Index(fields=["document", "parent"])]
 
@@ -376,14 +360,10 @@ class Provision(models.Model):
         ancestor, steps = self.parent, 0
         while ancestor is not None:
             if self.pk and ancestor.pk == self.pk:
-                raise ValidationError(
-                    {"parent": "This would put the provision inside itself (a cycle in the tree)."}
-                )
+                raise ValidationError({"parent": "This would put the provision inside itself (a cycle in the tree)."})
             steps += 1
             if steps >= MAX_TREE_DEPTH:
-                raise ValidationError(
-                    {"parent": f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."}
-                )
+                raise ValidationError({"parent": f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."})
             ancestor = ancestor.parent
 
 
@@ -454,9 +434,7 @@ class RelationType(models.Model):
 
 class RelationQuerySet(models.QuerySet):
     def with_ends(self):
-        return self.select_related(
-            "type", "source_document", "source_provision", "target_document", "target_provision"
-        )
+        return self.select_related("type", "source_document", "source_provision", "target_document", "target_provision")
 
     def touching_document(self, document):
         return self.filter(Q(source_document=document) | Q(target_document=document))
@@ -479,9 +457,7 @@ class RelationQuerySet(models.QuerySet):
 
 class Relation(models.Model):
     type = models.ForeignKey(RelationType, on_delete=models.PROTECT, related_name="relations")
-    source_document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="outgoing_relations"
-    )
+    source_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="outgoing_relations")
     source_provision = models.ForeignKey(
         Provision,
         null=True,
@@ -489,9 +465,7 @@ class Relation(models.Model):
         on_delete=models.CASCADE,
         related_name="outgoing_relations",
     )
-    target_document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="incoming_relations"
-    )
+    target_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="incoming_relations")
     target_provision = models.ForeignKey(
         Provision,
         null=True,

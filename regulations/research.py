@@ -334,7 +334,11 @@ class ResearchConverter:
             entry = {"type": kind, "from": target_eid, "to": to, "note": relation.get("note_en")}
         entry = {k: v for k, v in entry.items() if v}
         existing = documents[owner]["relations"]
-        same = [r for r in existing if (r["type"], r.get("from"), r["to"]) == (entry["type"], entry.get("from"), entry["to"])]
+        same = [
+            r
+            for r in existing
+            if (r["type"], r.get("from"), r["to"]) == (entry["type"], entry.get("from"), entry["to"])
+        ]
         if same:
             if entry.get("note") and entry["note"] != same[0].get("note"):
                 same[0]["note"] = f"{same[0].get('note', '')} {entry['note']}".strip()
@@ -381,7 +385,9 @@ class ResearchConverter:
             slug, _, num = reference.partition("#")
             eid = self.eids.get((slug, num))
             if eid is None:
-                raise CorpusError(f"glossary term {term['slug']}: {reference} does not resolve", self.research_dir / "glossary.yaml")
+                raise CorpusError(
+                    f"glossary term {term['slug']}: {reference} does not resolve", self.research_dir / "glossary.yaml"
+                )
             see.append(f"{slug}#{eid}")
         converted = {
             "slug": term["slug"],

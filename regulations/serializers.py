@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -202,13 +201,9 @@ class RelationSerializer(ModelValidationSerializer):
     reverse_verb = serializers.CharField(source="type.reverse_verb", read_only=True)
     source = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
-    source_document = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Document.objects.all(), write_only=True
-    )
+    source_document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all(), write_only=True)
     source_provision = serializers.CharField(write_only=True, required=False, allow_blank=True, allow_null=True)
-    target_document = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Document.objects.all(), write_only=True
-    )
+    target_document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all(), write_only=True)
     target_provision = serializers.CharField(write_only=True, required=False, allow_blank=True, allow_null=True)
 
     class Meta:

@@ -1,11 +1,20 @@
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from regulations.corpus import load_corpus
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _scratch_search_index(tmp_path_factory):
+    """Tests never write into a developer's own search index."""
+    path = tmp_path_factory.mktemp("search-index")
+    with override_settings(SEARCH_BACKENDS={"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}):
+        yield path
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, _scratch_search_index):
     """The real corpus, loaded once into the test database; each test runs in a transaction on top."""
     with django_db_blocker.unblock():
         load_corpus(settings.CORPUS_DIR)

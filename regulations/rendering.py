@@ -1,0 +1,132 @@
+"""Turn the corpus's Markdown into safe HTML, and mark Chinese runs in plain text with lang="zh".
+
+`render_markdown` is the one place where stored Markdown becomes HTML: Markdown is converted
+with raw HTML switched off, external links get rel="noopener noreferrer nofollow", and the
+result is cleaned by nh3 against a short allow-list before it is marked safe.
+"""
+
+import html
+import re
+from functools import lru_cache
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTERNAL_REL = "noopener noreferrer nofollow"
+ALLOWED_TAGS = {
+    "p", "ul", "ol", "li", "em", "strong", "a", "code", "pre", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+    "h3", "h4", "h5", "h6", "br", "hr", "sup", "sub",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+_EXTERNAL_RE = re.compile(r"^(?:https?:|mailto:|//)", re.IGNORECASE)
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    # rel is allowed only with exactly the value the Markdown step sets on external links.
+    tag_attribute_values={"a": {"rel": {EXTERNAL_REL}}},
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+class _ExternalLinks(Treeprocessor):
+    def run(self, root: Element):
+        for link in root.iter("a"):
+            if _EXTERNAL_RE.match(link.get("href", "")):
+                link.set("rel", EXTERNAL_REL)
+
+
+class _SafeMarkdown(Extension):
+    """No raw HTML (it is shown as text), and rel on external links."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_ExternalLinks(md), "external_links", 0)
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["tables", "sane_lists", _SafeMarkdown()], output_format="html")
+
+
+_md = _converter()
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> str:
+    html = _md.reset().convert(text)
+    return _cleaner.clean(html)
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Markdown → sanitised HTML, safe to output in a template."""
+    if not text:
+        return mark_safe("")  # noqa: S308
+    return mark_safe(_render(str(text)))  # noqa: S308 - cleaned by nh3 against an allow-list
+
+
+# Han ideographs, CJK punctuation and full-width forms; a run may carry digits and spaces inside.
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK_RUN_RE = re.compile(rf"[0-9]*[{_CJK}](?:[{_CJK}0-9A-Za-z\s.\-/·+]*[{_CJK}])?")
+
+
+def has_cjk(text) -> bool:
+    return bool(text) and _CJK_RUN_RE.search(str(text)) is not None
+
+
+@lru_cache(maxsize=8192)
+def _mark_chinese(text: str) -> str:
+    return _CJK_RUN_RE.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', html.escape(text))
+
+
+def mark_chinese(text) -> SafeString:
+    """Escape plain text and wrap each run of Chinese in <span lang="zh">."""
+    if text is None:
+        return mark_safe("")  # noqa: S308
+    return mark_safe(_mark_chinese(str(text)))  # noqa: S308 - escaped first
+
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'）)，。；]+")
+_TRAILING = ".,;:!?"
+
+
+def render_note(text) -> SafeString:
+    """Plain-text research notes: escape, link bare URLs (rel nofollow…), mark Chinese runs."""
+    if not text:
+        return mark_safe("")  # noqa: S308
+    return mark_safe(_render_note(str(text)))  # noqa: S308 - every piece is escaped
+
+
+@lru_cache(maxsize=4096)
+def _render_note(text: str) -> str:
+    parts, last = [], 0
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        end = match.start() + len(url)
+        parts.append(mark_chinese(text[last : match.start()]))
+        parts.append(f'<a href="{html.escape(url)}" rel="{EXTERNAL_REL}">{html.escape(url)}</a>')
+        last = end
+    parts.append(mark_chinese(text[last:]))
+    return "".join(parts)
+
+
+def target_value_text(target) -> str:
+    """A target's figure in words: 'at least 13.5% reduction', 'peak before 2030', 'qualitative'."""
+    unit = target.unit or ""
+    if target.value is not None:
+        number = target.value_display
+        text = f"{number}%{unit[1:]}" if unit == "%" or unit.startswith("% ") else f"{number} {unit}"
+        return f"{target.comparison} {text}".strip()
+    if unit == "peak year" and target.target_year:
+        return f"peak {target.comparison or 'by'} {target.target_year}"
+    if unit == "qualitative":
+        return "qualitative"
+    return f"{target.comparison} ({unit})".strip() if target.comparison else unit

@@ -1,0 +1,328 @@
+"""Template helpers for the browse pages: Markdown, Chinese runs, the † mark, search box, details."""
+
+import html
+import re
+from functools import lru_cache
+
+from django import template
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from regulations.rendering import (
+    EXTERNAL_REL,
+    has_cjk,
+    mark_chinese,
+    render_markdown,
+    render_note,
+    target_value_text,
+)
+
+register = template.Library()
+
+UNVERIFIED_TEXT = "Rests on a single source — not independently confirmed"
+_MARKED = "_rulebook_unverified_marks"
+
+
+@register.filter(name="markdown", is_safe=True)
+def markdown_filter(text):
+    return render_markdown(text)
+
+
+@register.filter(is_safe=True)
+def zh(text):
+    """Escape text and put lang="zh" on its Chinese runs."""
+    return mark_chinese(text)
+
+
+@register.filter(is_safe=True)
+def note(text):
+    return render_note(text)
+
+
+@register.filter
+def lang_zh(text):
+    """' lang="zh"' when the text contains Chinese (for attributes on whole elements)."""
+    return mark_safe(' lang="zh"') if has_cjk(text) else ""  # noqa: S308
+
+
+def _mark(context):
+    request = context.get("request")
+    if request is not None:
+        setattr(request, _MARKED, True)
+
+
+DAGGER_HTML = format_html(
+    '<a class="dagger" href="#unverified-legend" title="Unverified: {}">'
+    '<span aria-hidden="true">†</span><span class="visually-hidden"> (unverified: {})</span></a>',
+    UNVERIFIED_TEXT,
+    UNVERIFIED_TEXT.lower(),
+)
+
+
+def dagger_html(context):
+    _mark(context)
+    return DAGGER_HTML
+
+
+@register.simple_tag(takes_context=True)
+def dagger(context, verified=False):
+    """The † mark for a fact resting on a single source; {% dagger obj.verified %} prints nothing if verified."""
+    if verified:
+        return ""
+    return dagger_html(context)
+
+
+@register.simple_tag
+def research_note(text, label="Research note"):
+    if not text:
+        return ""
+    return _research_note(str(text), str(label))
+
+
+@lru_cache(maxsize=4096)
+def _research_note(text, label):
+    return format_html(
+        '<details class="research-note"><summary>{}</summary><p>{}</p></details>', label, render_note(text)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def unverified_legend(context):
+    """The legend for †, once per page, only when a mark was printed above it."""
+    request = context.get("request")
+    if request is None or not getattr(request, _MARKED, False):
+        return ""
+    return render_to_string("regulations/_unverified_legend.html", {"text": UNVERIFIED_TEXT})
+
+
+@register.simple_tag(takes_context=True)
+def search_box(context, suffix=""):
+    """The site search form, or nothing while the search app's URL is not installed."""
+    try:
+        action = reverse("search:results")
+    except NoReverseMatch:
+        return ""
+    request = context.get("request")
+    query = request.GET.get("q", "") if request is not None else ""
+    return render_to_string("_search_box.html", {"action": action, "q": query, "suffix": suffix})
+
+
+@register.filter
+def target_value(target):
+    """'at least 13.5% reduction', 'peak before 2030', or 'qualitative'."""
+    return target_value_text(target)
+
+
+# -- the free-form `details` of a document or provision --------------------------------------
+
+LABELS = {
+    "doc": "Document",
+    "doc_number": "Document number",
+    "title_zh": "Chinese title",
+    "title_en": "English title",
+    "addressees_zh": "Addressees",
+    "as_of": "As of",
+    "zh": "Chinese",
+    "en": "English",
+    "abbr": "Abbreviation",
+    "url": "Address",
+}
+_URL_ONLY = re.compile(r"^https?://\S+$")
+
+
+def label_for(key) -> str:
+    key = str(key)
+    if key in LABELS:
+        return LABELS[key]
+    return key.replace("_", " ").strip().capitalize()
+
+
+class DetailsRenderer:
+    """Nested dicts/lists become definition lists and lists; document slugs and URLs become links."""
+
+    def __init__(self, context, documents: dict):
+        self.context = context
+        self.documents = documents  # slug -> short title
+
+    def value(self, value, key=None):
+        if isinstance(value, dict):
+            return self.mapping(value)
+        if isinstance(value, list):
+            return self.sequence(value, key)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value is None:
+            return ""
+        text = str(value)
+        if text in self.documents:
+            url = reverse("regulations:document-detail", args=[text])
+            return format_html('<a href="{}">{}</a>', url, self.documents[text])
+        if _URL_ONLY.match(text):
+            return format_html('<a href="{}" rel="{}" class="source-link">{}</a>', text, EXTERNAL_REL, text)
+        if key == "note" or len(text) > 80:
+            return render_note(text)
+        return mark_chinese(text)
+
+    def sequence(self, items, key=None):
+        if all(not isinstance(item, dict | list) for item in items) and key not in ("sources",):
+            if all(len(str(item)) < 40 for item in items):
+                return format_html(
+                    '<ul class="inline-list">{}</ul>',
+                    format_html_join("", "<li>{}</li>", ((self.value(item),) for item in items)),
+                )
+        return format_html(
+            '<ol class="details-list">{}</ol>',
+            format_html_join("", "<li>{}</li>", ((self.value(item, key),) for item in items)),
+        )
+
+    def mapping(self, data: dict):
+        unverified = data.get("verified") is False
+        rows = []
+        for key, value in data.items():
+            if key == "verified" or value in (None, "", [], {}):
+                continue
+            if key == "note" and unverified:
+                continue
+            rows.append(format_html("<dt>{}</dt><dd>{}</dd>", label_for(key), self.value(value, key)))
+        mark = ""
+        if unverified:
+            mark = format_html(
+                '<p class="details-mark">{} Unverified.</p>{}',
+                dagger_html(self.context),
+                research_note(data.get("note", "")),
+            )
+        return format_html('<dl class="details">{}</dl>{}', mark_safe("".join(rows)), mark)  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def render_details(context, details, documents=None):
+    if not details:
+        return ""
+    return DetailsRenderer(context, documents or {}).mapping(details)
+
+
+@register.filter
+def url_label(url):
+    """A readable label for a source address: host and decoded path, shortened."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(str(url))
+    label = (parts.netloc.removeprefix("www.") + unquote(parts.path)).rstrip("/")
+    return label if len(label) <= 90 else label[:60] + "…" + label[-25:]
+
+
+# -- lists that repeat on every provision: rendered in Python (a long document has hundreds) ----
+
+
+@lru_cache(maxsize=512)
+def _agency_item(abbr, zh_name, en_name, role):
+    parts = []
+    if abbr:
+        lang = "" if en_name else ' lang="zh"'
+        parts.append(format_html('<abbr title="{}"{}>{}</abbr>', en_name or zh_name, mark_safe(lang), abbr))  # noqa: S308
+    if zh_name:
+        parts.append(format_html('<span lang="zh">{}</span>', zh_name))
+    if en_name and not abbr:
+        parts.append(format_html("{}", en_name))
+    if role:
+        parts.append(format_html("({})", role))
+    return format_html("<li>{}</li>", mark_safe(" ".join(parts)))  # noqa: S308 - parts are escaped
+
+
+@register.filter(is_safe=True)
+def agency_list(agencies):
+    """<ul> of responsible agencies (browse.Agency): abbreviation with its name as title, Chinese name."""
+    if not agencies:
+        return ""
+    items = "".join(_agency_item(a.abbr, a.zh, a.en, a.role) for a in agencies)
+    return mark_safe(f'<ul class="inline-list">{items}</ul>')  # noqa: S308 - items are escaped
+
+
+@register.filter(is_safe=True)
+def term_list(terms):
+    """<ul> of key terms, Chinese runs marked lang="zh"."""
+    if not terms:
+        return ""
+    items = "".join(f"<li>{mark_chinese(term)}</li>" for term in terms)
+    return mark_safe(f'<ul class="inline-list key-terms">{items}</ul>')  # noqa: S308 - items are escaped
+
+
+@lru_cache(maxsize=1024)
+def _industry_item(url, name_en, name_zh):
+    return format_html('<li><a href="{}">{}</a> <span lang="zh">{}</span></li>', url, name_en, name_zh)
+
+
+@register.filter(is_safe=True)
+def industry_links(industries):
+    """<ul> of links to industries; each industry needs .url (set by regulations.browse)."""
+    if not industries:
+        return ""
+    items = "".join(_industry_item(industry.url, industry.name_en, industry.name_zh) for industry in industries)
+    return mark_safe(f'<ul class="inline-list">{items}</ul>')  # noqa: S308 - items are escaped
+
+
+# -- blocks repeated for every provision of a document ------------------------------------------
+# A long document repeats these dozens of times; built here with html.escape they cost a fraction
+# of the equivalent template include. The markup is the same everywhere they appear.
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _relation_item(view, show_this: bool) -> str:
+    parts = [f'<li class="relation relation--{_e(view.type_slug)}">']
+    if show_this:
+        if view.this_provision is not None:
+            this = view.this_provision
+            label = f"{this.num or this.eid} {this.heading_en}"
+            parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{_e(label)}</a></span>')
+        else:
+            parts.append('<span class="relation__this">This document as a whole</span>')
+    parts.append(f'<span class="relation__verb">{_e(view.verb)}</span>')
+    other = view.other_document.short_title
+    if view.other_provision is not None:
+        other += f", {view.other_provision.num or view.other_provision.eid} {view.other_provision.heading_en}"
+    parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{_e(other)}</a>')
+    if view.note:
+        parts.append(f'<span class="relation__note">{mark_chinese(view.note)}</span>')
+    provenance = f"Asserted by {_e(view.relation.asserted_by)}"
+    asserted_on = view.relation.asserted_on
+    if asserted_on:
+        provenance += f', <time datetime="{asserted_on.isoformat()}">{asserted_on.day} {asserted_on:%B %Y}</time>'
+    parts.append(f'<span class="relation__provenance">{provenance}</span></li>')
+    return "\n".join(parts)
+
+
+@register.simple_tag
+def relation_list(views, show_this=False):
+    """<ul> of relations seen from one side (regulations.browse.RelationView): “[this] verb other”."""
+    items = "".join(_relation_item(view, show_this) for view in views)
+    return mark_safe(f'<ul class="relations">{items}</ul>')  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def provision_facts(provision):
+    """<dl> of a provision's official heading, articles, industries, agencies and key terms.
+
+    Expects the lists regulations.browse attaches: provision.industry_list (each with .url) and
+    provision.agencies.
+    """
+    rows = []
+    if provision.heading_official_en:
+        rows.append(f"<dt>Official English heading</dt><dd>{_e(provision.heading_official_en)}</dd>")
+    if provision.heading_zh_note:
+        rows.append(f"<dt>Chinese heading</dt><dd>{mark_chinese(provision.heading_zh_note)}</dd>")
+    if provision.articles:
+        rows.append(f"<dt>Articles</dt><dd>{_e(provision.articles)}</dd>")
+    if provision.industry_list:
+        rows.append(f"<dt>Industries</dt><dd>{industry_links(provision.industry_list)}</dd>")
+    if provision.agencies:
+        rows.append(f"<dt>Responsible agencies</dt><dd>{agency_list(provision.agencies)}</dd>")
+    if provision.key_terms:
+        rows.append(f"<dt>Key terms</dt><dd>{term_list(provision.key_terms)}</dd>")
+    if not rows:
+        return ""
+    return mark_safe('<dl class="facts">' + "\n".join(rows) + "</dl>")  # noqa: S308 - every value is escaped

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from search.models import RankingSettings
+
+
+@admin.register(RankingSettings)
+class RankingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "boost_heading", "boost_body", "any_word_fallback", "snippet_length", "page_size"]
+    fieldsets = [
+        (
+            "Field boosts",
+            {
+                "fields": ["boost_num", "boost_heading", "boost_glossary", "boost_title", "boost_body", "boost_meta"],
+                "description": "How much a match in each part counts. Takes effect within a few seconds, no reindex.",
+            },
+        ),
+        ("Results", {"fields": ["any_word_fallback", "snippet_length", "page_size"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not RankingSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,171 @@
+"""Text analysis shared by the index, the query parser and the highlighter (no Whoosh here).
+
+Mixed English/Chinese text is split into words with sequential positions: Latin-script words by a
+regular expression, CJK runs by rjieba (precise mode, no HMM, so the same text always segments the
+same way at index and at query time). At index time a long Chinese word also yields its dictionary
+sub-words at the *same* position, so 许可证 finds 排污许可证 while phrase queries keep working.
+
+Folding keeps string length unchanged (one character in, one out), so character offsets found on
+folded text are valid on the original text: that is what the highlighter relies on.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+_TOKEN_RE = re.compile(rf"([{CJK}]+)|([^\W{CJK}]+(?:\.[^\W{CJK}]+)*)")
+
+# Small on purpose: "not", "may" and "shall" carry meaning in regulations.
+EN_STOP = frozenset("a an and are as at be by for from in into is it its of on or that the their this to with".split())
+ZH_STOP = frozenset("的 了 和 与 及 或 等 之 其 在 对 由 按 为 将 被 是".split())
+STOP_WORDS = EN_STOP | ZH_STOP
+
+
+def _fold_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}  # full-width ASCII
+    table[0x3000] = " "  # ideographic space
+    for quote in "“”„‟＂「」『』":
+        table[ord(quote)] = '"'
+    for dash in "‐‑‒–—―−":
+        table[ord(dash)] = "-"
+    for bracket, plain in (("〔", "("), ("〕", ")"), ("【", "("), ("】", ")"), ("［", "("), ("］", ")")):
+        table[ord(bracket)] = plain
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_width(text: str) -> str:
+    """Full-width to half-width, typographic quotes and dashes to ASCII; same length, case kept."""
+    return text.translate(_FOLD)
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, typographic quotes and dashes to ASCII, lower case; same length."""
+    folded = text.translate(_FOLD)
+    # str.lower() keeps the length for everything but a handful of characters (İ): keep those as they are.
+    lowered = folded.lower()
+    if len(lowered) != len(folded):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
+    return lowered
+
+
+def strip_controls(text: str) -> str:
+    """Drop control, format and private-use characters (keep ordinary whitespace as spaces)."""
+    out = []
+    for ch in text:
+        if ch in "\t\n\r":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def has_cjk(text: str) -> bool:
+    return CJK_RE.search(text) is not None
+
+
+class _Segmenter:
+    def __init__(self):
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+        self.has_word = self._jieba.has_word
+
+    def tokenize(self, run: str) -> list[tuple[str, int, int]]:
+        return self._jieba.tokenize(run, "default", False)
+
+
+_segmenter: _Segmenter | None = None
+
+
+def segmenter() -> _Segmenter:
+    global _segmenter
+    if _segmenter is None:
+        _segmenter = _Segmenter()
+    return _segmenter
+
+
+@lru_cache(maxsize=20000)
+def _segment_run(run: str, subwords: bool) -> tuple[tuple[str, int, int, bool], ...]:
+    seg = segmenter()
+    out = []
+    for word, start, end in seg.tokenize(run):
+        out.append((word, start, end, False))
+        if subwords and len(word) > 2:
+            for size in (2, 3):
+                if len(word) <= size:
+                    break
+                for i in range(len(word) - size + 1):
+                    piece = word[i : i + size]
+                    if seg.has_word(piece):
+                        out.append((piece, start + i, start + i + size, True))
+    return tuple(out)
+
+
+class Word(NamedTuple):
+    text: str  # folded, lower case, not stemmed
+    pos: int  # sequential position; a sub-word shares its word's position
+    start: int  # character offsets in the original text
+    end: int
+    cjk: bool
+    sub: bool  # a dictionary sub-word of a longer Chinese word
+
+
+def words(text: str, subwords: bool = False, stoplist: frozenset = STOP_WORDS, start_pos: int = 0) -> Iterator[Word]:
+    """Split folded text into words; stop words are dropped without leaving a gap in positions."""
+    pos = start_pos
+    for match in _TOKEN_RE.finditer(fold(text)):
+        latin = match.group(2)
+        if latin is not None:
+            if latin in stoplist:
+                continue
+            yield Word(latin, pos, match.start(), match.end(), False, False)
+            pos += 1
+            continue
+        base = match.start()
+        last_main = None
+        for word, start, end, sub in _segment_run(match.group(1), subwords):
+            if sub:
+                if last_main is not None:
+                    yield Word(word, last_main, base + start, base + end, True, True)
+                continue
+            if word in stoplist:
+                last_main = None
+                continue
+            yield Word(word, pos, base + start, base + end, True, False)
+            last_main = pos
+            pos += 1
+
+
+def cjk_units(run: str) -> list[list[str]]:
+    """How a CJK run typed in a query is searched: each dictionary word on its own, and neighbouring
+    single characters kept together as a phrase (工信部联节 segments into five characters)."""
+    units: list[list[str]] = []
+    singles: list[str] = []
+    for word in words(run):
+        if len(word.text) == 1:
+            singles.append(word.text)
+            continue
+        if singles:
+            units.append(singles)
+            singles = []
+        units.append([word.text])
+    if singles:
+        units.append(singles)
+    return units
+
+
+_DOCNUM_STRIP = re.compile(r"[\s()〔〕\[\]【】（）［］<>《》]")
+
+
+def normalize_docnum(text: str) -> str:
+    """A comparable form of a document number: folded, without spaces and brackets."""
+    return _DOCNUM_STRIP.sub("", fold(text))

@@ -1,0 +1,48 @@
+"""``get_backend(name)`` reads ``settings.SEARCH_BACKENDS`` (shaped like ``CACHES``)."""
+
+import threading
+from importlib import import_module
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from search.backends.base import (
+    CheckReport,
+    FacetValue,
+    SearchBackend,
+    SearchError,
+    SearchHit,
+    SearchResults,
+    Suggestion,
+)
+
+__all__ = [
+    "CheckReport",
+    "FacetValue",
+    "SearchBackend",
+    "SearchError",
+    "SearchHit",
+    "SearchResults",
+    "Suggestion",
+    "get_backend",
+]
+
+_backends: dict[tuple, SearchBackend] = {}
+_lock = threading.Lock()
+
+
+def get_backend(name: str = "default") -> SearchBackend:
+    """One backend object per configuration and process, so that it can keep its searcher open."""
+    config = getattr(settings, "SEARCH_BACKENDS", {}).get(name)
+    if config is None:
+        raise ImproperlyConfigured(f"SEARCH_BACKENDS has no “{name}” backend.")
+    params = {key: value for key, value in config.items() if key != "BACKEND"}
+    cache_key = (name, config["BACKEND"], tuple(sorted((key, str(value)) for key, value in params.items())))
+    backend = _backends.get(cache_key)
+    if backend is None:
+        with _lock:
+            backend = _backends.get(cache_key)
+            if backend is None:
+                module = import_module(config["BACKEND"])
+                backend = _backends[cache_key] = module.Backend(name, params)
+    return backend

@@ -1,0 +1,725 @@
+"""The embedded Whoosh backend. The only module that imports whoosh.
+
+Layout of ``PATH``: ``gen-<n>/`` directories, each a complete index, and a ``current`` symlink to the
+one in use. ``rebuild`` writes a new generation and swaps the link atomically (``os.replace``), so a
+search never sees a half-built index. Whoosh pickles the analyzer into the index, so the analyzer
+classes below must keep their import path (``search.backends.whoosh``).
+
+Speed: one searcher is shared per index generation; the set of matching documents is collected
+once without scoring and gives the total and the facet counts (from per-segment value arrays); only
+the requested page is scored through Whoosh's top-N collector, and only that page is highlighted.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import Composable, Token, Tokenizer
+from whoosh.collectors import TimeLimit, TopCollector
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.scoring import BM25F
+from whoosh.writing import CLEAR, SegmentWriter
+
+from search.analysis import STOP_WORDS, Word, has_cjk, words
+from search.backends.base import (
+    FacetValue,
+    Record,
+    SearchBackend,
+    SearchHit,
+    SearchPlan,
+    SearchResults,
+    Suggestion,
+)
+from search.documents import FACET_FIELDS, FIELD_LABELS, TEXT_FIELDS, result_url
+from search.query import Clause
+
+logger = logging.getLogger(__name__)
+
+WRITE_TIMEOUT = 60.0  # seconds a writer waits for another process's lock before giving up
+SMALL_SEGMENT = 2000  # live commits only ever fold together segments smaller than this
+MAX_SMALL_SEGMENTS = 6
+REBUILD_PROCS = min(2, os.cpu_count() or 1)
+
+
+@lru_cache(maxsize=100000)
+def stem(word: str) -> str:
+    return porter_stem(word)
+
+
+def _term(word: Word) -> str:
+    return word.text if word.cjk else stem(word.text)
+
+
+class MixedTokenizer(Tokenizer):
+    """Mixed English/Chinese words with sequential positions (see ``search.analysis``); sub-words of
+    long Chinese words at the same position at index time only. Lower-cases and drops stop words."""
+
+    def __init__(self, subwords: bool = True, stem_words: bool = True):
+        self.subwords = subwords
+        self.stem_words = stem_words
+
+    def __eq__(self, other):
+        return (
+            other.__class__ is self.__class__
+            and other.subwords == self.subwords
+            and other.stem_words == self.stem_words
+        )
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value.lower()
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        for word in words(value, subwords=self.subwords and mode != "query", start_pos=start_pos):
+            token.text = _term(word) if self.stem_words else word.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word.text
+            if positions:
+                token.pos = word.pos
+            if chars:
+                token.startchar = start_char + word.start
+                token.endchar = start_char + word.end
+            yield token
+
+
+def MixedAnalyzer(subwords: bool = True, stem_words: bool = True) -> Composable:  # noqa: N802 (Whoosh style)
+    return MixedTokenizer(subwords=subwords, stem_words=stem_words)
+
+
+def _unscored(field):
+    """Vocabulary-only fields need no length column (writing it costs a lot at index time)."""
+    field.scorable = False
+    return field
+
+
+def build_schema() -> Schema:
+    fields = {
+        "key": ID(unique=True, stored=True),
+        "digest": STORED(),
+        "data": STORED(),
+        # Unstemmed words: the vocabulary for spelling suggestions and autocomplete.
+        "words": _unscored(TEXT(analyzer=MixedAnalyzer(subwords=False, stem_words=False), phrase=False)),
+        "complete": TEXT(analyzer=MixedAnalyzer(subwords=True, stem_words=False), phrase=False),
+    }
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=MixedAnalyzer(), phrase=True)
+    for name in FACET_FIELDS:
+        fields[name] = KEYWORD(lowercase=False, commas=True, scorable=False)
+    return Schema(**fields)
+
+
+def _document(record: Record) -> dict:
+    fields = {
+        "key": record["key"],
+        "digest": record["digest"],
+        "data": {**record["data"], "kind": record["kind"]},
+        "words": "\n".join(record[name] for name in ("heading", "body", "glossary")),
+        "complete": "\n".join(record[name] for name in ("heading", "glossary"))
+        if record["kind"] != "provision"
+        else record["heading"],
+    }
+    for name in TEXT_FIELDS:
+        fields[name] = record[name]
+    for name in FACET_FIELDS:
+        fields[name] = ",".join(value.replace(",", " ") for value in record["facets"].get(name, []))
+    return fields
+
+
+class _Generation:
+    """An open index generation and its shared searcher, with the facet arrays derived from it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher(weighting=BM25F())
+        self.lock = threading.Lock()
+        self.facets: dict[str, list] | None = None
+
+    @property
+    def token(self):
+        return (str(self.path), self.searcher.reader().generation())
+
+    def refresh(self) -> None:
+        if not self.searcher.up_to_date():
+            # A fresh searcher: Whoosh's refresh() reuses segment readers that miss new deletions.
+            old = self.searcher
+            self.searcher = self.index.searcher(weighting=BM25F())
+            old.close()
+            self.facets = None
+
+
+_segment_facets: dict[tuple, dict[str, list]] = {}
+
+
+def _segment_key(reader) -> str | None:
+    segment = reader.segment() if callable(getattr(reader, "segment", None)) else None
+    return segment.segment_id() if segment is not None else None
+
+
+def _facet_arrays(searcher) -> dict[str, list]:
+    """For each facet field, a list indexed by document number giving that document's values."""
+    arrays: dict[str, list] = {name: [] for name in FACET_FIELDS}
+    for leaf, _offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        key = _segment_key(reader)  # random and unique per segment: safe across index generations
+        cached = _segment_facets.get(key) if key else None
+        if cached is None:
+            size = reader.doc_count_all()
+            cached = {}
+            for name in FACET_FIELDS:
+                values: list = [()] * size
+                for term in reader.field_terms(name):
+                    for docnum in reader.postings(name, term).all_ids():
+                        values[docnum] = (*values[docnum], term)
+                cached[name] = values
+            if key:
+                if len(_segment_facets) > 200:
+                    _segment_facets.clear()
+                _segment_facets[key] = cached
+        for name in FACET_FIELDS:
+            arrays[name].extend(cached[name])
+    return arrays
+
+
+class Backend(SearchBackend):
+    def __init__(self, name: str, params: dict):
+        super().__init__(name, params)
+        self.path = Path(params.get("PATH") or params.get("path"))
+        self._generation: _Generation | None = None
+        self._open_lock = threading.Lock()
+
+    # -- locations ----------------------------------------------------------------------------------
+    @property
+    def _current(self) -> Path:
+        return self.path / "current"
+
+    def exists(self) -> bool:
+        target = self._current
+        return target.exists() and whoosh_index.exists_in(str(target.resolve()))
+
+    def _resolved(self) -> Path | None:
+        try:
+            return self.path / os.readlink(self._current)
+        except OSError:
+            return None
+
+    def _ensure(self) -> Path:
+        """Create an empty index if there is none (so that live updates and searches just work)."""
+        resolved = self._resolved()
+        if resolved is not None and whoosh_index.exists_in(str(resolved)):
+            return resolved
+        with self._open_lock:
+            resolved = self._resolved()
+            if resolved is not None and whoosh_index.exists_in(str(resolved)):
+                return resolved
+            new = self._new_generation_dir()
+            whoosh_index.create_in(str(new), build_schema())
+            try:
+                self._swap(new)
+            except FileExistsError:
+                shutil.rmtree(new, ignore_errors=True)
+            return self._resolved()
+
+    def _new_generation_dir(self) -> Path:
+        self.path.mkdir(parents=True, exist_ok=True)
+        new = self.path / f"gen-{time.time_ns()}-{os.getpid()}"
+        new.mkdir()
+        return new
+
+    def _swap(self, new: Path) -> None:
+        link = self.path / f".current-{os.getpid()}-{threading.get_ident()}"
+        if link.is_symlink():
+            link.unlink()
+        os.symlink(new.name, link)
+        os.replace(link, self._current)
+
+    def _open(self) -> _Generation:
+        resolved = self._ensure()
+        generation = self._generation
+        if generation is None or generation.path != resolved:
+            with self._open_lock:
+                generation = self._generation
+                if generation is None or generation.path != resolved:
+                    generation = _Generation(resolved)
+                    old, self._generation = self._generation, generation
+                    if old is not None:
+                        old.searcher.close()
+        else:
+            with generation.lock:
+                generation.refresh()
+        return generation
+
+    def generation(self):
+        return self._open().token
+
+    # -- writing ------------------------------------------------------------------------------------
+    def _writer(self, ix) -> SegmentWriter:
+        try:
+            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.01)
+        except LockError:
+            raise LockError(f"the search index at {self.path} stayed locked for {WRITE_TIMEOUT:.0f} s") from None
+
+    def _commit(self, writer) -> None:
+        segments = writer.segments
+        small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+        if len(small) > MAX_SMALL_SEGMENTS:
+            writer.commit(mergetype=_merge_small_only)
+        else:
+            writer.commit(merge=False)
+
+    def index(self, records: Iterable[Record]) -> int:
+        ix = whoosh_index.open_dir(str(self._ensure()))
+        writer = self._writer(ix)
+        count = 0
+        try:
+            for record in records:
+                writer.update_document(**_document(record))
+                count += 1
+            self._commit(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        return count
+
+    def remove(self, keys: Iterable[str]) -> int:
+        ix = whoosh_index.open_dir(str(self._ensure()))
+        writer = self._writer(ix)
+        try:
+            count = sum(writer.delete_by_term("key", key) for key in keys)
+            self._commit(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        return count
+
+    def refresh(self, keys: set[str], load: Callable[[set[str]], list[Record]]) -> None:
+        ix = whoosh_index.open_dir(str(self._ensure()))
+        writer = self._writer(ix)
+        try:
+            records = load(set(keys))
+            found = set()
+            for record in records:
+                writer.update_document(**_document(record))
+                found.add(record["key"])
+            for key in set(keys) - found:
+                writer.delete_by_term("key", key)
+            self._commit(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def rebuild(self, records: Iterable[Record], total: int, progress=None) -> None:
+        new = self._new_generation_dir()
+        try:
+            ix = whoosh_index.create_in(str(new), build_schema())
+            # Two processes analyse in parallel (the machine has two cores); each leaves one segment.
+            writer = (
+                ix.writer(procs=REBUILD_PROCS, limitmb=256, multisegment=True)
+                if total >= 2000
+                else ix.writer(limitmb=256)
+            )
+            done = 0
+            for record in records:
+                writer.add_document(**_document(record))
+                done += 1
+                if progress and (done % 200 == 0 or done == total):
+                    progress(done, total)
+            if progress and done % 200:
+                progress(done, total)
+            if total >= 2000:
+                writer.commit()
+            else:
+                writer.commit(mergetype=CLEAR)
+            ix.close()
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        previous = self._resolved()
+        self._swap(new)
+        # Keep the previous generation: a process may still be reading it until its next search.
+        for old in self.path.glob("gen-*"):
+            if old not in (new, previous):
+                shutil.rmtree(old, ignore_errors=True)
+
+    def digests(self) -> dict[str, str]:
+        searcher = self._open().searcher
+        return {fields["key"]: fields.get("digest", "") for fields in searcher.all_stored_fields()}
+
+    def segment_count(self) -> int:
+        return len(self._open().index._segments())  # noqa: SLF001
+
+    # -- reading ------------------------------------------------------------------------------------
+    def analyze(self, text: str) -> list[str]:
+        return [_term(word) for word in words(text)]
+
+    def _clause_query(self, clause: Clause, boosts: dict[str, float]) -> wq.Query | None:
+        analyzed = list(words(clause.text))
+        if not analyzed:
+            return None
+        fields = [(name, boost) for name, boost in boosts.items() if boost > 0]
+        if clause.prefix and len(analyzed) == 1 and not analyzed[0].cjk:
+            text = analyzed[0].text
+            return wq.Or([wq.Prefix(name, text, boost=boost) for name, boost in fields])
+        terms = [_term(word) for word in analyzed]
+        if clause.phrase or (len(terms) > 1 and not has_cjk(clause.text)):
+            units = [terms]
+        else:
+            units = _units(analyzed)
+        parts = []
+        for unit in units:
+            if len(unit) == 1:
+                parts.append(wq.Or([wq.Term(name, unit[0], boost=boost) for name, boost in fields]))
+            else:
+                parts.append(wq.Or([wq.Phrase(name, unit, boost=boost) for name, boost in fields]))
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _group_query(self, group: list[Clause], boosts) -> wq.Query | None:
+        queries = [q for q in (self._clause_query(clause, boosts) for clause in group) if q is not None]
+        if not queries:
+            return None
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    def execute(self, plan: SearchPlan) -> SearchResults:
+        deadline = time.perf_counter() + plan.time_limit if plan.time_limit else None
+        generation = self._open()
+        searcher = generation.searcher
+        boosts = plan.boosts
+        results = SearchResults(query=plan.parsed.display(), total=0, page=plan.page, page_size=plan.page_size, hits=[])
+        group_queries = [q for q in (self._group_query(group, boosts) for group in plan.groups) if q is not None]
+        restrict = None
+        if plan.filters:
+            facet_queries = [wq.Or([wq.Term(name, value) for value in values]) for name, values in plan.filters.items()]
+            restrict = set(searcher.docs_for_query(wq.And(facet_queries)))
+        mask = None
+        excluded = [q for q in (self._clause_query(c, boosts) for c in plan.parsed.excluded) if q is not None]
+        if excluded:
+            mask = set(searcher.docs_for_query(wq.Or(excluded)))
+
+        def matching(query) -> set[int]:
+            if query is None:
+                docs = set(range(searcher.doc_count_all())) if restrict is None else set(restrict)
+                docs -= set(searcher.reader().all_deleted_docs()) if searcher.reader().has_deletions() else set()
+            else:
+                docs = _matching_docs(searcher, query, deadline)
+                if restrict is not None:
+                    docs &= restrict
+            if mask:
+                docs -= mask
+            return docs
+
+        main = None
+        if group_queries:
+            main = group_queries[0] if len(group_queries) == 1 else wq.And(group_queries)
+        try:
+            docs = matching(main)
+        except TimeLimit as partial:
+            docs = partial.args[0]
+            results.timed_out = True
+        if not docs and plan.any_word_fallback and len(group_queries) > 1:
+            main = wq.Or(group_queries)
+            try:
+                docs = matching(main)
+            except TimeLimit as partial:
+                docs = partial.args[0]
+                results.timed_out = True
+            results.any_word = bool(docs)
+        results.total = len(docs)
+        pinned_docnums = []
+        for key in plan.pinned:
+            docnum = searcher.document_number(key=key)
+            if docnum is not None and docnum not in pinned_docnums and (not mask or docnum not in mask):
+                pinned_docnums.append(docnum)
+        if plan.facets:
+            if generation.facets is None:
+                generation.facets = _facet_arrays(searcher)
+            arrays = generation.facets
+            for name in plan.facets:
+                values = arrays[name]
+                counts = Counter(chain.from_iterable(map(values.__getitem__, docs)))
+                selected = set(plan.filters.get(name, []))
+                ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                if name == "year":
+                    ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
+                results.facets[name] = [
+                    FacetValue(value=value, label=value, count=count, selected=value in selected)
+                    for value, count in ordered
+                ]
+        # Pinned entries come first whether or not the words matched them; the rest in score order.
+        offset = (plan.page - 1) * plan.page_size
+        page_hits: list[tuple[int, float, bool]] = [(d, 0.0, True) for d in pinned_docnums][
+            offset : offset + plan.page_size
+        ]
+        skip = max(0, offset - len(pinned_docnums))
+        wanted = plan.page_size - len(page_hits)
+        if docs and wanted > 0:
+            limit = skip + wanted + len(pinned_docnums)
+            if main is None:
+                scored = [(docnum, 0.0) for docnum in sorted(docs)[:limit]]
+            else:
+                narrowed = docs if (restrict is not None or mask) else None
+                collector = _PageCollector(limit, allow=narrowed, deadline=deadline)
+                try:
+                    searcher.search_with_collector(main, collector)
+                except TimeLimit:
+                    results.timed_out = True
+                scored = [(hit_docnum, score) for score, hit_docnum in collector.results().top_n]
+                scored.sort(key=lambda pair: -pair[1])
+            ranked = [(docnum, score, False) for docnum, score in scored if docnum not in pinned_docnums]
+            page_hits += ranked[skip : skip + wanted]
+        if pinned_docnums:
+            results.total = len(docs | set(pinned_docnums))
+        if results.timed_out:
+            results.notes.append("the search took too long; these are the best results found in time")
+        highlighter = _Highlighter(plan)
+        for docnum, score, pinned in page_hits:
+            stored = searcher.stored_fields(docnum)
+            data = stored["data"]
+            snippet, matched_in = highlighter.explain(data)
+            results.hits.append(
+                SearchHit(
+                    key=stored["key"],
+                    kind=data["kind"],
+                    title=data.get("title") or data.get("title_zh") or "",
+                    document=data.get("document", ""),
+                    document_slug=data.get("document_slug", ""),
+                    num=data.get("num", ""),
+                    url=result_url(data["kind"], data),
+                    snippet=snippet,
+                    score=round(float(score), 4),
+                    matched_in=(["document number"] if pinned else []) + matched_in,
+                    pinned=pinned,
+                )
+            )
+        return results
+
+    def correct(self, typed: list[str]) -> dict[str, str]:
+        searcher = self._open().searcher
+        reader = searcher.reader()
+        corrections = {}
+        for word in typed:
+            folded = word.lower()
+            if len(folded) < 4 or has_cjk(folded) or not folded.isalpha():
+                continue
+            if reader.doc_frequency("words", folded) > 0:
+                continue
+            suggestions = searcher.suggest("words", folded, limit=1, maxdist=2, prefix=1)
+            if suggestions:
+                corrections[word] = suggestions[0]
+        return corrections
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        typed = list(words(prefix[:100]))
+        if not typed:
+            return []
+        searcher = self._open().searcher
+        parts: list[wq.Query] = [wq.Term("complete", word.text) for word in typed[:-1]]
+        last = typed[-1].text
+        parts.append(wq.Or([wq.Term("complete", last, boost=2.0), wq.Prefix("complete", last)]))
+        query = parts[0] if len(parts) == 1 else wq.And(parts)
+        kind_boost = wq.Or([wq.Term("kind", "glossary", boost=3.0), wq.Term("kind", "document", boost=3.0)])
+        hits = searcher.search(wq.AndMaybe(query, kind_boost), limit=limit)
+        out = []
+        for hit in hits:
+            data = hit["data"]
+            label = data.get("title") or data.get("title_zh") or ""
+            if has_cjk(prefix) and data.get("title_zh"):
+                label = data["title_zh"]
+            out.append(
+                Suggestion(
+                    label=label,
+                    kind=data["kind"],
+                    url=result_url(data["kind"], data),
+                    document=data.get("document", ""),
+                )
+            )
+        return out
+
+
+def _merge_small_only(writer, segments):
+    """A merge policy for live commits: fold the small segments into one, leave the large ones alone."""
+    from whoosh.reading import SegmentReader
+
+    keep, small = [], []
+    for segment in segments:
+        (small if segment.doc_count_all() < SMALL_SEGMENT else keep).append(segment)
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
+        writer.add_reader(reader)
+        reader.close()
+    return keep
+
+
+class _PageCollector(TopCollector):
+    """Whoosh's top-N collector (block-quality skipping included) with an allowed set of documents and a
+    deadline: past it, the search stops and keeps the best results found so far."""
+
+    def __init__(self, limit: int, allow: set[int] | None = None, deadline: float | None = None):
+        super().__init__(limit=limit, usequality=True)
+        self.allow = allow
+        self.deadline = deadline
+
+    def collect_matches(self):
+        collect, allow, offset, deadline = self.collect, self.allow, self.offset, self.deadline
+        count = 0
+        for sub_docnum in self.matches():
+            if allow is not None and offset + sub_docnum not in allow:
+                continue
+            collect(sub_docnum)
+            count += 1
+            if deadline is not None and not count & 255 and time.perf_counter() > deadline:
+                raise TimeLimit
+
+
+def _matching_docs(searcher, query: wq.Query, deadline: float | None) -> set[int]:
+    """Every matching document number, without scoring. Past the deadline raises TimeLimit(found so far)."""
+    docs: set[int] = set()
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf, leaf.boolean_context())
+        if deadline is None:
+            docs.update(offset + docnum for docnum in matcher.all_ids())
+            continue
+        for count, docnum in enumerate(matcher.all_ids()):
+            docs.add(offset + docnum)
+            if not count & 1023 and time.perf_counter() > deadline:
+                raise TimeLimit(docs)
+    return docs
+
+
+def _units(analyzed: list[Word]) -> list[list[str]]:
+    """Dictionary words of a typed Chinese run on their own; other neighbours (single characters,
+    numbers as in 88号) kept together as a phrase."""
+    units: list[list[str]] = []
+    run: list[str] = []
+    for word in analyzed:
+        if word.cjk and len(word.text) > 1:
+            if run:
+                units.append(run)
+                run = []
+            units.append([word.text])
+        else:
+            run.append(_term(word))
+    if run:
+        units.append(run)
+    return units
+
+
+_MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\*\*?|__|`|^\s*(?:#+|>)\s*", re.MULTILINE)
+
+
+class _Highlighter:
+    """Marks query terms in the stored text of the hits shown (only those, never every match)."""
+
+    def __init__(self, plan: SearchPlan):
+        self.length = plan.snippet_length
+        self.original: set[str] = set()
+        self.synonyms: dict[str, str] = {}  # term → the synonym it came from
+        self.prefixes: list[str] = []
+        for group in plan.groups:
+            for clause in group:
+                if clause.prefix:
+                    self.prefixes.append(clause.text)
+                    continue
+                terms = [_term(word) for word in words(clause.text)]
+                if clause in plan.synonym_clauses:
+                    for term in terms:
+                        self.synonyms.setdefault(term, clause.text)
+                else:
+                    self.original.update(terms)
+        self.terms = self.original | set(self.synonyms)
+
+    def _matches(self, text: str) -> list[tuple[int, int, str]]:
+        found = []
+        for word in words(text, subwords=True, stoplist=STOP_WORDS):
+            term = _term(word)
+            if term in self.terms or (self.prefixes and not word.cjk and word.text.startswith(tuple(self.prefixes))):
+                found.append((word.start, word.end, term))
+        return found
+
+    def explain(self, data: dict) -> tuple[str, list[str]]:
+        text = _MARKDOWN.sub(lambda m: m.group(1) or "", data.get("text") or "")
+        text = " ".join(text.split())
+        matches = self._matches(text)
+        matched_in = []
+        heading = " ".join(filter(None, [data.get("title"), data.get("title_zh")]))
+        heading_matches = self._matches(heading)
+        if heading_matches:
+            matched_in.append(FIELD_LABELS["heading"])
+        if matches:
+            matched_in.append(FIELD_LABELS["body"])
+        if data.get("document") and self._matches(data["document"]):
+            matched_in.append(FIELD_LABELS["title"])
+        used_synonyms = {self.synonyms[t] for _, _, t in matches + heading_matches if t in self.synonyms}
+        used_original = {t for _, _, t in matches + heading_matches if t in self.original}
+        for synonym in sorted(used_synonyms):
+            if not used_original:
+                matched_in.append(f"glossary synonym “{synonym}”")
+        if not matches and not text:
+            text, matches = heading, heading_matches
+        return self._snippet(text, matches), matched_in
+
+    def _snippet(self, text: str, matches: list[tuple[int, int, str]]) -> str:
+        length = self.length
+        if not matches:
+            cut = text[:length]
+            return html.escape(cut) + ("…" if len(text) > length else "")
+        best_start, best_score = 0, -1
+        for start, _end, _term_text in matches:
+            window_start = max(0, start - length // 5)
+            distinct = {t for s, e, t in matches if s >= window_start and e <= window_start + length}
+            if len(distinct) > best_score:
+                best_start, best_score = window_start, len(distinct)
+        if best_start > 0:
+            space = text.rfind(" ", 0, best_start + 1)
+            if space != -1 and best_start - space < 15:
+                best_start = space + 1
+        end = min(len(text), best_start + length)
+        out = ["…"] if best_start > 0 else []
+        cursor = best_start
+        last_end = best_start
+        for start, stop, _t in sorted(matches):
+            if start < cursor or start < last_end or stop > end:
+                continue
+            out.append(html.escape(text[cursor:start]))
+            out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
+            cursor = last_end = stop
+        out.append(html.escape(text[cursor:end]))
+        if end < len(text):
+            out.append("…")
+        return "".join(out)

@@ -1,0 +1,336 @@
+"""What is indexed: the fields of an index record, their default boosts, and how records are read
+from the database. Declared once here; backends map these fields to their engine.
+
+A record is a plain dict: ``key`` ("provision:12"), ``kind``, the text fields below, the facet
+fields, ``data`` (what a result shows) and ``digest`` (changes whenever any of it changes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+
+from regulations.models import Document, GlossaryTerm, Industry, Provision, Relation, Topic
+
+# Text fields and their default boosts (the admin's ranking settings start from these).
+TEXT_FIELDS: dict[str, float] = {
+    "num": 4.0,  # document number and provision number
+    "heading": 3.0,  # provision heading, document title, glossary term
+    "glossary": 2.5,  # glossary names and key terms attached to the entry
+    "title": 1.5,  # the title of the entry's document
+    "body": 1.0,  # provision text, targets, document summary, definitions
+    "meta": 0.5,  # kind, industries, topics, status, issuers, related documents
+}
+# Fields whose values filter and are counted. Multi-valued: industry (with its parents) and topic.
+FACET_FIELDS = ("kind", "industry", "document", "topic", "status", "jurisdiction", "year")
+MULTI_VALUED = ("industry", "topic")
+# How matches are explained on the result page.
+FIELD_LABELS = {
+    "num": "number",
+    "heading": "heading",
+    "glossary": "key terms",
+    "title": "document title",
+    "body": "text",
+    "meta": "industry or topic",
+}
+KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term"}
+
+
+def _join(*parts) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, list | tuple):
+            out.extend(str(p) for p in part if p)
+        elif part:
+            out.append(str(part))
+    return "\n".join(out)
+
+
+def _url(name: str, args: list, fragment: str = "") -> str:
+    try:
+        return reverse(name, args=args) + fragment
+    except NoReverseMatch:  # the browse pages may not be wired yet
+        return ""
+
+
+def provision_url(document_slug: str, eid: str) -> str:
+    return _url("regulations:provision-detail", [document_slug, eid]) or (
+        _url("regulations:document-detail", [document_slug], f"#{eid}")
+    )
+
+
+def document_url(document_slug: str) -> str:
+    return _url("regulations:document-detail", [document_slug])
+
+
+def glossary_url(slug: str) -> str:
+    try:
+        return reverse("regulations:glossary") + f"#{slug}"
+    except NoReverseMatch:
+        return ""
+
+
+def _finish(record: dict) -> dict:
+    payload = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    record["digest"] = hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+    return record
+
+
+class RecordBuilder:
+    """Reads what records need with a fixed number of queries, then builds them."""
+
+    def __init__(self):
+        industries = {industry.pk: industry for industry in Industry.objects.all()}
+        self.industry_slugs: dict[int, list[str]] = {}
+        self.industry_words: dict[int, list[str]] = {}
+        for pk, industry in industries.items():
+            chain, node, guard = [], industry, 0
+            while node is not None and guard < 20:
+                chain.append(node)
+                node = industries.get(node.parent_id)
+                guard += 1
+            self.industry_slugs[pk] = [node.slug for node in chain]
+            self.industry_words[pk] = [industry.name_en, industry.name_zh, *(industry.aliases or [])]
+        self.glossary_by_provision: dict[int, list[str]] = defaultdict(list)
+        for term in GlossaryTerm.objects.prefetch_related("see_provisions"):
+            for provision in term.see_provisions.all():
+                self.glossary_by_provision[provision.pk].extend(term.all_names)
+        self.relation_words: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for relation in Relation.objects.with_ends():
+            source = ("provision", relation.source_provision_id) if relation.source_provision_id else None
+            target_title = relation.target_document.short_title
+            source_title = relation.source_document.short_title
+            self.relation_words[source or ("document", relation.source_document_id)].append(
+                f"{relation.type.verb} {target_title}"
+            )
+            target = ("provision", relation.target_provision_id) if relation.target_provision_id else None
+            self.relation_words[target or ("document", relation.target_document_id)].append(
+                f"{relation.type.reverse_verb} {source_title}"
+            )
+        self._documents: dict[int, Document] = {}
+
+    def document(self, pk: int) -> Document:
+        document = self._documents.get(pk)
+        if document is None:
+            document = Document.objects.prefetch_related("topics", "dates", Prefetch("issuers")).filter(pk=pk).first()
+            self._documents[pk] = document
+        return document
+
+    def preload_documents(self, queryset=None) -> None:
+        queryset = queryset if queryset is not None else Document.objects.all()
+        for document in queryset.prefetch_related("topics", "dates", "issuers"):
+            self._documents[document.pk] = document
+
+    @staticmethod
+    def _document_facets(document: Document) -> dict:
+        year = document.year
+        return {
+            "document": [document.slug],
+            "topic": [topic.slug for topic in document.topics.all()],
+            "jurisdiction": [document.jurisdiction],
+            "year": [str(year)] if year else [],
+        }
+
+    @staticmethod
+    def _document_words(document: Document) -> list[str]:
+        return [document.title_en, document.title_zh, document.short_title, document.doc_number]
+
+    def document_record(self, document: Document) -> dict:
+        topics = list(document.topics.all())
+        record = {
+            "key": f"document:{document.pk}",
+            "kind": "document",
+            "num": _join(document.doc_number),
+            "heading": _join(document.title_en, document.title_zh, document.short_title),
+            "glossary": "",
+            "title": _join(document.notice_title_en, document.notice_title_zh),
+            "body": _join(document.summary, document.title_note, document.status_detail),
+            "meta": _join(
+                document.get_kind_display(),
+                document.form,
+                document.level,
+                document.get_status_display(),
+                document.get_jurisdiction_display(),
+                [str(issuer) for issuer in document.issuers.all()],
+                [issuer.name_zh for issuer in document.issuers.all()],
+                [topic.name_en for topic in topics],
+                [topic.name_zh for topic in topics],
+                document.year,
+                self.relation_words.get(("document", document.pk), []),
+            ),
+            "facets": {
+                **self._document_facets(document),
+                "kind": ["document"],
+                "industry": [],
+                "status": [document.status],
+            },
+            "data": {
+                "title": document.title_en,
+                "title_zh": document.title_zh,
+                "document": document.short_title,
+                "document_slug": document.slug,
+                "num": document.doc_number,
+                "eid": "",
+                "text": document.summary,
+            },
+        }
+        return _finish(record)
+
+    def provision_record(self, provision: Provision) -> dict:
+        document = self.document(provision.document_id)
+        industries = list(provision.industries.all())
+        targets = list(provision.targets.all())
+        industry_slugs: list[str] = []
+        for industry in industries:
+            for slug in self.industry_slugs.get(industry.pk, [industry.slug]):
+                if slug not in industry_slugs:
+                    industry_slugs.append(slug)
+        status = provision.status or document.status
+        status_label = (provision.get_status_display() if provision.status else document.get_status_display()) or ""
+        record = {
+            "key": f"provision:{provision.pk}",
+            "kind": "provision",
+            "num": _join(provision.num),
+            "heading": _join(provision.heading_en, provision.heading_zh, provision.heading_official_en),
+            "glossary": _join(provision.key_terms, self.glossary_by_provision.get(provision.pk, [])),
+            "title": _join(*self._document_words(document)),
+            "body": _join(
+                provision.text,
+                provision.articles,
+                [
+                    _join(target.metric, target.metric_zh, target.scope, target.description, target.target_year)
+                    for target in targets
+                ],
+                [
+                    agency.get("name", "") if isinstance(agency, dict) else agency
+                    for agency in provision.responsible_agencies
+                ],
+            ),
+            "meta": _join(
+                provision.get_kind_display(),
+                [word for industry in industries for word in self.industry_words.get(industry.pk, [])],
+                [topic.name_en for topic in document.topics.all()],
+                status_label,
+                document.get_jurisdiction_display(),
+                document.year,
+                self.relation_words.get(("provision", provision.pk), []),
+            ),
+            "facets": {
+                **self._document_facets(document),
+                "kind": ["provision"],
+                "industry": industry_slugs,
+                "status": [status],
+            },
+            "data": {
+                "title": provision.heading_en,
+                "title_zh": provision.heading_zh,
+                "document": document.short_title,
+                "document_slug": document.slug,
+                "num": provision.num,
+                "eid": provision.eid,
+                "text": provision.text,
+            },
+        }
+        return _finish(record)
+
+    def glossary_record(self, term: GlossaryTerm) -> dict:
+        record = {
+            "key": f"glossary:{term.pk}",
+            "kind": "glossary",
+            "num": "",
+            "heading": _join(term.term_en, term.term_zh),
+            "glossary": _join(term.all_names),
+            "title": "",
+            "body": _join(term.definition, term.note),
+            "meta": "Glossary",
+            "facets": {
+                "kind": ["glossary"],
+                "industry": [],
+                "document": [],
+                "topic": [],
+                "status": [],
+                "jurisdiction": [],
+                "year": [],
+            },
+            "data": {
+                "title": term.term_en,
+                "title_zh": term.term_zh,
+                "document": "",
+                "document_slug": "",
+                "num": ", ".join(term.abbreviations),
+                "eid": term.slug,
+                "text": term.definition,
+            },
+        }
+        return _finish(record)
+
+
+def _provisions():
+    return Provision.objects.prefetch_related("industries", "targets").order_by("pk")
+
+
+def count_records() -> int:
+    return Provision.objects.count() + Document.objects.count() + GlossaryTerm.objects.count()
+
+
+def iter_records(chunk_size: int = 500) -> Iterator[dict]:
+    """Every record, read in chunks (documents, then provisions, then glossary terms)."""
+    builder = RecordBuilder()
+    builder.preload_documents()
+    for document in builder._documents.values():
+        yield builder.document_record(document)
+    for provision in _provisions().iterator(chunk_size=chunk_size):
+        yield builder.provision_record(provision)
+    for term in GlossaryTerm.objects.all():
+        yield builder.glossary_record(term)
+
+
+def records_for(keys: Iterable[str]) -> list[dict]:
+    """The current records for these keys; keys whose object is gone are left out."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if pk.isdigit():
+            wanted[kind].add(int(pk))
+    if not wanted:
+        return []
+    builder = RecordBuilder()
+    records = []
+    if wanted["document"]:
+        builder.preload_documents(Document.objects.filter(pk__in=wanted["document"]))
+        records += [builder.document_record(d) for pk, d in builder._documents.items() if pk in wanted["document"]]
+    if wanted["provision"]:
+        records += [builder.provision_record(p) for p in _provisions().filter(pk__in=wanted["provision"])]
+    if wanted["glossary"]:
+        records += [builder.glossary_record(t) for t in GlossaryTerm.objects.filter(pk__in=wanted["glossary"])]
+    return records
+
+
+def result_url(kind: str, data: dict) -> str:
+    if kind == "provision":
+        return provision_url(data.get("document_slug", ""), data.get("eid", ""))
+    if kind == "document":
+        return document_url(data.get("document_slug", ""))
+    if kind == "glossary":
+        return glossary_url(data.get("eid", ""))
+    return ""
+
+
+def label_maps() -> dict[str, dict[str, str]]:
+    """Facet value → human label."""
+    from regulations.models import Provision as P
+
+    return {
+        "kind": dict(KINDS),
+        "industry": {i.slug: i.name_en for i in Industry.objects.only("slug", "name_en")},
+        "document": {d.slug: d.short_title for d in Document.objects.only("slug", "short_title")},
+        "topic": {t.slug: t.name_en for t in Topic.objects.only("slug", "name_en")},
+        "status": {**dict(Document.Status.choices), **{k: v for k, v in P.Status.choices if k}},
+        "jurisdiction": dict(Document.Jurisdiction.choices),
+        "year": {},
+    }

@@ -1,0 +1,30 @@
+"""Whole-index operations behind ``rebuild_index`` (commands orchestrate, this does the work)."""
+
+from __future__ import annotations
+
+from search.backends.base import CheckReport, Progress, SearchBackend
+from search.documents import count_records, iter_records, records_for
+
+
+def rebuild_index(backend: SearchBackend, progress: Progress | None = None) -> int:
+    """Build a new index and swap it in; then catch up with changes saved while it was being built
+    (live updates during the build went to the old index)."""
+    total = count_records()
+    counted = 0
+
+    def counting():
+        nonlocal counted
+        for record in iter_records():
+            counted += 1
+            yield record
+
+    backend.rebuild(counting(), total, progress)
+    check_index(backend, fix=True)
+    return counted
+
+
+def check_index(backend: SearchBackend, fix: bool = False) -> CheckReport:
+    report = backend.check(iter_records())
+    if fix and not report.ok:
+        backend.refresh(set(report.missing + report.stale + report.extra), records_for)
+    return report

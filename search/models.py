@@ -1,0 +1,65 @@
+import time
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import DatabaseError, models
+
+from search.documents import TEXT_FIELDS
+
+_boost = [MinValueValidator(0.0), MaxValueValidator(50.0)]
+
+
+class RankingSettings(models.Model):
+    """Ranking weights that consultants tune in the admin; there is one row (pk 1)."""
+
+    boost_num = models.FloatField("number boost", default=TEXT_FIELDS["num"], validators=_boost)
+    boost_heading = models.FloatField("heading boost", default=TEXT_FIELDS["heading"], validators=_boost)
+    boost_glossary = models.FloatField(
+        "glossary and key terms boost", default=TEXT_FIELDS["glossary"], validators=_boost
+    )
+    boost_title = models.FloatField("document title boost", default=TEXT_FIELDS["title"], validators=_boost)
+    boost_body = models.FloatField("text boost", default=TEXT_FIELDS["body"], validators=_boost)
+    boost_meta = models.FloatField("industry, topic and kind boost", default=TEXT_FIELDS["meta"], validators=_boost)
+    any_word_fallback = models.BooleanField(
+        "fall back to any word",
+        default=True,
+        help_text="When no entry has all the words, show entries with any of them.",
+    )
+    snippet_length = models.PositiveSmallIntegerField(
+        default=200, validators=[MinValueValidator(60), MaxValueValidator(1000)], help_text="Characters."
+    )
+    page_size = models.PositiveSmallIntegerField(
+        "results per page", default=10, validators=[MinValueValidator(5), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = "ranking settings"
+        verbose_name_plural = "ranking settings"
+
+    def __str__(self):
+        return "Ranking settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        _cache.clear()
+
+    def boosts(self) -> dict[str, float]:
+        return {name: getattr(self, f"boost_{name}") for name in TEXT_FIELDS}
+
+
+_cache: dict[str, tuple[float, RankingSettings]] = {}
+CACHE_SECONDS = 5.0
+
+
+def get_ranking() -> RankingSettings:
+    """The settings row, re-read at most every few seconds (edits reach every process quickly)."""
+    now = time.monotonic()
+    cached = _cache.get("ranking")
+    if cached is not None and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    try:
+        ranking = RankingSettings.objects.filter(pk=1).first() or RankingSettings()
+    except DatabaseError:  # before migrate
+        ranking = RankingSettings()
+    _cache["ranking"] = (now, ranking)
+    return ranking

@@ -1,0 +1,191 @@
+"""Live index updates: a change marks the affected index entries, and once the transaction commits
+they are re-read from the database and written (``SearchBackend.refresh``).
+
+Marks are collected per thread and flushed by the first ``on_commit`` callback that runs, so a
+transaction that saves 500 provisions makes one index commit, not 500. A failed index write never
+fails the save: it is logged, and ``rebuild_index --check --fix`` repairs the entries.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+_state = threading.local()
+
+
+def _pending() -> set[str]:
+    if not hasattr(_state, "keys"):
+        _state.keys = set()
+    return _state.keys
+
+
+def flush() -> None:
+    """Write the marked entries to every configured backend that has an index."""
+    from search.backends import get_backend
+    from search.documents import records_for
+
+    keys = set(_pending())
+    _pending().clear()
+    if not keys:
+        return
+    for name, config in getattr(settings, "SEARCH_BACKENDS", {}).items():
+        if not config.get("AUTO_UPDATE", True):
+            continue
+        try:
+            backend = get_backend(name)
+            if not backend.exists():  # nothing to keep up to date until rebuild_index has run
+                continue
+            backend.refresh(keys, records_for)
+        except Exception:
+            logger.exception(
+                "Search index “%s” not updated for %s; run `manage.py rebuild_index --check --fix`.",
+                name,
+                ", ".join(sorted(keys)[:20]),
+            )
+
+
+def mark(keys) -> None:
+    keys = {key for key in keys if key}
+    if not keys:
+        return
+    _pending().update(keys)
+    transaction.on_commit(flush)
+
+
+def _provision_keys_of_documents(document_ids) -> set[str]:
+    from regulations.models import Provision
+
+    return {
+        f"provision:{pk}" for pk in Provision.objects.filter(document_id__in=document_ids).values_list("pk", flat=True)
+    }
+
+
+def _document_and_provisions(document_id) -> set[str]:
+    return {f"document:{document_id}"} | _provision_keys_of_documents([document_id])
+
+
+# -- receivers -------------------------------------------------------------------------------------
+def on_document(sender, instance, **kwargs):
+    keys = {f"document:{instance.pk}"}
+    if kwargs.get("signal") is not post_delete:
+        keys |= _provision_keys_of_documents([instance.pk])
+    mark(keys)
+
+
+def on_provision(sender, instance, **kwargs):
+    mark({f"provision:{instance.pk}"})
+
+
+def on_target(sender, instance, **kwargs):
+    mark({f"provision:{instance.provision_id}"})
+
+
+def on_document_part(sender, instance, **kwargs):
+    """DocumentDate and DocumentIssuer: the year and issuers show on the document and its provisions."""
+    mark(_document_and_provisions(instance.document_id))
+
+
+def on_relation(sender, instance, **kwargs):
+    keys = set()
+    for document_id, provision_id in (
+        (instance.source_document_id, instance.source_provision_id),
+        (instance.target_document_id, instance.target_provision_id),
+    ):
+        keys.add(f"provision:{provision_id}" if provision_id else f"document:{document_id}")
+    mark(keys)
+
+
+def on_glossary(sender, instance, **kwargs):
+    keys = {f"glossary:{instance.pk}"}
+    if kwargs.get("signal") is not post_delete:
+        keys |= {f"provision:{pk}" for pk in instance.see_provisions.values_list("pk", flat=True)}
+    mark(keys)
+
+
+def on_catalog(sender, instance, **kwargs):
+    """Industries and topics: their names are indexed on provisions and label the facets."""
+    from regulations.models import Industry, Provision
+    from search import catalog
+
+    catalog.invalidate()
+    if kwargs.get("signal") is post_delete:
+        return
+    if isinstance(instance, Industry):
+        mark({f"provision:{pk}" for pk in Provision.objects.filter(industries=instance).values_list("pk", flat=True)})
+    else:
+        document_ids = list(instance.documents.values_list("pk", flat=True))
+        mark({f"document:{pk}" for pk in document_ids} | _provision_keys_of_documents(document_ids))
+
+
+def on_provision_industries(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    from regulations.models import Provision
+
+    if not reverse:
+        mark({f"provision:{instance.pk}"})
+    elif action == "pre_clear":
+        mark({f"provision:{pk}" for pk in Provision.objects.filter(industries=instance).values_list("pk", flat=True)})
+    else:
+        mark({f"provision:{pk}" for pk in pk_set or ()})
+
+
+def on_document_topics(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    from regulations.models import Document
+
+    if not reverse:
+        document_ids = [instance.pk]
+    elif action == "pre_clear":
+        document_ids = list(Document.objects.filter(topics=instance).values_list("pk", flat=True))
+    else:
+        document_ids = list(pk_set or ())
+    mark({f"document:{pk}" for pk in document_ids} | _provision_keys_of_documents(document_ids))
+
+
+def on_glossary_provisions(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    from regulations.models import GlossaryTerm
+
+    if not reverse:
+        provisions = set(pk_set or ())
+        if action == "pre_clear":
+            provisions = set(instance.see_provisions.values_list("pk", flat=True))
+        mark({f"glossary:{instance.pk}"} | {f"provision:{pk}" for pk in provisions})
+    else:
+        terms = pk_set or ()
+        if action == "pre_clear":
+            terms = GlossaryTerm.objects.filter(see_provisions=instance).values_list("pk", flat=True)
+        mark({f"provision:{instance.pk}"} | {f"glossary:{pk}" for pk in terms})
+
+
+def connect() -> None:
+    from regulations import models as m
+
+    uid = "search."
+    for model, receiver in (
+        (m.Document, on_document),
+        (m.Provision, on_provision),
+        (m.Target, on_target),
+        (m.DocumentDate, on_document_part),
+        (m.DocumentIssuer, on_document_part),
+        (m.Relation, on_relation),
+        (m.GlossaryTerm, on_glossary),
+        (m.Industry, on_catalog),
+        (m.Topic, on_catalog),
+    ):
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}save.{model.__name__}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}delete.{model.__name__}")
+    m2m_changed.connect(on_provision_industries, sender=m.Provision.industries.through, dispatch_uid=f"{uid}industries")
+    m2m_changed.connect(on_document_topics, sender=m.Document.topics.through, dispatch_uid=f"{uid}topics")
+    m2m_changed.connect(
+        on_glossary_provisions, sender=m.GlossaryTerm.see_provisions.through, dispatch_uid=f"{uid}glossary"
+    )

@@ -1,0 +1,164 @@
+"""The search page, the JSON API and autocomplete. Thin: read the request, call the backend, render."""
+
+import logging
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search.backends import SearchError, get_backend
+from search.backends.base import FACETS
+
+logger = logging.getLogger(__name__)
+
+EXAMPLE_QUERIES = [
+    "EPR",
+    "traction battery recycling",
+    "工信部联节〔2022〕88号",
+    "动力电池 回收",
+    '"industrial value added"',
+    "industry:steel energy",
+    "kind:glossary NEV",
+    "tracea*",
+]
+FACET_TITLES = {
+    "kind": "Kind",
+    "industry": "Industry",
+    "document": "Document",
+    "topic": "Topic",
+    "status": "Status",
+    "jurisdiction": "Jurisdiction",
+    "year": "Year",
+}
+
+
+def _filters(request) -> dict[str, list[str]]:
+    return {name: request.GET.getlist(name) for name in FACETS if request.GET.getlist(name)}
+
+
+def _state_url(base: str, q: str, filters: dict[str, list[str]], page: int = 1) -> str:
+    params = [("q", q)] if q else []
+    for name in FACETS:
+        params += [(name, value) for value in filters.get(name, [])]
+    if page > 1:
+        params.append(("page", str(page)))
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+@require_GET
+def results(request):
+    q = request.GET.get("q", "")
+    filters = _filters(request)
+    raw_page = request.GET.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 1000 else 1
+    context = {"q": q, "filters": filters, "examples": EXAMPLE_QUERIES, "error": None, "results": None}
+    status = 200
+    if q.strip() or filters:
+        try:
+            context["results"] = get_backend().search(q, filters=filters, page=page)
+        except SearchError as error:
+            context["error"] = str(error)
+            status = 400
+        except Exception:
+            logger.exception("search failed for %r", q)
+            context["error"] = "Search is not available at the moment. Please try again shortly."
+            status = 503
+    base = request.path
+    found = context["results"]
+    if found is not None:
+        facets = []
+        for name, values in found.facets.items():
+            if not values:
+                continue
+            entries = []
+            for value in values:
+                chosen = list(filters.get(name, []))
+                if value.selected:
+                    chosen = [v for v in chosen if v != value.value]
+                else:
+                    chosen.append(value.value)
+                toggled = {**filters, name: chosen}
+                entries.append({"value": value, "url": _state_url(base, q, toggled)})
+            facets.append({"name": name, "title": FACET_TITLES[name], "values": entries})
+        context["facets"] = facets
+        context["active_filters"] = [
+            {
+                "name": name,
+                "title": FACET_TITLES.get(name, name),
+                "value": value,
+                "url": _state_url(base, q, {**filters, name: [v for v in values if v != value]}),
+            }
+            for name, values in filters.items()
+            for value in values
+        ]
+        context["prev_url"] = _state_url(base, q, filters, found.page - 1) if found.page > 1 else None
+        context["next_url"] = _state_url(base, q, filters, found.page + 1) if found.page < found.num_pages else None
+        if found.suggestion:
+            context["suggestion_url"] = _state_url(base, found.suggestion, filters)
+    return render(request, "search/results.html", context, status=status)
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_GET
+def api(request):
+    """GET /api/search/?q=…&page=…&<facet>=… (facets: kind, industry, document, topic, status,
+    jurisdiction, year; repeat a facet to accept several values)."""
+    raw_page = request.GET.get("page", "1")
+    try:
+        page = int(raw_page)
+    except ValueError:
+        return _error("“page” must be a whole number.")
+    try:
+        found = get_backend().search(request.GET.get("q", ""), filters=_filters(request), page=page)
+    except SearchError as error:
+        return _error(str(error))
+    except Exception:
+        logger.exception("search API failed for %r", request.GET.get("q", ""))
+        return _error("Search is not available at the moment.", status=503)
+    return JsonResponse(
+        {
+            "query": found.query,
+            "total": found.total,
+            "page": found.page,
+            "results": [
+                {
+                    "kind": hit.kind,
+                    "title": hit.title,
+                    "document": hit.document,
+                    "num": hit.num,
+                    "url": hit.url,
+                    "snippet": hit.snippet,
+                    "score": hit.score,
+                }
+                for hit in found.hits
+            ],
+            "facets": {
+                name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                for name, values in found.facets.items()
+            },
+            "suggestion": found.suggestion,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def autocomplete(request):
+    prefix = request.GET.get("q", "")[:100]
+    try:
+        suggestions = get_backend().suggest(prefix, limit=8) if prefix.strip() else []
+    except Exception:
+        logger.exception("autocomplete failed for %r", prefix)
+        suggestions = []
+    return JsonResponse(
+        {
+            "suggestions": [
+                {"label": s.label, "kind": s.kind, "url": s.url, "document": s.document} for s in suggestions
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

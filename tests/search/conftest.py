@@ -1,0 +1,64 @@
+import pytest
+from django.test import override_settings
+
+from search.backends import get_backend
+from search.indexing import rebuild_index
+
+
+def backends_setting(path):
+    return {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}
+
+
+@pytest.fixture(scope="session")
+def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The real corpus indexed once per session (read-only for the tests that use it)."""
+    path = tmp_path_factory.mktemp("corpus-index")
+    with override_settings(SEARCH_BACKENDS=backends_setting(path)), django_db_blocker.unblock():
+        rebuild_index(get_backend())
+    return path
+
+
+@pytest.fixture
+def backend(corpus_index, settings, db):
+    settings.SEARCH_BACKENDS = backends_setting(corpus_index)
+    return get_backend()
+
+
+@pytest.fixture
+def empty_backend(tmp_path, settings, db):
+    """A fresh, empty index of this test's own (for tests that write)."""
+    settings.SEARCH_BACKENDS = backends_setting(tmp_path / "index")
+    backend = get_backend()
+    backend.generation()  # creates the empty index
+    return backend
+
+
+def make_record(key, heading="", body="", *, kind=None, title="", glossary="", num="", meta="", **facets):
+    from search.documents import _finish
+
+    kind = kind or key.partition(":")[0]
+    all_facets = {name: [] for name in ("industry", "document", "topic", "status", "jurisdiction", "year")}
+    all_facets.update({name: list(values) for name, values in facets.items()})
+    all_facets["kind"] = [kind]
+    return _finish(
+        {
+            "key": key,
+            "kind": kind,
+            "num": num,
+            "heading": heading,
+            "glossary": glossary,
+            "title": title,
+            "body": body,
+            "meta": meta,
+            "facets": all_facets,
+            "data": {
+                "title": heading,
+                "title_zh": "",
+                "document": title,
+                "document_slug": (facets.get("document") or [""])[0],
+                "num": num,
+                "eid": "",
+                "text": body,
+            },
+        }
+    )

@@ -1,0 +1,137 @@
+"""What every search backend must do. Subclass ``BackendContract`` and provide a ``contract_backend``
+fixture (an empty index) to run these against another engine."""
+
+import pytest
+
+from search.backends import SearchHit, SearchResults
+from tests.search.conftest import make_record
+
+RECORDS = [
+    make_record(
+        "provision:9001",
+        "Collection network for waste batteries",
+        "Producers shall set up recycling service outlets for waste traction batteries.",
+        industry=["automotive"],
+        document=["doc-a"],
+        year=["2018"],
+    ),
+    make_record(
+        "provision:9002",
+        "排污许可证管理",
+        "企业应当按照排污许可证的规定排放污染物。",
+        industry=["steel"],
+        document=["doc-b"],
+        year=["2021"],
+    ),
+    make_record(
+        "provision:9003",
+        "Emission limit values",
+        "The operator shall not exceed the emission limit value for particulate matter.",
+        industry=["steel", "cement"],
+        document=["doc-b"],
+        year=["2021"],
+    ),
+    make_record("glossary:9004", "ＦＵＬＬ－ＷＩＤＴＨ ｔｅｒｍ", "Ｅｘｔｅｎｄｅｄ producer duties"),
+]
+
+
+class BackendContract:
+    @pytest.fixture
+    def filled(self, contract_backend):
+        contract_backend.index(RECORDS)
+        return contract_backend
+
+    def keys(self, results):
+        return [hit.key for hit in results.hits]
+
+    def test_search_returns_plain_records(self, filled):
+        results = filled.search("batteries")
+        assert isinstance(results, SearchResults)
+        assert all(isinstance(hit, SearchHit) for hit in results.hits)
+        assert self.keys(results) == ["provision:9001"]
+
+    def test_english_words_are_stemmed(self, filled):
+        assert self.keys(filled.search("battery recycle")) == ["provision:9001"]
+
+    def test_english_phrase_matches_in_order_only(self, filled):
+        assert self.keys(filled.search('"emission limit value"')) == ["provision:9003"]
+        assert self.keys(filled.search('"value limit emission"')) == []
+
+    def test_chinese_phrase_and_subword(self, filled):
+        assert self.keys(filled.search('"排污许可证"')) == ["provision:9002"]
+        assert self.keys(filled.search("许可证")) == ["provision:9002"]
+
+    def test_full_width_text_and_queries_are_folded(self, filled):
+        assert self.keys(filled.search("extended")) == ["glossary:9004"]
+        assert self.keys(filled.search("ｅｘｔｅｎｄｅｄ")) == ["glossary:9004"]
+
+    def test_filters_and_facet_counts(self, filled):
+        results = filled.search("emission OR batteries", filters={"industry": ["steel"]})
+        assert self.keys(results) == ["provision:9003"]
+        all_results = filled.search("emission OR batteries OR 排污")
+        counts = {value.value: value.count for value in all_results.facets["industry"]}
+        assert counts == {"steel": 2, "cement": 1, "automotive": 1}
+
+    def test_exclusion(self, filled):
+        assert self.keys(filled.search("shall -particulate")) == ["provision:9001"]
+
+    def test_all_words_then_any_word(self, filled):
+        results = filled.search("batteries particulate")
+        assert results.any_word
+        assert set(self.keys(results)) == {"provision:9001", "provision:9003"}
+
+    def test_prefix(self, filled):
+        assert self.keys(filled.search("partic*")) == ["provision:9003"]
+
+    def test_snippets_are_escaped_and_marked(self, contract_backend):
+        contract_backend.index([make_record("provision:9010", "Tags", "Use <script> tags & batteries here.")])
+        snippet = contract_backend.search("batteries").hits[0].snippet
+        assert "&lt;script&gt;" in snippet and "<script>" not in snippet
+        assert "<mark>batteries</mark>" in snippet
+
+    def test_remove(self, filled):
+        filled.remove(["provision:9001"])
+        assert filled.search("batteries").total == 0
+
+    def test_refresh_writes_what_load_returns_and_removes_the_rest(self, filled):
+        updated = make_record("provision:9003", "Emission limit values", "Now about mercury.", industry=["steel"])
+        filled.refresh({"provision:9003", "provision:9001"}, lambda keys: [updated])
+        assert self.keys(filled.search("mercury")) == ["provision:9003"]
+        assert filled.search("batteries").total == 0
+
+    def test_pagination(self, contract_backend):
+        contract_backend.index([make_record(f"provision:{9100 + i}", f"Heading {i}", "common word") for i in range(25)])
+        first = contract_backend.search("common", page=1, page_size=10)
+        third = contract_backend.search("common", page=3, page_size=10)
+        assert first.total == 25 and first.num_pages == 3
+        assert len(third.hits) == 5
+        assert not set(self.keys(first)) & set(self.keys(third))
+
+    def test_suggest_by_prefix(self, filled):
+        labels = [s.label for s in filled.suggest("collec")]
+        assert labels == ["Collection network for waste batteries"]
+
+    def test_check_reports_missing_stale_and_extra(self, filled):
+        changed = make_record("provision:9003", "Emission limit values", "Changed text.")
+        new = make_record("provision:9999", "New", "New text.")
+        report = filled.check([RECORDS[0], RECORDS[1], changed, new])
+        assert report.missing == ["provision:9999"]
+        assert report.stale == ["provision:9003"]
+        assert report.extra == ["glossary:9004"]
+
+    def test_rebuild_swaps_in_a_complete_new_index(self, filled):
+        filled.rebuild(iter(RECORDS[:1]), 1)
+        assert filled.search("emission").total == 0
+        assert self.keys(filled.search("batteries")) == ["provision:9001"]
+
+
+class TestWhooshBackend(BackendContract):
+    @pytest.fixture
+    def contract_backend(self, empty_backend):
+        return empty_backend
+
+    def test_index_survives_reopening_in_a_new_backend_object(self, filled):
+        from search.backends.whoosh import Backend
+
+        again = Backend("other", {"PATH": filled.path})
+        assert [hit.key for hit in again.search("batteries").hits] == ["provision:9001"]

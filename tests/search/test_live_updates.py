@@ -1,0 +1,96 @@
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+
+from regulations.models import GlossaryTerm, Provision
+
+
+def keys(backend, query):
+    return [hit.key for hit in backend.search(query).hits]
+
+
+def test_a_saved_provision_is_searchable_after_commit(empty_backend, plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        provision = Provision.objects.create(
+            document=plan, eid="part_9", position=999, kind="general", heading_en="Zeolite recovery", text="排污许可证"
+        )
+    assert keys(empty_backend, "zeolite") == [f"provision:{provision.pk}"]
+    assert keys(empty_backend, "许可证") == [f"provision:{provision.pk}"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        provision.heading_en = "Perovskite recovery"
+        provision.save()
+    assert keys(empty_backend, "zeolite") == []
+    assert keys(empty_backend, "perovskite") == [f"provision:{provision.pk}"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        provision.delete()
+    assert keys(empty_backend, "perovskite") == []
+
+
+def test_nothing_is_written_before_the_commit(empty_backend, plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Provision.objects.create(document=plan, eid="part_9", position=999, kind="general", heading_en="Zeolite")
+    assert callbacks
+    assert keys(empty_backend, "zeolite") == []
+
+
+def test_renaming_a_document_reindexes_its_provisions(empty_backend, plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan.short_title = "Quokka Plan"
+        plan.save()
+    found = empty_backend.search("quokka")
+    assert found.total == Provision.objects.filter(document=plan).count() + 1
+
+
+def test_editing_a_glossary_term_changes_the_synonyms(backend, empty_backend, django_capture_on_commit_callbacks):
+    term = GlossaryTerm.objects.get(slug="iva")
+    with django_capture_on_commit_callbacks(execute=True):
+        term.synonyms_en = [*term.synonyms_en, "wombat output"]
+        term.save()
+    assert "wombat output" in empty_backend.search("IVA").also_searched
+
+
+def test_check_and_fix_repair_the_index(empty_backend, capsys):
+    call_command("rebuild_index", "--check", "--fix")
+    call_command("rebuild_index", "--check")
+    assert "matches the database" in capsys.readouterr().out
+    assert empty_backend.search("battery").total > 0
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    import django
+    django.setup()
+    from search.backends.whoosh import Backend
+    from tests.search.conftest import make_record
+    backend = Backend("w", {{"PATH": {path!r}}})
+    name = sys.argv[1]
+    for i in range(25):
+        backend.index([make_record(f"provision:{{name}}{{i}}", "Concurrent", f"word{{name}} item{{i}}")])
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "index"
+    root = str(Path(__file__).resolve().parents[2])
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER.format(root=root, path=str(path)))
+    from search.backends.whoosh import Backend
+
+    backend = Backend("test", {"PATH": path})
+    backend.generation()  # create the index first, as rebuild_index would
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, str(script), name], env=env, cwd=root) for name in ("1", "2")]
+    assert [proc.wait(timeout=120) for proc in procs] == [0, 0]
+    assert time.perf_counter() - started < 120
+    assert len(backend.digests()) == 50

@@ -1,0 +1,79 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.analysis import fold, words
+from search.query import MAX_QUERY_LENGTH, Clause, parse_query
+
+
+def test_plain_words_are_each_required():
+    parsed = parse_query("traction battery")
+    assert parsed.groups == [[Clause("traction")], [Clause("battery")]]
+
+
+def test_phrases_or_exclusions_and_filters():
+    parsed = parse_query('"extended producer" OR EPR -waste industry:steel year:2022')
+    assert parsed.groups == [[Clause("extended producer", phrase=True), Clause("epr")]]
+    assert parsed.excluded == [Clause("waste")]
+    assert parsed.filters == {"industry": ["steel"], "year": ["2022"]}
+    assert parsed.display() == '"extended producer" OR epr -waste industry:steel year:2022'
+
+
+def test_a_trailing_star_is_a_prefix():
+    assert parse_query("recycl*").groups == [[Clause("recycl", prefix=True)]]
+
+
+def test_malformed_input_is_searched_as_well_as_possible():
+    parsed = parse_query('"unbalanced ( - OR foo:bar \x00 battery')
+    assert parsed.groups == [[Clause("unbalanced ( - or foo:bar battery", phrase=True)]]
+    assert "removed control characters" in parsed.notes
+    assert "closed an unbalanced quote" in parsed.notes
+
+
+def test_unknown_fields_are_searched_as_words():
+    parsed = parse_query("colour:red")
+    assert parsed.groups == [[Clause("colour red", phrase=True)]]
+    assert any("not a filter" in note for note in parsed.notes)
+
+
+def test_long_queries_are_cut():
+    parsed = parse_query("battery " * 1000)
+    assert len(parsed.groups) <= 24
+    assert f"used the first {MAX_QUERY_LENGTH} characters" in parsed.notes
+
+
+def test_full_width_input_is_folded():
+    assert parse_query("ＥＰＲ　动力电池").groups == [[Clause("epr")], [Clause("动力电池")]]
+
+
+def test_a_quoted_chinese_word_is_exact():
+    assert parse_query("“许可证”").groups == [[Clause("许可证", phrase=True)]]
+
+
+def test_folding_keeps_the_length():
+    text = "工信部联节〔2022〕88号 ＡＢＣ “quoted” — İstanbul"
+    assert len(fold(text)) == len(text)
+
+
+def test_words_have_sequential_positions_and_subwords_share_them():
+    found = list(words("排污许可证 and permits", subwords=True))
+    main = [w for w in found if not w.sub]
+    assert [w.pos for w in main] == list(range(len(main)))
+    assert {w.pos for w in found if w.sub} <= {w.pos for w in main}
+
+
+hostile = st.text(
+    alphabet=st.characters(codec="utf-8")
+    | st.sampled_from(list('"()[]{}-*:+|&\\/〔〕“”ＡＯＲ OR AND  \x00\x1b\u200b\ufeff')),
+    max_size=400,
+) | st.sampled_from(["-", '"', "OR", "industry:", ":", "*", "-*", '""', "x" * 5000, "\x00" * 50])
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile)
+def test_the_parser_never_raises(text):
+    parsed = parse_query(text)
+    parsed.display()
+    assert len(parsed.groups) <= 24
+    for group in parsed.groups:
+        for clause in group:
+            assert clause.text.strip()

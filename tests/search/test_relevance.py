@@ -1,0 +1,86 @@
+"""Queries a compliance officer would type, and the entry that must come in the top 3 (real corpus)."""
+
+import pytest
+
+CASES = [
+    # English words, stemming and phrases
+    ("traction battery recycling interim measures", "cn-nev-battery-interim-measures-2018", None),
+    ("battery passport", "eu-battery-regulation-2023-1542", "sec_8"),
+    ("due diligence batteries", "eu-battery-regulation-2023-1542", "sec_5"),
+    ("recycling efficiency material recovery", "eu-battery-regulation-2023-1542", None),
+    ("green factories", "industrial-carbon-peaking-2022", None),
+    ('"electrical and electronic products"', "cn-epr-implementation-plan-2016", None),
+    ("cascade utilisation", "cn-nev-battery-cascade-2021", None),
+    ("digital ID traceability", "cn-nev-battery-recycling-measures-2026", "sec_3"),
+    ("overall targets industrial carbon peaking", "industrial-carbon-peaking-2022", "part_1__sec_3"),
+    ("WEEE disposal fund", "cn-weee-regulation", None),
+    # Chinese
+    ("梯次利用", "cn-nev-battery-cascade-2021", None),
+    ("废弃电器电子产品 处理基金", "cn-weee-regulation", None),
+    ("报废机动车 回收", "cn-elv-recycling-measures-2019", None),
+    ("碳达峰 总体目标", "industrial-carbon-peaking-2022", None),
+    # abbreviations and synonyms
+    ("EPR", "cn-epr-implementation-plan-2016", None),
+    ("NEV battery makers duties", "cn-nev-battery-recycling-measures-2026", "sec_5"),
+    ("IVA", "industrial-carbon-peaking-2022", "part_1__sec_3"),
+    ("ELV recycling", "cn-elv-recycling-measures-2019", None),
+    # document numbers
+    ("工信部联节〔2022〕88号", "industrial-carbon-peaking-2022", None),
+    ("88号", "industrial-carbon-peaking-2022", None),
+    ("国发〔2021〕23号", "cn-2030-action-plan", None),
+    ("Regulation (EU) 2023/1542", "eu-battery-regulation-2023-1542", None),
+    # typos (answered through the any-word fallback or the spelling suggestion)
+    ("tracability platform", "cn-nev-battery-traceability-2018", None),
+    # industry + topic
+    ("industry:steel energy retrofits", "industrial-carbon-peaking-2022", None),
+    ("topic:battery-recycling standard conditions", "cn-nev-battery-standard-conditions-2024", None),
+]
+
+
+def _matches(hit, slug, eid):
+    if hit.document_slug != slug:
+        return False
+    return eid is None or hit.url.rstrip("/").endswith(eid)
+
+
+@pytest.mark.parametrize(("query", "slug", "eid"), CASES, ids=[case[0] for case in CASES])
+def test_the_expected_entry_is_in_the_top_three(backend, query, slug, eid):
+    results = backend.search(query)
+    top = results.hits[:3]
+    if not any(_matches(hit, slug, eid) for hit in top) and results.suggestion:
+        top = backend.search(results.suggestion).hits[:3]
+    assert any(_matches(hit, slug, eid) for hit in top), [(h.key, h.document_slug, h.url) for h in results.hits[:5]]
+
+
+def test_a_document_number_goes_straight_to_its_document(backend):
+    hit = backend.search("工信部联节〔2022〕88号").hits[0]
+    assert (hit.kind, hit.document_slug, hit.pinned) == ("document", "industrial-carbon-peaking-2022", True)
+
+
+def test_a_misspelling_gets_a_suggestion(backend):
+    results = backend.search("recyling")
+    assert results.suggestion == "recycling"
+
+
+def test_synonyms_are_reported(backend):
+    results = backend.search("power battery")
+    assert "动力电池" in results.also_searched
+
+
+def test_facet_counts_reflect_the_query(backend):
+    results = backend.search("battery", facets=["document", "kind"])
+    kinds = {value.value: value.count for value in results.facets["kind"]}
+    assert sum(kinds.values()) == results.total
+    labels = {value.label for value in results.facets["document"]}
+    assert "EU Batteries Regulation" in labels
+
+
+def test_filters_accept_labels(backend):
+    by_slug = backend.search("energy", filters={"industry": ["steel"]})
+    by_label = backend.search("energy", filters={"industry": ["Steel"]})
+    assert by_slug.total == by_label.total > 0
+
+
+def test_explain_the_match(backend):
+    hit = backend.search("battery passport").hits[0]
+    assert "heading" in hit.matched_in

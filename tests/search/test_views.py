@@ -1,0 +1,94 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+RESULT_KEYS = {"kind", "title", "document", "num", "url", "snippet", "score"}
+
+
+def test_the_search_page_shows_results_facets_and_keeps_the_query(client, backend):
+    response = client.get(reverse("search:results"), {"q": "battery passport"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="battery passport"' in page
+    assert "Digital battery passport" in page
+    assert "<mark>" in page
+    assert "Industry" in page or "Document" in page
+
+
+def test_the_empty_search_page_offers_examples(client, backend):
+    response = client.get(reverse("search:results"))
+    assert response.status_code == 200
+    assert "Try one of these" in response.content.decode()
+
+
+def test_facet_links_hold_the_whole_state(client, backend):
+    response = client.get(reverse("search:results"), {"q": "energy", "industry": "steel"})
+    page = response.content.decode()
+    assert "industry=steel" in page
+    assert response.status_code == 200
+
+
+def test_the_api_answers_with_exactly_the_documented_keys(client, backend):
+    response = client.get("/api/search/", {"q": "EPR", "page": "1"})
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"query", "total", "page", "results", "facets", "suggestion"}
+    assert data["results"] and all(set(result) == RESULT_KEYS for result in data["results"])
+    for values in data["facets"].values():
+        assert all(set(value) == {"value", "label", "count"} for value in values)
+
+
+def test_the_api_filters_by_facet(client, backend):
+    data = client.get("/api/search/", {"q": "energy", "industry": "steel"}).json()
+    assert data["total"] > 0
+    assert {v["value"] for v in data["facets"]["industry"]} >= {"steel"}
+
+
+def test_the_api_rejects_a_bad_page_with_a_message(client, backend):
+    response = client.get("/api/search/", {"q": "EPR", "page": "two"})
+    assert response.status_code == 400
+    assert "page" in response.json()["error"]
+    assert client.get("/api/search/", {"q": "EPR", "page": "0"}).status_code == 400
+
+
+def test_autocomplete(client, backend):
+    data = client.get(reverse("search:autocomplete"), {"q": "trac"}).json()
+    assert any("traction battery" == s["label"] for s in data["suggestions"])
+
+
+def test_the_ranking_settings_take_effect_without_a_reindex(backend):
+    from search.models import RankingSettings, _cache
+
+    RankingSettings.objects.create(page_size=5)
+    _cache.clear()
+    assert len(backend.search("battery").hits) == 5
+    _cache.clear()
+
+
+def test_no_pending_migrations(db):
+    call_command("makemigrations", "search", "--check", "--dry-run", verbosity=0)
+
+
+hostile = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from(list('"()-*:|〔〕“” OR\x00\x1b')), max_size=300
+) | st.sampled_from(['"', "-", "OR", "industry:", "x" * 5000, "year:abc", "kind:??", "88号"])
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=hostile, page=st.sampled_from(["1", "2", "-1", "abc", "", "99999", "1.5"]), facet=hostile)
+def test_the_api_never_answers_500(client, backend, q, page, facet):
+    response = client.get("/api/search/", {"q": q, "page": page, "industry": facet, "year": facet})
+    assert response.status_code in (200, 400)
+    json.loads(response.content)
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=hostile)
+def test_the_search_page_never_answers_500(client, backend, q):
+    assert client.get(reverse("search:results"), {"q": q, "kind": q}).status_code in (200, 400)
