@@ -44,27 +44,6 @@ def indented(depth: int, text: str):
     return format_html('<span style="padding-left: {}em">{}</span>', depth * INDENT_EM, text)
 
 
-def recompute_depths(document_id) -> int:
-    """Set Provision.depth from the parent links of one document's tree; returns how many changed."""
-    rows = list(Provision.objects.filter(document_id=document_id).values_list("pk", "parent_id", "depth"))
-    parent_of = {pk: parent_id for pk, parent_id, _ in rows}
-    depth_of: dict = {}
-
-    def depth(pk):
-        chain = []
-        while pk is not None and pk not in depth_of and len(chain) <= len(rows):
-            chain.append(pk)
-            pk = parent_of.get(pk)
-        known = depth_of.get(pk, -1)
-        for offset, node in enumerate(reversed(chain), 1):
-            depth_of[node] = known + offset
-        return depth_of[chain[0]] if chain else known
-
-    stale = [Provision(pk=pk, depth=depth(pk)) for pk, _, old in rows if depth(pk) != old]
-    Provision.objects.bulk_update(stale, ["depth"])
-    return len(stale)
-
-
 # -- reference lists ----------------------------------------------------------------------
 
 
@@ -247,7 +226,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Provision:
-            recompute_depths(form.instance.pk)
+            Provision.objects.recompute_depths(form.instance.pk)
 
 
 @admin.register(DocumentIssuer)
@@ -339,7 +318,7 @@ class ProvisionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        recompute_depths(obj.document_id)
+        Provision.objects.recompute_depths(obj.document_id)
 
 
 @admin.register(Target)

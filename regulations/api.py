@@ -6,7 +6,7 @@ from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -63,7 +63,6 @@ class DocumentViewSet(LastModifiedMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     permission_classes = [ConsultantWrite]
     filterset_class = DocumentFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     search_fields = ["title_en", "title_zh", "short_title", "doc_number"]
     ordering_fields = ["slug", "title_en", "updated_at"]
     ordering = ["slug"]
@@ -104,7 +103,6 @@ class ProvisionViewSet(LastModifiedMixin, viewsets.ModelViewSet):
     serializer_class = ProvisionSerializer
     permission_classes = [ConsultantWrite]
     filterset_class = ProvisionFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["position", "updated_at"]
     ordering = ["position"]
 
@@ -136,7 +134,6 @@ class AllProvisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProvisionSerializer
     filterset_class = ProvisionFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
 
     def get_queryset(self):
         return (
@@ -161,7 +158,6 @@ class TargetFilter(django_filters.FilterSet):
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["target_year", "metric", "value"]
     ordering = ["provision__document__slug", "provision__position", "position"]
 
@@ -192,7 +188,6 @@ class RelationViewSet(viewsets.ModelViewSet):
     serializer_class = RelationSerializer
     permission_classes = [ConsultantWrite]
     filterset_class = RelationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
     queryset = Relation.objects.with_ends().order_by("source_document__slug", "position", "pk")
 
 
@@ -200,7 +195,6 @@ class GlossaryTermViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = GlossaryTermSerializer
     permission_classes = [ConsultantWrite]
-    filter_backends = [filters.SearchFilter]
     search_fields = ["term_en", "term_zh", "definition"]
     queryset = GlossaryTerm.objects.prefetch_related(
         Prefetch("see_provisions", queryset=Provision.objects.select_related("document"))

@@ -530,12 +530,11 @@ def industry_page(slug: str) -> dict:
         .order_by("document__slug", "position")
     )
     groups: dict[int, DocumentGroup] = {}
-    kind_labels = dict(Provision.Kind.choices)
     for provision in provisions:
         provision.url = provision_url(provision.document.slug, provision.eid)
         provision.matched_industries = [item for item in provision.industries.all() if item.pk in ids]
         group = groups.setdefault(provision.document_id, DocumentGroup(provision.document, []))
-        label = kind_labels.get(provision.kind, provision.kind)
+        label = PROVISION_KINDS.get(provision.kind, provision.kind)
         kind_group = next((kg for kg in group.kinds if kg.label == label), None)
         if kind_group is None:
             kind_group = KindGroup(label, [])

@@ -260,6 +260,21 @@ class DocumentDate(models.Model):
 
 
 class ProvisionQuerySet(models.QuerySet):
+    def recompute_depths(self, document_id) -> int:
+        """Set depth from the parent links of one document's tree (after moves); returns how many changed."""
+        rows = list(self.filter(document_id=document_id).values_list("pk", "parent_id", "depth"))
+        children: dict = {}
+        for pk, parent_id, _ in rows:
+            children.setdefault(parent_id, []).append(pk)
+        depth_of, level, frontier = {}, 0, children.get(None, [])
+        while frontier:
+            depth_of.update(dict.fromkeys(frontier, level))
+            frontier = [child for pk in frontier for child in children.get(pk, [])]
+            level += 1
+        stale = [Provision(pk=pk, depth=depth_of[pk]) for pk, _, old in rows if pk in depth_of and depth_of[pk] != old]
+        Provision.objects.bulk_update(stale, ["depth"])
+        return len(stale)
+
     def in_document_order(self):
         return self.order_by("document__slug", "position")
 

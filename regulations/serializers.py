@@ -174,8 +174,6 @@ class ProvisionSerializer(ModelValidationSerializer):
             attrs["parent"] = document.provisions.filter(eid=parent_eid).first() if parent_eid else None
             if parent_eid and attrs["parent"] is None:
                 raise serializers.ValidationError({"parent": f"No provision “{parent_eid}” in {document.slug}."})
-        parent = attrs["parent"] if "parent" in attrs else getattr(self.instance, "parent", None)
-        attrs["depth"] = parent.depth + 1 if parent else 0
         if self.instance is None and "position" not in attrs:
             last = document.provisions.order_by("-position").first()
             attrs["position"] = last.position + 1 if last else 0
@@ -185,7 +183,17 @@ class ProvisionSerializer(ModelValidationSerializer):
         return {"document": self.context["document"]}
 
     def create(self, validated_data):
-        return super().create({**validated_data, "document": self.context["document"]})
+        provision = super().create({**validated_data, "document": self.context["document"]})
+        Provision.objects.recompute_depths(provision.document_id)
+        provision.refresh_from_db(fields=["depth"])
+        return provision
+
+    def update(self, instance, validated_data):
+        provision = super().update(instance, validated_data)
+        if "parent" in validated_data:
+            Provision.objects.recompute_depths(provision.document_id)
+            provision.refresh_from_db(fields=["depth"])
+        return provision
 
 
 class RelationEndSerializer(serializers.Serializer):

@@ -16,7 +16,6 @@ from regulations.rendering import (
     mark_chinese,
     render_markdown,
     render_note,
-    target_value_text,
 )
 
 register = template.Library()
@@ -99,7 +98,7 @@ def unverified_legend(context):
 
 @register.simple_tag(takes_context=True)
 def search_box(context, suffix=""):
-    """The site search form, or nothing while the search app's URL is not installed."""
+    """The site search form, or nothing where the search app's URL is not installed."""
     try:
         action = reverse("search:results")
     except NoReverseMatch:
@@ -107,12 +106,6 @@ def search_box(context, suffix=""):
     request = context.get("request")
     query = request.GET.get("q", "") if request is not None else ""
     return render_to_string("_search_box.html", {"action": action, "q": query, "suffix": suffix})
-
-
-@register.filter
-def target_value(target):
-    """'at least 13.5% reduction', 'peak before 2030', or 'qualitative'."""
-    return target_value_text(target)
 
 
 # -- the free-form `details` of a document or provision --------------------------------------
@@ -231,7 +224,6 @@ def _agency_item(abbr, zh_name, en_name, role):
     return format_html("<li>{}</li>", mark_safe(" ".join(parts)))  # noqa: S308 - parts are escaped
 
 
-@register.filter(is_safe=True)
 def agency_list(agencies):
     """<ul> of responsible agencies (browse.Agency): abbreviation with its name as title, Chinese name."""
     if not agencies:
@@ -240,7 +232,6 @@ def agency_list(agencies):
     return mark_safe(f'<ul class="inline-list">{items}</ul>')  # noqa: S308 - items are escaped
 
 
-@register.filter(is_safe=True)
 def term_list(terms):
     """<ul> of key terms, Chinese runs marked lang="zh"."""
     if not terms:
@@ -254,7 +245,6 @@ def _industry_item(url, name_en, name_zh):
     return format_html('<li><a href="{}">{}</a> <span lang="zh">{}</span></li>', url, name_en, name_zh)
 
 
-@register.filter(is_safe=True)
 def industry_links(industries):
     """<ul> of links to industries; each industry needs .url (set by regulations.browse)."""
     if not industries:

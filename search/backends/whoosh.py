@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -304,46 +305,38 @@ class Backend(SearchBackend):
         else:
             writer.commit(merge=False)
 
-    def index(self, records: Iterable[Record]) -> int:
+    @contextmanager
+    def _writing(self):
+        """A writer on the current generation, committed on success and cancelled on any error."""
         ix = whoosh_index.open_dir(str(self._ensure()))
         writer = self._writer(ix)
-        count = 0
         try:
+            yield writer
+            self._commit(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def index(self, records: Iterable[Record]) -> int:
+        count = 0
+        with self._writing() as writer:
             for record in records:
                 writer.update_document(**_document(record))
                 count += 1
-            self._commit(writer)
-        except BaseException:
-            writer.cancel()
-            raise
         return count
 
     def remove(self, keys: Iterable[str]) -> int:
-        ix = whoosh_index.open_dir(str(self._ensure()))
-        writer = self._writer(ix)
-        try:
-            count = sum(writer.delete_by_term("key", key) for key in keys)
-            self._commit(writer)
-        except BaseException:
-            writer.cancel()
-            raise
-        return count
+        with self._writing() as writer:
+            return sum(writer.delete_by_term("key", key) for key in keys)
 
     def refresh(self, keys: set[str], load: Callable[[set[str]], list[Record]]) -> None:
-        ix = whoosh_index.open_dir(str(self._ensure()))
-        writer = self._writer(ix)
-        try:
-            records = load(set(keys))
+        with self._writing() as writer:
             found = set()
-            for record in records:
+            for record in load(set(keys)):
                 writer.update_document(**_document(record))
                 found.add(record["key"])
             for key in set(keys) - found:
                 writer.delete_by_term("key", key)
-            self._commit(writer)
-        except BaseException:
-            writer.cancel()
-            raise
 
     def rebuild(self, records: Iterable[Record], total: int, progress=None) -> None:
         new = self._new_generation_dir()

@@ -2,7 +2,6 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from regulations.admin import recompute_depths
 from regulations.forms import CYCLE_MESSAGE
 from regulations.models import (
     Authority,
@@ -226,7 +225,7 @@ def test_a_target_with_its_baseline_after_its_target_year_is_refused_with_an_exp
 def test_depths_are_recomputed_from_the_parent_links(plan):
     root = plan.provisions.filter(depth=0, children__isnull=False).first()
     Provision.objects.filter(pk=root.pk).update(depth=5)
-    assert recompute_depths(plan.pk) == 1
+    assert Provision.objects.recompute_depths(plan.pk) == 1
     root.refresh_from_db()
     assert root.depth == 0
 

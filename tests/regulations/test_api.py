@@ -167,3 +167,11 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_moving_a_provision_updates_the_depth_of_its_whole_subtree(api, consultant):
+    api.force_authenticate(consultant)
+    response = api.patch(f"/api/documents/{PLAN}/provisions/part_2__sec_7/", {"parent": "part_2__sec_4"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["depth"] == 2
+    assert Provision.objects.get(document__slug=PLAN, eid=ITEM).depth == 3
