@@ -47,8 +47,8 @@ migrate: install
 	@mkdir -p $(DATA)
 	@$(MANAGE) migrate --no-input -v 0
 
-# Reload (and reindex) only when a corpus file changed; the loader itself is idempotent.
-$(DATA)/.corpus-loaded: $(FIXTURES) | install migrate
+# Reload (and reindex) only when a corpus file or the index layout changed; the loader is idempotent.
+$(DATA)/.corpus-loaded: $(FIXTURES) search/backends/whoosh.py search/documents.py | install migrate
 	$(MANAGE) load_regulations
 	@if $(MANAGE) help rebuild_index >/dev/null 2>&1; then $(MANAGE) rebuild_index; fi
 	@touch $@

@@ -12,28 +12,33 @@ the requested page is scored through Whoosh's top-N collector, and only that pag
 
 from __future__ import annotations
 
+import heapq
 import html
 import logging
+import math
 import os
 import re
 import shutil
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Composable, Token, Tokenizer
-from whoosh.collectors import TimeLimit, TopCollector
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import _INT_SIZE, Positions
 from whoosh.index import LockError
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.scoring import BM25F
+from whoosh.system import pack_uint
 from whoosh.writing import CLEAR, SegmentWriter
 
 from search.analysis import STOP_WORDS, Word, has_cjk, words
@@ -124,10 +129,39 @@ def MixedAnalyzer(subwords: bool = True, stem_words: bool = True) -> Composable:
     return MixedTokenizer(subwords=subwords, stem_words=stem_words)
 
 
+class CompactPositions(Positions):
+    """Positions stored as a plain array of 32-bit integers instead of a pickled list: a phrase query
+    decodes the positions of every candidate document, and unpickling was most of its time."""
+
+    def encode(self, poslist):
+        return pack_uint(len(poslist)) + array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return decode_compact_positions(valuestring)
+
+
+def decode_compact_positions(valuestring: bytes) -> list[int]:
+    positions = array("I")
+    positions.frombytes(valuestring[_INT_SIZE:])
+    return positions.tolist()
+
+
+def _compact_positions(field):
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def _unscored(field):
     """Vocabulary-only fields need no length column (writing it costs a lot at index time)."""
     field.scorable = False
     return field
+
+
+# Matching runs on one field that holds every text field (one posting list per word instead of six);
+# the other text fields are small and only add their boosts to the score of what matched.
+MATCH_FIELD = "all"
+BOOST_FIELDS = [name for name in TEXT_FIELDS if name != "body"]  # body's boost applies to MATCH_FIELD
+MAX_PREFIX_TERMS = 256
 
 
 def build_schema() -> Schema:
@@ -139,8 +173,10 @@ def build_schema() -> Schema:
         "words": _unscored(TEXT(analyzer=MixedAnalyzer(subwords=False, stem_words=False), phrase=False)),
         "complete": TEXT(analyzer=MixedAnalyzer(subwords=True, stem_words=False), phrase=False),
     }
-    for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=MixedAnalyzer(), phrase=True)
+    fields[MATCH_FIELD] = _compact_positions(TEXT(analyzer=MixedAnalyzer(), phrase=True))
+    for name in BOOST_FIELDS:
+        # Only membership is read from these (see _top_scored): no positions, no length column.
+        fields[name] = _unscored(TEXT(analyzer=MixedAnalyzer(), phrase=False))
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(lowercase=False, commas=True, scorable=False)
     return Schema(**fields)
@@ -156,7 +192,8 @@ def _document(record: Record) -> dict:
         if record["kind"] != "provision"
         else record["heading"],
     }
-    for name in TEXT_FIELDS:
+    fields[MATCH_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
+    for name in BOOST_FIELDS:
         fields[name] = record[name]
     for name in FACET_FIELDS:
         fields[name] = ",".join(value.replace(",", " ") for value in record["facets"].get(name, []))
@@ -186,7 +223,7 @@ class _Generation:
             self.facets = None
 
 
-_segment_facets: dict[tuple, dict[str, list]] = {}
+_segment_facets: dict[str, dict[str, dict[str, set[int]]]] = {}
 
 
 def _segment_key(reader) -> str | None:
@@ -194,29 +231,153 @@ def _segment_key(reader) -> str | None:
     return segment.segment_id() if segment is not None else None
 
 
-def _facet_arrays(searcher) -> dict[str, list]:
-    """For each facet field, a list indexed by document number giving that document's values."""
-    arrays: dict[str, list] = {name: [] for name in FACET_FIELDS}
-    for leaf, _offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        key = _segment_key(reader)  # random and unique per segment: safe across index generations
-        cached = _segment_facets.get(key) if key else None
-        if cached is None:
-            size = reader.doc_count_all()
-            cached = {}
-            for name in FACET_FIELDS:
-                values: list = [()] * size
-                for term in reader.field_terms(name):
-                    for docnum in reader.postings(name, term).all_ids():
-                        values[docnum] = (*values[docnum], term)
-                cached[name] = values
-            if key:
-                if len(_segment_facets) > 200:
-                    _segment_facets.clear()
-                _segment_facets[key] = cached
-        for name in FACET_FIELDS:
-            arrays[name].extend(cached[name])
-    return arrays
+def _facet_sets(reader) -> dict[str, dict[str, set[int]]]:
+    """facet → value → the segment's document numbers with it; segments never change, so cache by id."""
+    key = _segment_key(reader)  # random and unique per segment: safe across index generations
+    cached = _segment_facets.get(key) if key else None
+    if cached is None:
+        cached = {
+            name: {term: set(reader.postings(name, term).all_ids()) for term in reader.field_terms(name)}
+            for name in FACET_FIELDS
+        }
+        if key:
+            if len(_segment_facets) > 200:
+                _segment_facets.clear()
+            _segment_facets[key] = cached
+    return cached
+
+
+class _Postings(NamedTuple):
+    ids: list[int]
+    weights: list[float]  # term frequencies
+    values: list  # encoded positions (match field only), decoded on demand
+
+
+def _read_postings(reader, field: str, term: str) -> _Postings:
+    """A term's postings in one segment, read a block at a time: Whoosh's own iterators take several
+    Python calls per posting, which was most of a query's time on a large index."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list = []
+    if (field, term) not in reader:
+        return _Postings(ids, weights, values)
+    keep_values = field == MATCH_FIELD
+    matcher = reader.postings(field, term)
+    if isinstance(matcher, W3LeafMatcher):
+        # The codec's block reader (whoosh-reloaded is pinned exactly, so these internals are fixed).
+        while matcher.is_active():
+            matcher._read_ids()  # noqa: SLF001
+            matcher._read_weights()  # noqa: SLF001
+            ids.extend(matcher._ids)  # noqa: SLF001
+            weights.extend(matcher._weights)  # noqa: SLF001
+            if keep_values:
+                matcher._read_values()  # noqa: SLF001
+                values.extend(matcher._values)  # noqa: SLF001
+            matcher._next_block()  # noqa: SLF001
+    else:  # short posting lists are stored inline with the term
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if keep_values:
+                values.append(matcher.value())
+            matcher.next()
+    return _Postings(ids, weights, values)
+
+
+_segment_lengths: dict[str, list[int]] = {}
+
+
+def _field_lengths(reader) -> list[int]:
+    """The match field's length (in words) of each document of a segment, cached per segment."""
+    key = _segment_key(reader)
+    lengths = _segment_lengths.get(key) if key else None
+    if lengths is None:
+        lengths = [reader.doc_field_length(docnum, MATCH_FIELD, 0) or 0 for docnum in range(reader.doc_count_all())]
+        if key:
+            if len(_segment_lengths) > 200:
+                _segment_lengths.clear()
+            _segment_lengths[key] = lengths
+    return lengths
+
+
+def _expand_prefix(reader, prefix: str) -> list[str]:
+    terms = []
+    for term in reader.expand_prefix(MATCH_FIELD, prefix):
+        terms.append(term.decode() if isinstance(term, bytes) else term)
+        if len(terms) >= MAX_PREFIX_TERMS:
+            break
+    return terms
+
+
+class _SegmentMatch:
+    """Evaluates a query tree on one segment with set operations on posting lists: far fewer Python
+    steps than Whoosh's matcher trees, and a phrase is checked only where everything else matched."""
+
+    def __init__(self, reader, offset: int, deadline: float | None):
+        self.reader = reader
+        self.offset = offset
+        self.deadline = deadline
+        self.timed_out = False
+        self.postings: dict = {}  # (field, term) → read once per search
+
+    def read(self, field: str, term: str) -> _Postings:
+        key = (field, term)
+        if key not in self.postings:
+            self.postings[key] = _read_postings(self.reader, field, term)
+        return self.postings[key]
+
+    def docs(self, node, within: set[int] | None = None) -> set[int]:
+        kind = node[0]
+        if kind == "term":
+            found = self._postings(node[1])
+        elif kind == "prefix":
+            found = set()
+            for term in _expand_prefix(self.reader, node[1]):
+                found |= self._postings(term)
+        elif kind == "phrase":
+            return self._phrase(node[1], within)
+        elif kind == "and":
+            # Terms narrow the set first; phrases are then checked only on what is left.
+            children = sorted(node[1], key=lambda child: child[0] == "phrase")
+            found = within
+            for child in children:
+                found = self.docs(child, found)
+                if not found:
+                    return set()
+            return set(found)
+        else:  # "or"
+            found = set()
+            for child in node[1]:
+                found |= self.docs(child, within)
+            return found
+        return found & within if within is not None else found
+
+    def _postings(self, term: str) -> set[int]:
+        return set(self.read(MATCH_FIELD, term)[0])
+
+    def _phrase(self, terms: list[str], within: set[int] | None) -> set[int]:
+        """Documents with the words in this order: candidates have every word; their positions are then
+        decoded (only theirs) from block-read postings."""
+        candidates = within
+        for term in terms:
+            candidates = self._postings(term) if candidates is None else candidates & self._postings(term)
+            if not candidates:
+                return set()
+        decode = decode_compact_positions
+        encoded = []
+        for term in terms:
+            postings = self.read(MATCH_FIELD, term)
+            encoded.append(dict(zip(postings.ids, postings.values, strict=True)))
+        found = set()
+        for count, docnum in enumerate(candidates):
+            if self.deadline is not None and not count & 255 and time.perf_counter() > self.deadline:
+                self.timed_out = True
+                break
+            first = decode(encoded[0][docnum])
+            later = [set(decode(values[docnum])) for values in encoded[1:]]
+            if any(all(start + step in later[step - 1] for step in range(1, len(terms))) for start in first):
+                found.add(docnum)
+        return found
 
 
 class Backend(SearchBackend):
@@ -382,98 +543,99 @@ class Backend(SearchBackend):
     def analyze(self, text: str) -> list[str]:
         return [_term(word) for word in words(text)]
 
-    def _clause_query(self, clause: Clause, boosts: dict[str, float]) -> wq.Query | None:
+    @staticmethod
+    def _clause_tree(clause: Clause):
+        """A clause as a tree of ("term"|"phrase"|"prefix"|"and"|"or", …) nodes on MATCH_FIELD."""
         analyzed = list(words(clause.text))
         if not analyzed:
             return None
-        fields = [(name, boost) for name, boost in boosts.items() if boost > 0]
         if clause.prefix and len(analyzed) == 1 and not analyzed[0].cjk:
-            text = analyzed[0].text
-            return wq.Or([wq.Prefix(name, text, boost=boost) for name, boost in fields])
+            return ("prefix", analyzed[0].text)
         terms = [_term(word) for word in analyzed]
         if clause.phrase or (len(terms) > 1 and not has_cjk(clause.text)):
             units = [terms]
         else:
             units = _units(analyzed)
-        parts = []
-        for unit in units:
-            if len(unit) == 1:
-                parts.append(wq.Or([wq.Term(name, unit[0], boost=boost) for name, boost in fields]))
-            else:
-                parts.append(wq.Or([wq.Phrase(name, unit, boost=boost) for name, boost in fields]))
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+        nodes = [("term", unit[0]) if len(unit) == 1 else ("phrase", unit) for unit in units]
+        return nodes[0] if len(nodes) == 1 else ("and", nodes)
 
-    def _group_query(self, group: list[Clause], boosts) -> wq.Query | None:
-        queries = [q for q in (self._clause_query(clause, boosts) for clause in group) if q is not None]
-        if not queries:
+    def _group_tree(self, group: list[Clause]):
+        nodes = [node for node in map(self._clause_tree, group) if node is not None]
+        if not nodes:
             return None
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        return nodes[0] if len(nodes) == 1 else ("or", nodes)
 
     def execute(self, plan: SearchPlan) -> SearchResults:
         deadline = time.perf_counter() + plan.time_limit if plan.time_limit else None
         generation = self._open()
         searcher = generation.searcher
-        boosts = plan.boosts
         results = SearchResults(query=plan.parsed.display(), total=0, page=plan.page, page_size=plan.page_size, hits=[])
-        group_queries = [q for q in (self._group_query(group, boosts) for group in plan.groups) if q is not None]
-        restrict = None
-        if plan.filters:
-            facet_queries = [wq.Or([wq.Term(name, value) for value in values]) for name, values in plan.filters.items()]
-            restrict = set(searcher.docs_for_query(wq.And(facet_queries)))
-        mask = None
-        excluded = [q for q in (self._clause_query(c, boosts) for c in plan.parsed.excluded) if q is not None]
-        if excluded:
-            mask = set(searcher.docs_for_query(wq.Or(excluded)))
-
-        def matching(query) -> set[int]:
-            if query is None:
-                docs = set(range(searcher.doc_count_all())) if restrict is None else set(restrict)
-                docs -= set(searcher.reader().all_deleted_docs()) if searcher.reader().has_deletions() else set()
-            else:
-                docs = _matching_docs(searcher, query, deadline)
-                if restrict is not None:
-                    docs &= restrict
-            if mask:
-                docs -= mask
-            return docs
-
+        group_trees = [tree for tree in map(self._group_tree, plan.groups) if tree is not None]
+        excluded = [tree for tree in map(self._clause_tree, plan.parsed.excluded) if tree is not None]
         main = None
-        if group_queries:
-            main = group_queries[0] if len(group_queries) == 1 else wq.And(group_queries)
-        try:
-            docs = matching(main)
-        except TimeLimit as partial:
-            docs = partial.args[0]
-            results.timed_out = True
-        if not docs and plan.any_word_fallback and len(group_queries) > 1:
-            main = wq.Or(group_queries)
-            try:
-                docs = matching(main)
-            except TimeLimit as partial:
-                docs = partial.args[0]
-                results.timed_out = True
-            results.any_word = bool(docs)
+        if group_trees:
+            main = group_trees[0] if len(group_trees) == 1 else ("and", group_trees)
+
+        leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
+        segments = [_SegmentMatch(reader, offset, deadline) for reader, offset in leaves]
+
+        def matching(tree) -> list[set[int]]:
+            per_leaf = []
+            for segment in segments:
+                reader = segment.reader
+                within = None
+                if plan.filters:
+                    facet_sets = _facet_sets(reader)
+                    for name, values in plan.filters.items():
+                        accepted = set().union(*(facet_sets[name].get(value, ()) for value in values))
+                        within = accepted if within is None else within & accepted
+                if tree is None:
+                    docs = set(range(reader.doc_count_all())) if within is None else within
+                else:
+                    docs = segment.docs(tree, within)
+                if docs and excluded:
+                    docs = docs - segment.docs(("or", excluded))
+                if docs and reader.has_deletions():
+                    docs = docs - set(reader.all_deleted_docs())
+                results.timed_out |= segment.timed_out
+                per_leaf.append(docs)
+            return per_leaf
+
+        per_leaf = matching(main)
+        if not any(per_leaf) and plan.any_word_fallback and len(group_trees) > 1:
+            main = ("or", group_trees)
+            per_leaf = matching(main)
+            results.any_word = any(per_leaf)
+        docs: set[int] = set()
+        for leaf_docs, (_reader, offset) in zip(per_leaf, leaves, strict=True):
+            docs.update(offset + docnum for docnum in leaf_docs)
         results.total = len(docs)
+
         pinned_docnums = []
         for key in plan.pinned:
             docnum = searcher.document_number(key=key)
-            if docnum is not None and docnum not in pinned_docnums and (not mask or docnum not in mask):
+            if docnum is not None and docnum not in pinned_docnums and not self._excluded(docnum, excluded, segments):
                 pinned_docnums.append(docnum)
-        if plan.facets:
-            if generation.facets is None:
-                generation.facets = _facet_arrays(searcher)
-            arrays = generation.facets
-            for name in plan.facets:
-                values = arrays[name]
-                counts = Counter(chain.from_iterable(map(values.__getitem__, docs)))
-                selected = set(plan.filters.get(name, []))
+
+        for name in plan.facets:
+            counts: Counter = Counter()
+            for leaf_docs, (reader, _offset) in zip(per_leaf, leaves, strict=True):
+                if not leaf_docs:
+                    continue
+                for value, value_docs in _facet_sets(reader)[name].items():
+                    count = len(leaf_docs & value_docs)
+                    if count:
+                        counts[value] += count
+            selected = set(plan.filters.get(name, []))
+            if name == "year":
+                ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
+            else:
                 ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-                if name == "year":
-                    ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
-                results.facets[name] = [
-                    FacetValue(value=value, label=value, count=count, selected=value in selected)
-                    for value, count in ordered
-                ]
+            results.facets[name] = [
+                FacetValue(value=value, label=value, count=count, selected=value in selected)
+                for value, count in ordered
+            ]
+
         # Pinned entries come first whether or not the words matched them; the rest in score order.
         offset = (plan.page - 1) * plan.page_size
         page_hits: list[tuple[int, float, bool]] = [(d, 0.0, True) for d in pinned_docnums][
@@ -486,14 +648,7 @@ class Backend(SearchBackend):
             if main is None:
                 scored = [(docnum, 0.0) for docnum in sorted(docs)[:limit]]
             else:
-                narrowed = docs if (restrict is not None or mask) else None
-                collector = _PageCollector(limit, allow=narrowed, deadline=deadline)
-                try:
-                    searcher.search_with_collector(main, collector)
-                except TimeLimit:
-                    results.timed_out = True
-                scored = [(hit_docnum, score) for score, hit_docnum in collector.results().top_n]
-                scored.sort(key=lambda pair: -pair[1])
+                scored = _top_scored(searcher, segments, leaves, per_leaf, main, plan.boosts, limit)
             ranked = [(docnum, score, False) for docnum, score in scored if docnum not in pinned_docnums]
             page_hits += ranked[skip : skip + wanted]
         if pinned_docnums:
@@ -521,6 +676,16 @@ class Backend(SearchBackend):
                 )
             )
         return results
+
+    @staticmethod
+    def _excluded(docnum: int, excluded: list, segments: list) -> bool:
+        """Whether an excluded word removes this (pinned) entry."""
+        if not excluded:
+            return False
+        for segment in segments:
+            if segment.offset <= docnum < segment.offset + segment.reader.doc_count_all():
+                return bool(segment.docs(("or", excluded), {docnum - segment.offset}))
+        return False
 
     def correct(self, typed: list[str]) -> dict[str, str]:
         searcher = self._open().searcher
@@ -579,40 +744,56 @@ def _merge_small_only(writer, segments):
     return keep
 
 
-class _PageCollector(TopCollector):
-    """Whoosh's top-N collector (block-quality skipping included) with an allowed set of documents and a
-    deadline: past it, the search stops and keeps the best results found so far."""
-
-    def __init__(self, limit: int, allow: set[int] | None = None, deadline: float | None = None):
-        super().__init__(limit=limit, usequality=True)
-        self.allow = allow
-        self.deadline = deadline
-
-    def collect_matches(self):
-        collect, allow, offset, deadline = self.collect, self.allow, self.offset, self.deadline
-        count = 0
-        for sub_docnum in self.matches():
-            if allow is not None and offset + sub_docnum not in allow:
-                continue
-            collect(sub_docnum)
-            count += 1
-            if deadline is not None and not count & 255 and time.perf_counter() > deadline:
-                raise TimeLimit
+BM25_K1, BM25_B = 1.2, 0.75
 
 
-def _matching_docs(searcher, query: wq.Query, deadline: float | None) -> set[int]:
-    """Every matching document number, without scoring. Past the deadline raises TimeLimit(found so far)."""
-    docs: set[int] = set()
-    for leaf, offset in searcher.leaf_searchers():
-        matcher = query.matcher(leaf, leaf.boolean_context())
-        if deadline is None:
-            docs.update(offset + docnum for docnum in matcher.all_ids())
+def _tree_terms(tree, reader) -> list[str]:
+    """The words a query tree looks for (prefixes expanded in this segment), for scoring."""
+    kind = tree[0]
+    if kind == "term":
+        return [tree[1]]
+    if kind == "phrase":
+        return list(tree[1])
+    if kind == "prefix":
+        return _expand_prefix(reader, tree[1])
+    return [term for child in tree[1] for term in _tree_terms(child, reader)]
+
+
+def _top_scored(searcher, segments, leaves, per_leaf, tree, boosts, limit: int) -> list[tuple[int, float]]:
+    """Rank only the documents that matched: BM25 on the match field at the body boost, plus, for each
+    word found in a small field (heading, number, glossary, title, meta), that field's boost × idf."""
+    total_docs = max(1, searcher.doc_count_all())
+    average_length = max(1.0, searcher.field_length(MATCH_FIELD) / total_docs)
+    body_boost = boosts.get("body", 1.0)
+    field_boosts = [(name, boosts[name]) for name in BOOST_FIELDS if boosts.get(name, 0) > 0]
+    idf_cache: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        if term not in idf_cache:
+            frequency = searcher.doc_frequency(MATCH_FIELD, term)
+            idf_cache[term] = math.log(1 + (total_docs - frequency + 0.5) / (frequency + 0.5))
+        return idf_cache[term]
+
+    scored: list[tuple[int, float]] = []
+    for segment, leaf_docs, (reader, offset) in zip(segments, per_leaf, leaves, strict=True):
+        if not leaf_docs:
             continue
-        for count, docnum in enumerate(matcher.all_ids()):
-            docs.add(offset + docnum)
-            if not count & 1023 and time.perf_counter() > deadline:
-                raise TimeLimit(docs)
-    return docs
+        lengths = _field_lengths(reader)
+        scores = dict.fromkeys(leaf_docs, 0.0)
+        for term in dict.fromkeys(_tree_terms(tree, reader)):
+            weight = idf(term) * body_boost
+            postings = segment.read(MATCH_FIELD, term)
+            for docnum, frequency in zip(postings.ids, postings.weights, strict=True):
+                if docnum in scores:
+                    norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[docnum] / average_length)
+                    scores[docnum] += weight * frequency * (BM25_K1 + 1) / (frequency + norm)
+            for name, boost in field_boosts:
+                bonus = boost * idf(term)
+                for docnum in segment.read(name, term).ids:
+                    if docnum in scores:
+                        scores[docnum] += bonus
+        scored.extend((offset + docnum, score) for docnum, score in scores.items())
+    return heapq.nlargest(limit, scored, key=lambda pair: (pair[1], -pair[0]))
 
 
 def _units(analyzed: list[Word]) -> list[list[str]]:
