@@ -18,6 +18,7 @@ from typing import NamedTuple
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 _TOKEN_RE = re.compile(rf"([{CJK}]+)|([^\W{CJK}]+(?:\.[^\W{CJK}]+)*)")
+LATIN_WORD_RE = re.compile(rf"[^\W{CJK}]+(?:\.[^\W{CJK}]+)*")
 
 # Small on purpose: "not", "may" and "shall" carry meaning in regulations.
 EN_STOP = frozenset("a an and are as at be by for from in into is it its of on or that the their this to with".split())

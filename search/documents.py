@@ -11,9 +11,10 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from regulations.models import Document, GlossaryTerm, Industry, Provision, Relation, Topic
 
@@ -52,8 +53,14 @@ def _join(*parts) -> str:
 
 
 def _url(name: str, args: list, fragment: str = "") -> str:
+    return _cached_url(name, tuple(args), fragment, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=8192)
+def _cached_url(name: str, args: tuple, fragment: str, prefix: str, urlconf) -> str:
+    """reverse() is a noticeable share of a search's time; the prefix and urlconf are part of the key."""
     try:
-        return reverse(name, args=args) + fragment
+        return reverse(name, args=list(args)) + fragment
     except NoReverseMatch:  # the browse pages may not be wired yet
         return ""
 

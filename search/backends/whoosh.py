@@ -41,7 +41,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import pack_uint
 from whoosh.writing import CLEAR, SegmentWriter
 
-from search.analysis import STOP_WORDS, Word, has_cjk, words
+from search.analysis import LATIN_WORD_RE, STOP_WORDS, Word, fold, has_cjk, words
 from search.backends.base import (
     FacetValue,
     Record,
@@ -433,8 +433,10 @@ class Backend(SearchBackend):
         os.replace(link, self._current)
 
     def _open(self) -> _Generation:
-        resolved = self._ensure()
         generation = self._generation
+        resolved = self._resolved()
+        if generation is None or generation.path != resolved:
+            resolved = self._ensure()
         if generation is None or generation.path != resolved:
             with self._open_lock:
                 generation = self._generation
@@ -837,13 +839,30 @@ class _Highlighter:
                 else:
                     self.original.update(terms)
         self.terms = self.original | set(self.synonyms)
+        self.cjk_terms = [term for term in self.terms if has_cjk(term)]
+        self.prefix_tuple = tuple(fold(prefix) for prefix in self.prefixes)
+        # Porter stemming only rewrites endings: a word can only stem to a query term if it starts with
+        # the same two letters. Checking that first spares stemming nearly every word of a text.
+        self.heads = {term[:2] for term in self.terms if not has_cjk(term)} | {p[:2] for p in self.prefix_tuple}
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
+        folded = fold(text)
         found = []
-        for word in words(text, subwords=True, stoplist=STOP_WORDS):
-            term = _term(word)
-            if term in self.terms or (self.prefixes and not word.cjk and word.text.startswith(tuple(self.prefixes))):
-                found.append((word.start, word.end, term))
+        if self.heads:
+            for match in LATIN_WORD_RE.finditer(folded):
+                word = match.group()
+                if word[:2] not in self.heads or word in STOP_WORDS:
+                    continue
+                term = stem(word)
+                if term in self.terms or (self.prefix_tuple and word.startswith(self.prefix_tuple)):
+                    found.append((match.start(), match.end(), term))
+        for term in self.cjk_terms:
+            start = folded.find(term)
+            while start != -1:
+                found.append((start, start + len(term), term))
+                start = folded.find(term, start + len(term))
+        if self.cjk_terms:
+            found.sort()
         return found
 
     def explain(self, data: dict) -> tuple[str, list[str]]:
