@@ -169,8 +169,6 @@ def build_schema() -> Schema:
         "key": ID(unique=True, stored=True),
         "digest": STORED(),
         "data": STORED(),
-        # Unstemmed words: the vocabulary for spelling suggestions and autocomplete.
-        "words": _unscored(TEXT(analyzer=MixedAnalyzer(subwords=False, stem_words=False), phrase=False)),
         "complete": TEXT(analyzer=MixedAnalyzer(subwords=True, stem_words=False), phrase=False),
     }
     fields[MATCH_FIELD] = _compact_positions(TEXT(analyzer=MixedAnalyzer(), phrase=True))
@@ -187,7 +185,6 @@ def _document(record: Record) -> dict:
         "key": record["key"],
         "digest": record["digest"],
         "data": {**record["data"], "kind": record["kind"]},
-        "words": "\n".join(record[name] for name in ("heading", "body", "glossary")),
         "complete": "\n".join(record[name] for name in ("heading", "glossary"))
         if record["kind"] != "provision"
         else record["heading"],
@@ -697,11 +694,15 @@ class Backend(SearchBackend):
             folded = word.lower()
             if len(folded) < 4 or has_cjk(folded) or not folded.isalpha():
                 continue
-            if reader.doc_frequency("words", folded) > 0:
+            typed_stem = stem(folded)
+            if reader.doc_frequency(MATCH_FIELD, typed_stem) > 0:
                 continue
-            suggestions = searcher.suggest("words", folded, limit=1, maxdist=2, prefix=1)
+            # The vocabulary is stemmed; the typed word's ending goes back onto the corrected stem
+            # (recyling → recyl|ing → recycl|ing → recycling).
+            suggestions = searcher.suggest(MATCH_FIELD, typed_stem, limit=1, maxdist=2, prefix=1)
             if suggestions:
-                corrections[word] = suggestions[0]
+                ending = folded[len(typed_stem) :] if folded.startswith(typed_stem) else ""
+                corrections[word] = suggestions[0] + ending
         return corrections
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
