@@ -457,25 +457,33 @@ class Backend(SearchBackend):
         except LockError:
             raise LockError(f"the search index at {self.path} stayed locked for {WRITE_TIMEOUT:.0f} s") from None
 
-    def _commit(self, writer) -> None:
-        segments = writer.segments
-        small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
-        if len(small) > MAX_SMALL_SEGMENTS:
-            writer.commit(mergetype=_merge_small_only)
-        else:
-            writer.commit(merge=False)
-
     @contextmanager
     def _writing(self):
-        """A writer on the current generation, committed on success and cancelled on any error."""
+        """A writer on the current generation, committed (never merging) on success, cancelled on error.
+
+        A save never waits for a merge: when small segments pile up, they are folded together in a
+        background thread after the commit."""
         ix = whoosh_index.open_dir(str(self._ensure()))
         writer = self._writer(ix)
         try:
             yield writer
-            self._commit(writer)
+            writer.commit(merge=False)
         except BaseException:
             writer.cancel()
             raise
+        if sum(segment.doc_count_all() < SMALL_SEGMENT for segment in ix._segments()) > MAX_SMALL_SEGMENTS:  # noqa: SLF001
+            threading.Thread(target=self._merge_small_segments, args=(ix,), daemon=True).start()
+
+    def _merge_small_segments(self, ix) -> None:
+        try:
+            writer = ix.writer(timeout=0)  # another writer is busy: it will trigger the merge itself
+        except LockError:
+            return
+        try:
+            writer.commit(mergetype=_merge_small_only)
+        except Exception:
+            writer.cancel()
+            logger.exception("merging small search-index segments failed")
 
     def index(self, records: Iterable[Record]) -> int:
         count = 0

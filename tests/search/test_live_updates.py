@@ -94,3 +94,20 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert [proc.wait(timeout=120) for proc in procs] == [0, 0]
     assert time.perf_counter() - started < 120
     assert len(backend.digests()) == 50
+
+
+def test_small_segments_from_live_saves_are_merged_away_from_the_save(empty_backend, monkeypatch):
+    from search.backends import whoosh
+    from tests.search.conftest import make_record
+
+    merges = []
+    original = whoosh._merge_small_only
+    monkeypatch.setattr(whoosh, "_merge_small_only", lambda *args: merges.append(1) or original(*args))
+    for number in range(whoosh.MAX_SMALL_SEGMENTS + 3):
+        empty_backend.index([make_record(f"provision:{number}", f"Heading {number}", "shared words")])
+    deadline = time.monotonic() + 10
+    while empty_backend.segment_count() > whoosh.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert merges, "the small segments were never merged"
+    assert empty_backend.segment_count() <= whoosh.MAX_SMALL_SEGMENTS
+    assert empty_backend.search("shared").total == whoosh.MAX_SMALL_SEGMENTS + 3
