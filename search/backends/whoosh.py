@@ -370,9 +370,13 @@ class _SegmentMatch:
             if self.deadline is not None and not count & 255 and time.perf_counter() > self.deadline:
                 self.timed_out = True
                 break
-            first = decode(encoded[0][docnum])
-            later = [set(decode(values[docnum])) for values in encoded[1:]]
-            if any(all(start + step in later[step - 1] for step in range(1, len(terms))) for start in first):
+            # Shift each later word's positions back by its distance: a phrase starts where all agree.
+            starts = set(decode(encoded[0][docnum]))
+            for step, values in enumerate(encoded[1:], 1):
+                starts.intersection_update([position - step for position in decode(values[docnum])])
+                if not starts:
+                    break
+            else:
                 found.add(docnum)
         return found
 
@@ -790,19 +794,25 @@ def _top_scored(searcher, segments, leaves, per_leaf, tree, boosts, limit: int) 
         if not leaf_docs:
             continue
         lengths = _field_lengths(reader)
+        # Length normalisation once per matched document, not once per (word, document).
+        norms = {docnum: BM25_K1 * (1 - BM25_B + BM25_B * lengths[docnum] / average_length) for docnum in leaf_docs}
         scores = dict.fromkeys(leaf_docs, 0.0)
         for term in dict.fromkeys(_tree_terms(tree, reader)):
-            weight = idf(term) * body_boost
+            weight = idf(term) * body_boost * (BM25_K1 + 1)
             postings = segment.read(MATCH_FIELD, term)
-            for docnum, frequency in zip(postings.ids, postings.weights, strict=True):
-                if docnum in scores:
-                    norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[docnum] / average_length)
-                    scores[docnum] += weight * frequency * (BM25_K1 + 1) / (frequency + norm)
+            frequencies = dict(zip(postings.ids, postings.weights, strict=True))
+            # Walk whichever is shorter: the matched documents or the word's postings.
+            if len(leaf_docs) < len(frequencies):
+                pairs = ((docnum, frequencies.get(docnum)) for docnum in leaf_docs)
+            else:
+                pairs = ((docnum, frequency) for docnum, frequency in frequencies.items() if docnum in norms)
+            for docnum, frequency in pairs:
+                if frequency:
+                    scores[docnum] += weight * frequency / (frequency + norms[docnum])
             for name, boost in field_boosts:
                 bonus = boost * idf(term)
-                for docnum in segment.read(name, term).ids:
-                    if docnum in scores:
-                        scores[docnum] += bonus
+                for docnum in leaf_docs.intersection(segment.read(name, term).ids):
+                    scores[docnum] += bonus
         scored.extend((offset + docnum, score) for docnum, score in scores.items())
     return heapq.nlargest(limit, scored, key=lambda pair: (pair[1], -pair[0]))
 
