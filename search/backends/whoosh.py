@@ -5,9 +5,13 @@ one in use. ``rebuild`` writes a new generation and swaps the link atomically (`
 search never sees a half-built index. Whoosh pickles the analyzer into the index, so the analyzer
 classes below must keep their import path (``search.backends.whoosh``).
 
-Speed: one searcher is shared per index generation; the set of matching documents is collected
-once without scoring and gives the total and the facet counts (from per-segment value arrays); only
-the requested page is scored through Whoosh's top-N collector, and only that page is highlighted.
+Whoosh stores and reads the postings; the query work is done here, because Whoosh's matcher trees
+cost several Python calls per posting. Every text field is also indexed into one match field, so a
+word is one posting list. Matching is set algebra on block-read posting lists per segment (a phrase is
+checked on positions only where everything else matched); facet counts are intersections with
+per-segment value sets; only the matched documents are ranked (BM25 on the match field plus the boosts
+of the small fields, see ``_top_scored``); only the page shown is highlighted. One searcher is shared
+per index generation, and saves never wait for a segment merge.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -220,7 +225,7 @@ class _Generation:
             self.facets = None
 
 
-_segment_facets: dict[str, dict[str, dict[str, set[int]]]] = {}
+_segment_facets: dict[str, _SegmentFacets] = {}
 
 
 def _segment_key(reader) -> str | None:
@@ -228,15 +233,27 @@ def _segment_key(reader) -> str | None:
     return segment.segment_id() if segment is not None else None
 
 
-def _facet_sets(reader) -> dict[str, dict[str, set[int]]]:
-    """facet → value → the segment's document numbers with it; segments never change, so cache by id."""
+class _SegmentFacets(NamedTuple):
+    sets: dict[str, dict[str, set[int]]]  # facet → value → document numbers (for filtering)
+    values: dict[str, list[tuple[str, ...]]]  # facet → document number → its values (for counting)
+
+
+def _segment_facets_of(reader) -> _SegmentFacets:
+    """A segment's facet values both ways; segments never change, so they are cached by segment id."""
     key = _segment_key(reader)  # random and unique per segment: safe across index generations
     cached = _segment_facets.get(key) if key else None
     if cached is None:
-        cached = {
-            name: {term: set(reader.postings(name, term).all_ids()) for term in reader.field_terms(name)}
-            for name in FACET_FIELDS
-        }
+        size = reader.doc_count_all()
+        sets: dict[str, dict[str, set[int]]] = {}
+        values: dict[str, list[tuple[str, ...]]] = {}
+        for name in FACET_FIELDS:
+            sets[name] = {term: set(_read_postings(reader, name, term).ids) for term in reader.field_terms(name)}
+            per_doc: list[tuple[str, ...]] = [()] * size
+            for term, docnums in sets[name].items():
+                for docnum in docnums:
+                    per_doc[docnum] = (*per_doc[docnum], term)
+            values[name] = per_doc
+        cached = _SegmentFacets(sets, values)
         if key:
             if len(_segment_facets) > 200:
                 _segment_facets.clear()
@@ -596,7 +613,7 @@ class Backend(SearchBackend):
                 reader = segment.reader
                 within = None
                 if plan.filters:
-                    facet_sets = _facet_sets(reader)
+                    facet_sets = _segment_facets_of(reader).sets
                     for name, values in plan.filters.items():
                         accepted = set().union(*(facet_sets[name].get(value, ()) for value in values))
                         within = accepted if within is None else within & accepted
@@ -633,10 +650,8 @@ class Backend(SearchBackend):
             for leaf_docs, (reader, _offset) in zip(per_leaf, leaves, strict=True):
                 if not leaf_docs:
                     continue
-                for value, value_docs in _facet_sets(reader)[name].items():
-                    count = len(leaf_docs & value_docs)
-                    if count:
-                        counts[value] += count
+                # Each matched document's values, looked up and counted at C speed.
+                counts.update(chain.from_iterable(map(_segment_facets_of(reader).values[name].__getitem__, leaf_docs)))
             selected = set(plan.filters.get(name, []))
             if name == "year":
                 ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
