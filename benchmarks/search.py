@@ -109,9 +109,9 @@ def main():
     from whoosh.qparser import QueryParser
 
     searcher = backend._open().searcher  # noqa: SLF001
-    from search.backends.whoosh import MATCH_FIELD
+    from search.backends.whoosh import POSITIONS_FIELD
 
-    raw_parser = QueryParser(MATCH_FIELD, backend._open().index.schema)  # noqa: SLF001
+    raw_parser = QueryParser(POSITIONS_FIELD, backend._open().index.schema)  # noqa: SLF001
     for _ in range(args.runs):
         for q in QUERIES:
             text, filters = query_args(q)
@@ -128,7 +128,7 @@ def main():
             flt = wq.Term("industry", filters["industry"][0]) if filters else None
             hits = searcher.search(parsed, limit=10, filter=flt)
             for hit in hits:
-                hit.highlights(MATCH_FIELD, text=hit["data"]["text"])
+                hit.highlights(POSITIONS_FIELD, text=hit["data"]["text"])
             timings["whoosh"].setdefault(q["kind"], []).append((time.perf_counter() - t) * 1000)
 
     print(f"{'':10} {'kind':14} {'p50 ms':>8} {'p95 ms':>8}")

@@ -76,6 +76,10 @@ def _term(word: Word) -> str:
     return word.text if word.cjk else stem(word.text)
 
 
+# The last text analysed: the match and positions fields receive the same string object in turn.
+_last_analysis: tuple = (None, None, None, [])
+
+
 class MixedTokenizer(Tokenizer):
     """Mixed English/Chinese words with sequential positions (see ``search.analysis``); sub-words of
     long Chinese words at the same position at index time only. Lower-cases and drops stop words."""
@@ -116,7 +120,15 @@ class MixedTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        for word in words(value, subwords=self.subwords and mode != "query", start_pos=start_pos):
+        subwords = self.subwords and mode != "query"
+        global _last_analysis
+        cached = _last_analysis  # one read: another thread may replace it meanwhile
+        if cached[0] is value and cached[1:3] == (subwords, start_pos):
+            analysed = cached[3]
+        else:
+            analysed = list(words(value, subwords=subwords, start_pos=start_pos))
+            _last_analysis = (value, subwords, start_pos, analysed)
+        for word in analysed:
             token.text = _term(word) if self.stem_words else word.text
             token.boost = 1.0
             token.stopped = False
@@ -156,15 +168,12 @@ def _compact_positions(field):
     return field
 
 
-def _unscored(field):
-    """Vocabulary-only fields need no length column (writing it costs a lot at index time)."""
-    field.scorable = False
-    return field
-
-
 # Matching runs on one field that holds every text field (one posting list per word instead of six);
 # the other text fields are small and only add their boosts to the score of what matched.
 MATCH_FIELD = "all"
+# The same text again with positions, read only to check phrases: keeping positions out of the match
+# field's postings makes every other read much cheaper (it dominated the time of a search).
+POSITIONS_FIELD = "allpos"
 BOOST_FIELDS = [name for name in TEXT_FIELDS if name != "body"]  # body's boost applies to MATCH_FIELD
 MAX_PREFIX_TERMS = 256
 
@@ -176,10 +185,12 @@ def build_schema() -> Schema:
         "data": STORED(),
         "complete": TEXT(analyzer=MixedAnalyzer(subwords=True, stem_words=False), phrase=False),
     }
-    fields[MATCH_FIELD] = _compact_positions(TEXT(analyzer=MixedAnalyzer(), phrase=True))
+    fields[MATCH_FIELD] = TEXT(analyzer=MixedAnalyzer(), phrase=False)
+    fields[POSITIONS_FIELD] = _compact_positions(TEXT(analyzer=MixedAnalyzer(), phrase=True))
     for name in BOOST_FIELDS:
-        # Only membership is read from these (see _top_scored): no positions, no length column.
-        fields[name] = _unscored(TEXT(analyzer=MixedAnalyzer(), phrase=False))
+        # Only membership is read from these (see _top_scored). They keep Whoosh's length column: without
+        # one, its writer looks for the column file on disk once per posting.
+        fields[name] = TEXT(analyzer=MixedAnalyzer(), phrase=False)
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(lowercase=False, commas=True, scorable=False)
     return Schema(**fields)
@@ -194,7 +205,8 @@ def _document(record: Record) -> dict:
         if record["kind"] != "provision"
         else record["heading"],
     }
-    fields[MATCH_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
+    # One string object for both fields: the tokenizer analyses it once (see MixedTokenizer).
+    fields[MATCH_FIELD] = fields[POSITIONS_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
     for name in BOOST_FIELDS:
         fields[name] = record[name]
     for name in FACET_FIELDS:
@@ -275,7 +287,7 @@ def _read_postings(reader, field: str, term: str) -> _Postings:
     values: list = []
     if (field, term) not in reader:
         return _Postings(ids, weights, values)
-    keep_values = field == MATCH_FIELD
+    keep_values = field == POSITIONS_FIELD
     matcher = reader.postings(field, term)
     if isinstance(matcher, W3LeafMatcher):
         # The codec's block reader (whoosh-reloaded is pinned exactly, so these internals are fixed).
@@ -380,7 +392,7 @@ class _SegmentMatch:
         decode = decode_compact_positions
         encoded = []
         for term in terms:
-            postings = self.read(MATCH_FIELD, term)
+            postings = self.read(POSITIONS_FIELD, term)
             encoded.append(dict(zip(postings.ids, postings.values, strict=True)))
         found = set()
         for count, docnum in enumerate(candidates):
