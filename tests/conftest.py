@@ -6,6 +6,12 @@ from regulations.corpus import load_corpus
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _static_root():
+    """WhiteNoise warns on every client when the collectstatic folder does not exist yet."""
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _scratch_search_index(tmp_path_factory):
     """Tests never write into a developer's own search index."""
     path = tmp_path_factory.mktemp("search-index")
