@@ -37,6 +37,7 @@ def setup(data_dir: str) -> None:
     print(f"Scratch database in {data_dir}", flush=True)
     print("Migrating…", flush=True)
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages link hashed static files
     print("Loading fixtures/…", flush=True)
     report = load_corpus(settings.CORPUS_DIR)
     print(f"  {report.summary()}", flush=True)
