@@ -29,6 +29,7 @@ class Catalog:
     docnums: dict[str, int] = field(default_factory=dict)  # normalized number → document pk
     folded_docnums: dict[str, int] = field(default_factory=dict)  # folded number (brackets kept) → pk
     provision_refs: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # doc pk → ref → provisions
+    eids: dict[str, list[int]] = field(default_factory=dict)  # identifier → provisions (in any document)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     reverse_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # facet → folded label → value
 
@@ -105,16 +106,26 @@ class Catalog:
         if len(documents) > 3:
             return []
         keys = []
-        chunks = [c for c in _TOKEN_SPLIT.split(text) if c]
+        words = [c for c in _TOKEN_SPLIT.split(text) if c]
+        # "Art. 7" and "（七） 2." are typed as two chunks: try neighbours joined as well.
+        chunks = words + [first + second for first, second in zip(words, words[1:], strict=False)]
+        if not documents:
+            # An identifier on its own (part_2__sec_7__item_2) names a provision when only one has it.
+            for chunk in words:
+                if "_" in chunk and len(self.eids.get(chunk, [])) == 1:
+                    keys.append(f"provision:{self.eids[chunk][0]}")
+            return keys[:3]
+        found: dict[str, int] = {}  # provision key → length of the longest reference that named it
         for pk in documents:
             refs = self.provision_refs.get(pk, {})
             for chunk in chunks:
                 ref = _NUM_STRIP.sub("", chunk)
-                for provision_pk in refs.get(chunk, []) + (refs.get(ref, []) if ref else []):
-                    key = f"provision:{provision_pk}"
-                    if key not in keys:
-                        keys.append(key)
-        keys = keys[:3]
+                for matched in (chunk, ref):
+                    for provision_pk in refs.get(matched, []) if matched else []:
+                        key = f"provision:{provision_pk}"
+                        found[key] = max(found.get(key, 0), len(matched))
+        # The most specific reference first: （七） 2. names item 2 before section （七）.
+        keys = sorted(found, key=lambda key: -found[key])[:3]
         return keys + [f"document:{pk}" for pk in documents]
 
     # -- filters and labels -------------------------------------------------------------------------
@@ -157,12 +168,21 @@ def build_catalog(backend) -> Catalog:
     for pk, number in Document.objects.exclude(doc_number="").values_list("pk", "doc_number"):
         catalog.docnums[normalize_docnum(number)] = pk
         catalog.folded_docnums[fold(number)] = pk
-    for pk, document_id, num, eid in Provision.objects.values_list("pk", "document_id", "num", "eid"):
+    rows = list(Provision.objects.values_list("pk", "document_id", "parent_id", "num", "eid"))
+    stripped_of = {pk: _NUM_STRIP.sub("", fold(num)) for pk, _doc, _parent, num, _eid in rows}
+    parent_of = {pk: parent for pk, _doc, parent, _num, _eid in rows}
+    for pk, document_id, _parent, _num, eid in rows:
         refs = catalog.provision_refs.setdefault(document_id, {})
         refs.setdefault(eid, []).append(pk)
-        stripped = _NUM_STRIP.sub("", fold(num))
-        if stripped:
-            refs.setdefault(stripped, []).append(pk)
+        catalog.eids.setdefault(eid, []).append(pk)
+        # The number alone ("七"), and with its ancestors' numbers ("七2" for （七）2.), as people cite it.
+        ref, node = "", pk
+        while node is not None and stripped_of.get(node):
+            ref = stripped_of[node] + ref
+            refs.setdefault(ref, [])
+            if pk not in refs[ref]:
+                refs[ref].append(pk)
+            node = parent_of.get(node)
     # A number shared by several provisions of one document (（一） under each part) is no reference.
     for refs in catalog.provision_refs.values():
         for ref in [ref for ref, pks in refs.items() if len(pks) > 1]:

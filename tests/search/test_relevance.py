@@ -84,3 +84,20 @@ def test_filters_accept_labels(backend):
 def test_explain_the_match(backend):
     hit = backend.search("battery passport").hits[0]
     assert "heading" in hit.matched_in
+
+
+@pytest.mark.parametrize(
+    ("query", "slug", "eid"),
+    [
+        ("工信部联节〔2022〕88号 （七） 2.", "industrial-carbon-peaking-2022", "part_2__sec_7__item_2"),
+        ("88号 （七）2.", "industrial-carbon-peaking-2022", "part_2__sec_7__item_2"),
+        ("88号 第七", "industrial-carbon-peaking-2022", "part_2__sec_7"),
+        ("Regulation (EU) 2023/1542 Art. 7", "eu-battery-regulation-2023-1542", "art_7"),
+        ("551号 第二章", "cn-weee-regulation", "chp_2"),
+        ("part_2__sec_7__item_2", "industrial-carbon-peaking-2022", "part_2__sec_7__item_2"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and " " in value else None,
+)
+def test_a_provision_reference_goes_straight_to_that_provision(backend, query, slug, eid):
+    hit = backend.search(query).hits[0]
+    assert hit.pinned and hit.document_slug == slug and hit.url.rstrip("/").endswith(eid), hit
