@@ -1,10 +1,10 @@
 """Server-rendered browse pages. Each view: validate GET parameters, query (regulations.browse), render."""
 
 from django import forms
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 
-from regulations import browse
+from regulations import browse, exports
 from regulations.models import Document, Industry, Topic
 
 IGNORED_VALUE_LIMIT = 60
@@ -104,13 +104,19 @@ def industry_detail(request, slug):
     return render(request, "regulations/industry_detail.html", {"section": "industries", **browse.industry_page(slug)})
 
 
-def target_list(request):
+def _target_selection(request):
+    """The targets page's filters and sort, validated leniently (shared by the page and its CSV)."""
     industries = list(Industry.objects.all())
     documents = list(Document.objects.order_by("short_title").only("slug", "short_title"))
     values, notes = TargetFilterForm(request.GET, industries, documents).usable_data()
     industry = next((i for i in industries if i.slug == values["industry"]), None)
     document = next((d for d in documents if d.slug == values["document"]), None)
-    context = browse.target_list_page(values["sort"], industry, document, industries)
+    targets_context = browse.target_list_page(values["sort"], industry, document, industries)
+    return values, notes, industries, documents, industry, document, targets_context
+
+
+def target_list(request):
+    values, notes, industries, documents, industry, document, context = _target_selection(request)
     return render(
         request,
         "regulations/target_list.html",
@@ -123,9 +129,34 @@ def target_list(request):
             "industry_options": browse.indented(industries),
             "document_options": documents,
             "columns": browse.sort_columns(values),
+            "csv_query": request.GET.urlencode(),
             **context,
         },
     )
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def document_export_json(request, slug):
+    document = get_object_or_404(Document.objects.select_related("superseded_by"), slug=slug)
+    data = exports.document_json(document, request.build_absolute_uri)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return _attachment(response, f"{slug}.json")
+
+
+def document_export_markdown(request, slug):
+    document = get_object_or_404(Document, slug=slug)
+    text = exports.document_markdown(document, request.build_absolute_uri)
+    return _attachment(HttpResponse(text, content_type="text/markdown; charset=utf-8"), f"{slug}.md")
+
+
+def target_export_csv(request):
+    targets = _target_selection(request)[-1]["targets"]
+    text = exports.targets_csv(targets, request.build_absolute_uri)
+    return _attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), "targets.csv")
 
 
 def glossary(request):

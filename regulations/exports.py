@@ -1,0 +1,171 @@
+"""Downloads for memos and spreadsheets: a document as JSON or Markdown, targets as CSV.
+
+Every provision and document in an export carries its permanent address, so a pasted excerpt
+still leads back to the source.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+
+from regulations.browse import attach_tree, document_url, provision_url
+from regulations.models import Document, DocumentIssuer, Provision, Relation, Target
+from regulations.rendering import target_value_text
+
+Absolute = Callable[[str], str]  # path → absolute URL
+
+
+def _provisions(document: Document) -> list[Provision]:
+    provisions = list(document.provisions.order_by("position").prefetch_related("industries", "targets"))
+    attach_tree(document, provisions)
+    return provisions
+
+
+def _number(value) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _target_data(target: Target) -> dict:
+    return {
+        "metric": target.metric,
+        "metric_zh": target.metric_zh,
+        "scope": target.scope,
+        "baseline_year": target.baseline_year,
+        "baseline_value": _number(target.baseline_value),
+        "target_year": target.target_year,
+        "value": _number(target.value),
+        "unit": target.unit,
+        "comparison": target.comparison,
+        "direction": target.direction,
+        "summary": target_value_text(target),
+        "verified": target.verified,
+    }
+
+
+def document_json(document: Document, absolute: Absolute) -> dict:
+    """The document with its whole provision tree, targets and relations."""
+
+    def provision_data(provision: Provision) -> dict:
+        return {
+            "eid": provision.eid,
+            "num": provision.num,
+            "kind": provision.kind,
+            "heading_en": provision.heading_en,
+            "heading_zh": provision.heading_zh,
+            "text": provision.text,
+            "status": provision.effective_status,
+            "verified": provision.verified,
+            "industries": [industry.slug for industry in provision.industries.all()],
+            "targets": [_target_data(target) for target in provision.targets.all()],
+            "url": absolute(provision_url(document.slug, provision.eid)),
+            "children": [provision_data(child) for child in provision.child_nodes],
+        }
+
+    roots = [provision for provision in _provisions(document) if provision.parent_id is None]
+    issuers = DocumentIssuer.objects.filter(document=document).select_related("authority")
+    relations = Relation.objects.touching_document(document).with_ends().order_by("position", "pk")
+    return {
+        "slug": document.slug,
+        "url": absolute(document_url(document.slug)),
+        "title_en": document.title_en,
+        "title_zh": document.title_zh,
+        "doc_number": document.doc_number,
+        "issuers": [{"abbreviation": i.authority.abbreviation, "name_en": i.authority.name_en} for i in issuers],
+        "jurisdiction": document.jurisdiction,
+        "kind": document.kind,
+        "status": document.status,
+        "superseded_by": absolute(document_url(document.superseded_by.slug)) if document.superseded_by else None,
+        "dates": {date.kind: date.iso for date in document.dates.all()},
+        "summary": document.summary,
+        "provisions": [provision_data(provision) for provision in roots],
+        "relations": [
+            {
+                "source": absolute(_end_url(relation.source_document, relation.source_provision)),
+                "verb": relation.type.verb,
+                "target": absolute(_end_url(relation.target_document, relation.target_provision)),
+                "note": relation.note,
+            }
+            for relation in relations
+        ],
+    }
+
+
+def _end_url(document: Document, provision: Provision | None) -> str:
+    return provision_url(document.slug, provision.eid) if provision else document_url(document.slug)
+
+
+def document_markdown(document: Document, absolute: Absolute) -> str:
+    """The document as Markdown: metadata, then each provision as a heading linked to its address."""
+    lines = [f"# {document.title_en}", ""]
+    if document.title_zh:
+        lines += [document.title_zh, ""]
+    facts = [
+        ("Document number", document.doc_number),
+        ("Status", document.get_status_display()),
+        ("Dates", "; ".join(f"{date.get_kind_display()} {date.iso}" for date in document.dates.all())),
+        ("Permanent address", absolute(document_url(document.slug))),
+    ]
+    lines += [f"- **{label}:** {value}" for label, value in facts if value]
+    lines += ["", document.summary.strip(), ""]
+    for provision in _provisions(document):
+        level = "#" * min(6, provision.depth + 2)
+        heading = " ".join(part for part in (provision.num, provision.heading_en) if part)
+        lines += [f"{level} [{heading}]({absolute(provision_url(document.slug, provision.eid))})", ""]
+        if provision.heading_zh:
+            lines += [provision.heading_zh, ""]
+        if provision.text:
+            lines += [provision.text.strip(), ""]
+        for target in provision.targets.all():
+            year = f" by {target.target_year}" if target.target_year else ""
+            lines.append(f"- Target: {target.metric}{year}: {target_value_text(target)}")
+        if provision.targets.all():
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+TARGET_COLUMNS = [
+    "document",
+    "doc_number",
+    "provision",
+    "metric",
+    "metric_zh",
+    "scope",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "value",
+    "unit",
+    "comparison",
+    "direction",
+    "verified",
+    "url",
+]
+
+
+def targets_csv(targets, absolute: Absolute) -> str:
+    """One row per target, with the permanent address of its provision."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TARGET_COLUMNS)
+    for target in targets:
+        provision, document = target.provision, target.provision.document
+        writer.writerow(
+            [
+                document.short_title,
+                document.doc_number,
+                " ".join(part for part in (provision.num, provision.heading_en) if part),
+                target.metric,
+                target.metric_zh,
+                target.scope,
+                target.baseline_year or "",
+                _number(target.baseline_value) or "",
+                target.target_year or "",
+                _number(target.value) or "",
+                target.unit,
+                target.comparison,
+                target.direction,
+                "yes" if target.verified else "no (single source)",
+                absolute(provision_url(document.slug, provision.eid)),
+            ]
+        )
+    return out.getvalue()
