@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from regulations.corpus_files import CorpusError, Mapping, read_yaml, write_yaml
 from regulations.models import (
@@ -142,13 +143,20 @@ class CorpusLoader:
         self.folder = Path(folder)
         self.progress = progress or (lambda message: None)
         self.report = LoadReport()
+        # History: what a load creates for a new document dates from the document's issue, not from today.
+        self.first_version_date: datetime.datetime | None = None
+        self.change_reason = "Loaded from the corpus"
 
     # -- generic upsert -------------------------------------------------------------------
     def _sync(self, model, lookup: dict, values: dict, m2m: dict | None = None):
         name = model._meta.verbose_name_plural
         instance = model.objects.filter(**lookup).first()
         if instance is None:
-            instance = model.objects.create(**lookup, **values)
+            instance = model(**lookup, **values)
+            if self.first_version_date is not None:
+                instance._history_date = self.first_version_date
+            instance._change_reason = self.change_reason
+            instance.save()
             self.report.created[name] += 1
             changed = True
         else:
@@ -156,6 +164,7 @@ class CorpusLoader:
             if changed:
                 for key, value in values.items():
                     setattr(instance, key, value)
+                instance._change_reason = self.change_reason
                 instance.save()
                 self.report.updated[name] += 1
         for relation_name, wanted in (m2m or {}).items():
@@ -212,6 +221,7 @@ class CorpusLoader:
         }
         for path, (document, data) in parsed:
             self._load_document_links(path, document, data)
+        self.first_version_date, self.change_reason = None, "Loaded from the corpus"
         self._load_glossary(self.folder / "glossary.yaml")
 
     # -- reference files ------------------------------------------------------------------
@@ -362,6 +372,10 @@ class CorpusLoader:
         if jurisdiction not in Document.Jurisdiction.values:
             raise source.error(f"jurisdiction “{jurisdiction}” is not one of {', '.join(Document.Jurisdiction.values)}")
 
+        self.change_reason = f"Loaded from the corpus ({path.name})"
+        is_new = not Document.objects.filter(slug=slug).exists()
+        self.first_version_date = self._issue_datetime(data, source) if is_new else None
+
         topics = []
         for topic_slug in _list(data, "topics", source):
             if topic_slug not in self.topics:
@@ -401,6 +415,20 @@ class CorpusLoader:
         self._load_dates(document, data, source)
         self._load_provisions(document, path, _list(data, "provisions", source))
         return document, data
+
+    def _issue_datetime(self, data, source) -> datetime.datetime | None:
+        dates = data.get("dates") or {}
+        if not isinstance(dates, dict):
+            return None
+        line = dates.line if isinstance(dates, Mapping) else source.line
+        issued = [
+            parse_partial_date(value, source.path, line, f"dates.{kind}")[0]
+            for kind, value in dates.items()
+            if kind in DocumentDate.DOCUMENT_DATES
+        ]
+        if not issued:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(min(issued), datetime.time.min))
 
     def _load_issuers(self, document, data, source):
         wanted = []
@@ -557,11 +585,19 @@ class CorpusLoader:
 
     def _load_document_links(self, path: Path, document: Document, data):
         source = _Source(path, data)
+        self.change_reason = f"Loaded from the corpus ({path.name})"
+        self.first_version_date = (
+            self._issue_datetime(data, source) if document.pk in self.created_documents else None
+        )
         superseded_by = None
         if data.get("superseded_by"):
             superseded_by, _ = self._resolve(data["superseded_by"], source, "superseded_by")
         if document.superseded_by_id != (superseded_by.pk if superseded_by else None):
             document.superseded_by = superseded_by
+            document._change_reason = self.change_reason
+            if self.first_version_date is not None:
+                # Completes the first version rather than starting a second one on the load's day.
+                document._history_date = self.first_version_date
             document.save(update_fields=["superseded_by"])
             if document.pk not in self.created_documents:
                 self.report.updated["documents"] += 1

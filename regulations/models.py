@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 # Akoma Ntoso style: components joined by "__", each "<type>_<number>", e.g. part_2__sec_7__item_2.
 EID_RE = r"^[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*(?:__[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*)*$"
@@ -11,6 +13,29 @@ eid_validator = RegexValidator(
     "An identifier is made of parts such as “part_2”, joined by “__” (e.g. part_2__sec_7__item_2).",
 )
 MAX_TREE_DEPTH = 12
+
+
+class Publication(models.TextChoices):
+    """Editorial state: drafts are for signed-in staff only and reach no public channel."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Revisioned(models.Model):
+    """A counter raised on every save, so that an edit based on an older revision can be refused."""
+
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.revision += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
 
 
 class Authority(models.Model):
@@ -82,6 +107,9 @@ class Industry(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
     def for_listing(self):
         return self.prefetch_related("issuers", "topics", "dates")
 
@@ -106,7 +134,7 @@ class DocumentQuerySet(models.QuerySet):
         )
 
 
-class Document(models.Model):
+class Document(Revisioned):
     class Kind(models.TextChoices):
         PLAN = "plan", "Plan"
         ACTION_PLAN = "action_plan", "Action plan"
@@ -161,9 +189,11 @@ class Document(models.Model):
         help_text="Further researched facts (legal basis, implementing documents, editions…).",
     )
     sources = models.JSONField("official and research sources", default=list, blank=True)
+    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["slug"]
@@ -278,8 +308,11 @@ class ProvisionQuerySet(models.QuerySet):
     def in_document_order(self):
         return self.order_by("document__slug", "position")
 
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED, document__publication=Publication.PUBLISHED)
 
-class Provision(models.Model):
+
+class Provision(Revisioned):
     class Kind(models.TextChoices):
         GENERAL = "general", "General"
         PRINCIPLE = "principle", "Principle"
@@ -323,9 +356,11 @@ class Provision(models.Model):
     verified = models.BooleanField(default=True)
     note = models.TextField("research note", blank=True)
     details = models.JSONField(default=dict, blank=True)
+    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProvisionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["document", "position"]
@@ -382,7 +417,7 @@ class Provision(models.Model):
             ancestor = ancestor.parent
 
 
-class Target(models.Model):
+class Target(Revisioned):
     class Direction(models.TextChoices):
         DECREASE = "decrease", "Reduce"
         INCREASE = "increase", "Increase"
@@ -407,6 +442,8 @@ class Target(models.Model):
     description = models.TextField(blank=True)
     verified = models.BooleanField(default=True)
     note = models.TextField("research note", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["provision", "position"]
@@ -470,7 +507,7 @@ class RelationQuerySet(models.QuerySet):
         )  # fmt: skip
 
 
-class Relation(models.Model):
+class Relation(Revisioned):
     type = models.ForeignKey(RelationType, on_delete=models.PROTECT, related_name="relations")
     source_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="outgoing_relations")
     source_provision = models.ForeignKey(
@@ -494,6 +531,7 @@ class Relation(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = RelationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source_document", "position"]
@@ -552,3 +590,96 @@ class GlossaryTerm(models.Model):
     def all_names(self):
         names = [self.term_en, self.term_zh, *self.abbreviations, *self.synonyms_en, *self.synonyms_zh]
         return [name for name in names if name]
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def public(self):
+        """What an anonymous reader may see: published, public, on published text."""
+        return self.filter(
+            visibility=Annotation.Visibility.PUBLIC,
+            publication=Publication.PUBLISHED,
+            document__publication=Publication.PUBLISHED,
+        ).exclude(provision__publication=Publication.DRAFT)
+
+    def visible_to(self, user):
+        from regulations.permissions import can_read_internal
+
+        return self if can_read_internal(user) else self.public()
+
+
+class Annotation(Revisioned):
+    """A consultant's dated note on a document or one of its provisions."""
+
+    class Kind(models.TextChoices):
+        AMENDMENT = "amendment", "Amendment"
+        IMPLEMENTATION = "implementation", "Implementation status"
+        INTERPRETATION = "interpretation", "Interpretation"
+        ENFORCEMENT = "enforcement", "Enforcement"
+        DEADLINE = "deadline", "Deadline"
+        NOTE = "note", "Note"
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", "Internal (signed-in staff)"
+        PUBLIC = "public", "Public"
+
+    document = models.ForeignKey(
+        Document, blank=True, on_delete=models.CASCADE, related_name="annotations", help_text="Taken from the provision."
+    )
+    provision = models.ForeignKey(
+        Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    title = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown.")
+    effective_date = models.DateField(null=True, blank=True, help_text="When what it records takes effect.")
+    source_url = models.URLField("source", max_length=500, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
+    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+    )
+    written_against_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    written_against_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-effective_date", "-created_at"]
+        indexes = [models.Index(fields=["document", "provision"])]
+        permissions = [("view_internal", "Can read internal annotations and drafts")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def subject(self):
+        return self.provision or self.document
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC and self.publication == Publication.PUBLISHED
+
+    def get_absolute_url(self):
+        return self.subject.get_absolute_url() + f"#annotation-{self.pk}"
+
+    def clean(self):
+        if self.provision_id and not self.document_id:
+            self.document_id = self.provision.document_id
+        if not self.document_id:
+            raise ValidationError({"document": "Choose the document or the provision this annotation is about."})
+        if self.provision_id and self.provision.document_id != self.document_id:
+            raise ValidationError({"provision": "This provision is not in the chosen document."})
+
+    def save(self, *args, **kwargs):
+        if self.provision_id and not self.document_id:
+            self.document_id = self.provision.document_id
+        if self.written_against_revision is None:
+            # The text the consultant was reading: its revision and when that revision was recorded.
+            subject = self.subject
+            latest = subject.history.order_by("-history_date", "-history_id").first()
+            self.written_against_revision = subject.revision
+            self.written_against_at = latest.history_date if latest else None
+        super().save(*args, **kwargs)
