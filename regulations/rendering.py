@@ -37,10 +37,16 @@ _cleaner = nh3.Cleaner(
 )
 
 
+def _href_as_browser_reads_it(href: str) -> str:
+    """Entities decoded (Markdown hides email autolinks behind them), edges trimmed, backslashes as slashes."""
+    decoded = html.unescape(href.replace(markdown.util.AMP_SUBSTITUTE, "&"))
+    return decoded.strip("\x00\t\n\f\r ").replace("\\", "/")
+
+
 class _ExternalLinks(Treeprocessor):
     def run(self, root: Element):
         for link in root.iter("a"):
-            if _EXTERNAL_RE.match(link.get("href", "")):
+            if _EXTERNAL_RE.match(_href_as_browser_reads_it(link.get("href", ""))):
                 link.set("rel", EXTERNAL_REL)
 
 
