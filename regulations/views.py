@@ -1,11 +1,12 @@
 """Server-rendered browse pages. Each view: validate GET parameters, query (regulations.browse), render."""
 
 from django import forms
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 
-from regulations import browse, exports
-from regulations.models import Document, Industry, Topic
+from regulations import browse, exports, timeline, versions
+from regulations.models import Document, Industry, Provision, Topic
+from regulations.permissions import can_read_internal
 
 IGNORED_VALUE_LIMIT = 60
 
@@ -78,8 +79,65 @@ def document_list(request):
     )
 
 
+def _drafts(request) -> bool:
+    return can_read_internal(request.user)
+
+
+def problem(request, title: str, message: str, status: int = 400, **context):
+    """A clear page for input we cannot use: what was wrong and where to go instead."""
+    return render(request, "regulations/problem.html", {"title": title, "message": message, **context}, status=status)
+
+
+def _follow_old_address(request, slug: str, eid: str | None = None, suffix: str = ""):
+    """An address that names nothing current: 301 to where it moved, 410 with the last text if removed."""
+    drafts = _drafts(request)
+    found = (
+        versions.resolve_provision(slug, eid, drafts=drafts) if eid else versions.resolve_document(slug, drafts=drafts)
+    )
+    if found.outcome == "moved":
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(found.url + suffix + (f"?{query}" if query else ""))
+    if found.outcome == "removed":
+        record = found.last_record
+        return render(
+            request,
+            "regulations/gone.html",
+            {"record": record, "is_provision": eid is not None, "slug": slug, "document_url": f"/documents/{slug}/"},
+            status=410,
+        )
+    raise Http404(
+        f"Nothing in Rulebook has ever had the address “{request.path}”." if found.outcome == "unknown" else ""
+    )
+
+
+def _current(request, slug: str, eid: str | None = None, suffix: str = ""):
+    """(document, provision, None) for a current address, or (None, None, response) for an old one."""
+    drafts = _drafts(request)
+    documents = Document.objects.all() if drafts else Document.objects.published()
+    document = documents.filter(slug=slug).first()
+    provision = None
+    if document is not None and eid is not None:
+        provisions = Provision.objects.filter(document=document)
+        provision = (provisions if drafts else provisions.published()).filter(eid=eid).first()
+    if document is None or (eid is not None and provision is None):
+        return None, None, _follow_old_address(request, slug, eid, suffix)
+    return document, provision, None
+
+
+def _pinned_day(request, day: str):
+    try:
+        return versions.parse_day(day), None
+    except versions.InvalidDate as error:
+        return None, problem(request, "That date cannot be used", str(error))
+
+
 def document_detail(request, slug):
-    context = browse.document_page(slug)
+    if "as_of" in request.GET:
+        return _document_pinned(request, slug, request.GET["as_of"], suffix="")
+    try:
+        context = browse.document_page(slug)
+    except Http404:
+        return _follow_old_address(request, slug)
     return render(
         request,
         "regulations/document_detail.html",
@@ -87,12 +145,134 @@ def document_detail(request, slug):
     )
 
 
+def document_pinned(request, slug, day):
+    return _document_pinned(request, slug, day, suffix=f"@{day}/")
+
+
+def _document_pinned(request, slug, day, suffix):
+    document, _, answer = _current(request, slug, suffix=suffix)
+    if answer:
+        return answer
+    day, answer = _pinned_day(request, day)
+    if answer:
+        return answer
+    try:
+        context = timeline.pinned_document_page(document, day, drafts=_drafts(request))
+    except timeline.NotInForceOnDate as missing:
+        return problem(request, f"{document.short_title} on that date", str(missing), status=404, document=document)
+    return render(
+        request,
+        "regulations/document_pinned.html",
+        {"section": "documents", "document": document, "site_root": _site_root(request), **context},
+    )
+
+
+def document_history(request, slug):
+    document, _, answer = _current(request, slug, suffix="history/")
+    if answer:
+        return answer
+    context = timeline.document_history_page(document, drafts=_drafts(request))
+    return render(
+        request, "regulations/document_history.html", {"section": "documents", "document": document, **context}
+    )
+
+
+def document_compare(request, slug):
+    document, _, answer = _current(request, slug, suffix="compare/")
+    if answer:
+        return answer
+    start, end = request.GET.get("from", ""), request.GET.get("to", "")
+    if not start or not end:
+        return problem(
+            request,
+            "Choose two versions to compare",
+            "A comparison needs a “from” and a “to”: pick two versions on the history page, or give two dates.",
+            document=document,
+        )
+    try:
+        context = timeline.document_compare_page(document, start, end, drafts=_drafts(request))
+    except versions.InvalidDate as error:
+        return problem(request, "That comparison cannot be made", str(error), document=document)
+    return render(
+        request, "regulations/document_compare.html", {"section": "documents", "document": document, **context}
+    )
+
+
 def provision_detail(request, slug, eid):
-    context = browse.provision_page(slug, eid)
+    if "as_of" in request.GET:
+        return _provision_pinned(request, slug, eid, request.GET["as_of"], suffix="")
+    try:
+        context = browse.provision_page(slug, eid)
+    except Http404:
+        return _follow_old_address(request, slug, eid)
     return render(
         request,
         "regulations/provision_detail.html",
         {"section": "documents", "site_root": _site_root(request), **context},
+    )
+
+
+def provision_pinned(request, slug, eid, day):
+    return _provision_pinned(request, slug, eid, day, suffix=f"@{day}/")
+
+
+def _provision_pinned(request, slug, eid, day, suffix):
+    document, provision, answer = _current(request, slug, eid, suffix=suffix)
+    if answer:
+        return answer
+    day, answer = _pinned_day(request, day)
+    if answer:
+        return answer
+    try:
+        context = timeline.pinned_provision_page(provision, day, drafts=_drafts(request))
+    except timeline.NotInForceOnDate as missing:
+        return problem(
+            request,
+            f"{document.short_title} {provision.citation_number} on that date",
+            str(missing),
+            status=404,
+            document=document,
+            provision=provision,
+        )
+    return render(
+        request,
+        "regulations/provision_pinned.html",
+        {
+            "section": "documents",
+            "document": document,
+            "provision": provision,
+            "site_root": _site_root(request),
+            **context,
+        },
+    )
+
+
+def provision_history(request, slug, eid):
+    document, provision, answer = _current(request, slug, eid, suffix="history/")
+    if answer:
+        return answer
+    context = timeline.provision_history_page(provision, drafts=_drafts(request))
+    return render(
+        request,
+        "regulations/provision_history.html",
+        {"section": "documents", "document": document, "provision": provision, **context},
+    )
+
+
+def provision_compare(request, slug, eid):
+    document, provision, answer = _current(request, slug, eid, suffix="compare/")
+    if answer:
+        return answer
+    try:
+        context = timeline.provision_compare_page(
+            provision, request.GET.get("from"), request.GET.get("to"), drafts=_drafts(request)
+        )
+    except timeline.InvalidVersion as error:
+        return problem(request, "That comparison cannot be made", str(error), document=document, provision=provision)
+    return render(
+        request,
+        "regulations/provision_compare.html",
+        {"section": "documents", "document": document, "provision": provision, **context},
     )
 
 
@@ -141,14 +321,18 @@ def _attachment(response, filename: str):
 
 
 def document_export_json(request, slug):
-    document = get_object_or_404(Document.objects.select_related("superseded_by"), slug=slug)
+    document, _, answer = _current(request, slug, suffix="export.json")
+    if answer:
+        return answer
     data = exports.document_json(document, request.build_absolute_uri)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     return _attachment(response, f"{slug}.json")
 
 
 def document_export_markdown(request, slug):
-    document = get_object_or_404(Document, slug=slug)
+    document, _, answer = _current(request, slug, suffix="export.md")
+    if answer:
+        return answer
     text = exports.document_markdown(document, request.build_absolute_uri)
     return _attachment(HttpResponse(text, content_type="text/markdown; charset=utf-8"), f"{slug}.md")
 

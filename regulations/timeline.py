@@ -1,0 +1,288 @@
+"""Page data for the history of a document or provision, redlines between versions, and pinned dates."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+
+from regulations import versions
+from regulations.models import Document, Provision
+from regulations.redline import change_summary, redline_html
+from regulations.rendering import has_cjk
+
+PROVISION_FIELD_LABELS = {
+    "num": "Number",
+    "heading_en": "English heading",
+    "heading_zh": "Chinese heading",
+    "status": "Status",
+    "text": "Text",
+}
+DOCUMENT_FIELD_LABELS = {
+    "title_en": "English title",
+    "title_zh": "Chinese title",
+    "short_title": "Short title",
+    "doc_number": "Document number",
+    "status": "Status",
+    "summary": "Summary",
+}
+
+
+class InvalidVersion(ValueError):
+    """A version or moment named in a query that does not belong to this object."""
+
+
+@dataclass
+class FieldRedline:
+    label: str
+    changed: bool
+    html: str
+    inserted: int = 0
+    deleted: int = 0
+
+
+def field_redlines(before, after, labels: dict) -> list[FieldRedline]:
+    rows = []
+    for name, label in labels.items():
+        old = str(getattr(before, name, "") or "") if before is not None else ""
+        new = str(getattr(after, name, "") or "") if after is not None else ""
+        if old == new:
+            rows.append(FieldRedline(label, False, new))
+            continue
+        counts = change_summary(old, new)
+        rows.append(
+            FieldRedline(label, True, redline_html(old, new), counts["inserted_words"], counts["deleted_words"])
+        )
+    return rows
+
+
+# -- one provision ------------------------------------------------------------------------------
+
+
+def provision_history_page(provision: Provision, *, drafts: bool) -> dict:
+    found = versions.versions(provision, versions.PROVISION_TEXT_FIELDS, drafts=drafts)
+    latest = found[-1] if found else None
+    earlier = found[-2] if len(found) > 1 else None
+    return {
+        "versions": list(reversed(found)),
+        "compare_from": earlier.history_id if earlier else None,
+        "compare_to": latest.history_id if latest else None,
+    }
+
+
+def _provision_record(provision: Provision, history_id, *, drafts: bool):
+    try:
+        history_id = int(history_id)
+    except (TypeError, ValueError):
+        raise InvalidVersion(f"“{str(history_id)[:20]}” is not a version number of this provision.") from None
+    record = Provision.history.filter(id=provision.pk, history_id=history_id).exclude(history_type="-").first()
+    if record is None or (not drafts and record.publication != "published"):
+        raise InvalidVersion(f"Version {history_id} is not a version of this provision.")
+    return record
+
+
+def provision_compare_page(provision: Provision, from_id, to_id, *, drafts: bool) -> dict:
+    before = _provision_record(provision, from_id, drafts=drafts)
+    after = _provision_record(provision, to_id, drafts=drafts)
+    if (before.history_date, before.history_id) > (after.history_date, after.history_id):
+        before, after = after, before
+    rows = field_redlines(before, after, PROVISION_FIELD_LABELS)
+    return {
+        "before": before,
+        "after": after,
+        "rows": rows,
+        "unchanged": not any(row.changed for row in rows),
+        "versions": list(reversed(versions.versions(provision, versions.PROVISION_TEXT_FIELDS, drafts=drafts))),
+    }
+
+
+def pinned_provision_page(provision: Provision, day: datetime.date, *, drafts: bool) -> dict:
+    moment = versions.end_of_day(day)
+    record = versions.version_at(Provision, provision.pk, moment)
+    first = versions.first_record(Provision, provision.pk)
+    if record is None or (not drafts and record.publication != "published"):
+        first_day = timezone.localdate(first.history_date) if first else None
+        raise NotInForceOnDate(day, first_day)
+    later = versions.text_changes_since(Provision, provision.pk, moment, versions.PROVISION_TEXT_FIELDS)
+    current = Provision.history.filter(id=provision.pk).order_by("history_date", "history_id").last()
+    return {
+        "day": day,
+        "record": record,
+        "record_num_is_zh": has_cjk(record.num),
+        "changes_since": later,
+        "changed_since": bool(later),
+        "current_record": current,
+    }
+
+
+class NotInForceOnDate(Http404):
+    """The object has no text on that date; the page says when it first appears."""
+
+    def __init__(self, day: datetime.date, first_day: datetime.date | None):
+        self.day, self.first_day = day, first_day
+        if first_day:
+            message = f"It did not exist on {day:%-d %B %Y}: its first recorded text dates from {first_day:%-d %B %Y}."
+        else:
+            message = f"It had no published text on {day:%-d %B %Y}."
+        super().__init__(message)
+
+
+# -- one document -------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentEvent:
+    """One recorded change in a document: to the document itself or to one of its provisions."""
+
+    record: object
+    what: str  # "document" | "provision"
+    action: str
+    changed: list[str]
+    label: str
+    url: str
+
+    @property
+    def date(self):
+        return self.record.history_date
+
+    @property
+    def moment(self) -> str:
+        return moment_param(self.record.history_date)
+
+
+def moment_param(value: datetime.datetime) -> str:
+    """A version's moment in a query string: the instant just after its record, in UTC."""
+    instant = value.astimezone(datetime.UTC) + datetime.timedelta(microseconds=1)
+    return instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_moment(value: str) -> datetime.datetime:
+    """A moment from a query string: a full timestamp, or a day (meaning the end of that day)."""
+    value = str(value or "").strip()
+    if len(value) == 10:
+        return versions.end_of_day(versions.parse_day(value))
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise versions.InvalidDate(
+            f"“{value[:40]}” is neither a date (YYYY-MM-DD) nor a version's moment from the history page."
+        ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
+    events = []
+    for version in versions.versions(document, versions.DOCUMENT_TEXT_FIELDS, drafts=drafts):
+        events.append(DocumentEvent(version.record, "document", version.action, version.changed, "The document", ""))
+    records = list(
+        Provision.history.filter(document_id=document.pk)
+        .order_by("id", "history_date", "history_id")
+        .select_related("history_user")
+    )
+    previous = None
+    base = document.get_absolute_url()
+    for record in records:
+        if previous is not None and previous.id != record.id:
+            previous = None
+        if drafts or record.publication == "published":
+            changed = versions.changed_fields(previous, record)
+            if record.history_type == "+" or record.history_type == "-" or changed:
+                events.append(
+                    DocumentEvent(
+                        record,
+                        "provision",
+                        versions.ACTIONS.get(record.history_type, record.history_type),
+                        [versions.field_label(Provision, name) for name in changed],
+                        f"{record.num or record.eid} {record.heading_en}".strip(),
+                        f"{base}{record.eid}/",
+                    )
+                )
+        previous = record
+    events.sort(key=lambda event: (event.record.history_date, event.what, event.record.history_id), reverse=True)
+    return events
+
+
+def document_history_page(document: Document, *, drafts: bool) -> dict:
+    events = document_events(document, drafts=drafts)
+    # Versions of the whole document: one per distinct moment at which something in it changed.
+    moments, seen = [], set()
+    for event in events:
+        key = event.moment
+        if key not in seen:
+            seen.add(key)
+            moments.append(event)
+    return {
+        "events": events,
+        "moments": moments,
+        "compare_from": moments[1].moment if len(moments) > 1 else "",
+        "compare_to": moments[0].moment if moments else "",
+    }
+
+
+@dataclass
+class ProvisionDiff:
+    before: object
+    after: object
+    status: str  # "added" | "removed" | "changed" | "unchanged"
+    rows: list
+
+    @property
+    def record(self):
+        return self.after or self.before
+
+
+def document_compare_page(document: Document, from_value: str, to_value: str, *, drafts: bool) -> dict:
+    start, end = parse_moment(from_value), parse_moment(to_value)
+    if start > end:
+        start, end = end, start
+    doc_before = versions.version_at(Document, document.pk, start)
+    doc_after = versions.version_at(Document, document.pk, end)
+    old = {record.id: record for record in versions.document_provisions_at(document.pk, start, drafts=drafts)}
+    new = {record.id: record for record in versions.document_provisions_at(document.pk, end, drafts=drafts)}
+    diffs = []
+    for record_id in sorted(old.keys() | new.keys(), key=lambda i: ((new.get(i) or old.get(i)).position, i)):
+        before, after = old.get(record_id), new.get(record_id)
+        rows = field_redlines(before, after, PROVISION_FIELD_LABELS)
+        if before is None:
+            status = "added"
+        elif after is None:
+            status = "removed"
+        else:
+            status = "changed" if any(row.changed for row in rows) or before.eid != after.eid else "unchanged"
+        diffs.append(ProvisionDiff(before, after, status, rows))
+    document_rows = field_redlines(doc_before, doc_after, DOCUMENT_FIELD_LABELS)
+    changed = [diff for diff in diffs if diff.status != "unchanged"]
+    return {
+        "start": start,
+        "end": end,
+        "document_rows": document_rows,
+        "document_changed": any(row.changed for row in document_rows),
+        "diffs": changed,
+        "unchanged_count": len(diffs) - len(changed),
+        "existed_before": doc_before is not None,
+    }
+
+
+def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool) -> dict:
+    moment = versions.end_of_day(day)
+    record = versions.version_at(Document, document.pk, moment)
+    if record is None or (not drafts and record.publication != "published"):
+        first = versions.first_record(Document, document.pk)
+        raise NotInForceOnDate(day, timezone.localdate(first.history_date) if first else None)
+    provisions = versions.document_provisions_at(document.pk, moment, drafts=drafts)
+    base = document.get_absolute_url()
+    for provision in provisions:
+        provision.url = f"{base}{provision.eid}/@{day.isoformat()}/"
+        provision.num_is_zh = has_cjk(provision.num)
+        provision.heading_level = min(6, 2 + provision.depth)
+    events = [event for event in document_events(document, drafts=drafts) if event.record.history_date >= moment]
+    return {
+        "day": day,
+        "record": record,
+        "provisions": provisions,
+        "changes_since": list(reversed(events)),
+        "changed_since": bool(events),
+        "since_moment": moment_param(moment - datetime.timedelta(microseconds=1)),
+    }

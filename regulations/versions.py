@@ -1,0 +1,230 @@
+"""The knowledge base through time: recorded versions, the text as it stood on a date, and where old addresses lead.
+
+Versions are django-simple-history records. A version's date is when its text took effect in
+the knowledge base: the corpus's first versions are dated at the document's issue, later edits
+when they were saved. Ties on a date are broken by the record's id, which grows with every save.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from regulations.models import Document, Provision, Publication
+
+# What a reader means by "the text": a change to one of these is a change of the text.
+PROVISION_TEXT_FIELDS = ["num", "heading_en", "heading_zh", "text", "status"]
+DOCUMENT_TEXT_FIELDS = ["title_en", "title_zh", "short_title", "doc_number", "status", "summary"]
+# Bookkeeping, not content: never listed as a change.
+IGNORED_FIELDS = {"revision", "updated_at", "position", "depth"}
+
+ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+
+
+class InvalidDate(ValueError):
+    """A date in an address or a query that cannot be used; the message says why, for the reader."""
+
+
+def parse_day(value: str) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidDate(f"“{str(value)[:40]}” is not a date; write it as YYYY-MM-DD, e.g. 2024-01-31.") from None
+    if day > timezone.localdate():
+        raise InvalidDate(f"{day.isoformat()} is in the future; the text can only be shown as it stood up to today.")
+    return day
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day` in the site's time zone: a date pins the text as it stood that evening."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _chronological(records):
+    return records.order_by("history_date", "history_id")
+
+
+def _tracked_fields(record) -> list[str]:
+    return [
+        f.attname
+        for f in record.instance_type._meta.concrete_fields
+        if f.attname not in IGNORED_FIELDS and f.attname != "id"
+    ]
+
+
+def changed_fields(before, after) -> list[str]:
+    """Names of the content fields that differ between two records of the same object."""
+    if before is None:
+        return []
+    return [name for name in _tracked_fields(after) if getattr(before, name) != getattr(after, name)]
+
+
+def field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except Exception:
+        return name.replace("_", " ")
+
+
+@dataclass
+class Version:
+    record: object
+    number: int
+    action: str
+    changed: list[str] = field(default_factory=list)
+    text_changed: bool = False
+
+    @property
+    def date(self):
+        return self.record.history_date
+
+    @property
+    def history_id(self):
+        return self.record.history_id
+
+    @property
+    def reason(self):
+        return self.record.history_change_reason or ""
+
+    @property
+    def user(self):
+        return self.record.history_user
+
+
+def versions(instance, text_fields: list[str], *, drafts: bool = False) -> list[Version]:
+    """Every recorded version of one object, oldest first, with what each changed."""
+    records = list(_chronological(type(instance).history.filter(id=instance.pk)).select_related("history_user"))
+    result, previous = [], None
+    for record in records:
+        if not drafts and getattr(record, "publication", Publication.PUBLISHED) == Publication.DRAFT:
+            continue
+        changed = changed_fields(previous, record)
+        text_changed = previous is None or any(name in changed for name in text_fields)
+        label_model = record.instance_type
+        result.append(
+            Version(
+                record=record,
+                number=len(result) + 1,
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changed=[field_label(label_model, name) for name in changed],
+                text_changed=text_changed,
+            )
+        )
+        previous = record
+    return result
+
+
+def version_at(model, object_id: int, moment: datetime.datetime):
+    """The object's record in force at `moment`, or None if it did not exist then (or had been removed)."""
+    record = _chronological(model.history.filter(id=object_id, history_date__lt=moment)).last()
+    if record is None or record.history_type == "-":
+        return None
+    return record
+
+
+def text_changes_since(model, object_id: int, moment: datetime.datetime, text_fields: list[str]) -> list:
+    """Records after `moment` that changed the text (not bookkeeping), oldest first."""
+    records = list(_chronological(model.history.filter(id=object_id)))
+    changes, previous = [], None
+    for record in records:
+        if record.history_date >= moment and previous is not None:
+            if record.history_type == "-" or any(getattr(previous, n) != getattr(record, n) for n in text_fields):
+                changes.append(record)
+        previous = record
+    return changes
+
+
+def first_record(model, object_id: int):
+    return _chronological(model.history.filter(id=object_id)).first()
+
+
+def document_provisions_at(document_id: int, moment: datetime.datetime, *, drafts: bool = False) -> list:
+    """The document's provisions as they stood at `moment`, in document order (historical records)."""
+    ever_here = Provision.history.filter(document_id=document_id).values("id")
+    latest = {}
+    for record in _chronological(Provision.history.filter(id__in=ever_here, history_date__lt=moment)):
+        latest[record.id] = record
+    rows = [
+        record
+        for record in latest.values()
+        if record.history_type != "-"
+        and record.document_id == document_id
+        and (drafts or record.publication == Publication.PUBLISHED)
+    ]
+    rows.sort(key=lambda record: record.position)
+    return rows
+
+
+# -- where an address leads ---------------------------------------------------------------------
+
+
+@dataclass
+class Resolution:
+    """What an address names now: the object itself, its new address, or its last recorded text."""
+
+    outcome: str  # "current" | "moved" | "removed" | "unknown"
+    document: Document | None = None
+    provision: Provision | None = None
+    last_record: object = None  # the removed object's last version, for a 410 page
+
+    @property
+    def url(self) -> str:
+        target = self.provision or self.document
+        return target.get_absolute_url() if target else ""
+
+
+def _visible(instance, drafts: bool) -> bool:
+    return drafts or instance.publication == Publication.PUBLISHED
+
+
+def resolve_document(slug: str, *, drafts: bool = False) -> Resolution:
+    document = Document.objects.filter(slug=slug).first()
+    if document is not None:
+        return Resolution("current", document) if _visible(document, drafts) else Resolution("unknown")
+    record = _chronological(Document.history.filter(slug=slug)).last()
+    if record is None:
+        return Resolution("unknown")
+    document = Document.objects.filter(pk=record.id).first()
+    if document is not None:
+        return Resolution("moved", document) if _visible(document, drafts) else Resolution("unknown")
+    return Resolution("removed", last_record=_last_text(Document, record.id))
+
+
+def resolve_provision(slug: str, eid: str, *, drafts: bool = False) -> Resolution:
+    """An address /documents/<slug>/<eid>/ as it is now: renumbering and slug changes lead to the new one."""
+    found = resolve_document(slug, drafts=drafts)
+    if found.outcome == "unknown":
+        return found
+    if found.outcome == "removed":
+        return _removed_provision(found.last_record.id, eid)
+    document = found.document
+    provision = Provision.objects.filter(document=document, eid=eid).first()
+    if provision is not None:
+        if not _visible(provision, drafts):
+            return Resolution("unknown")
+        return Resolution(found.outcome, document, provision)
+    record = _chronological(Provision.history.filter(document_id=document.pk, eid=eid)).last()
+    if record is None:
+        return Resolution("unknown")
+    provision = Provision.objects.select_related("document").filter(pk=record.id).first()
+    if provision is not None:
+        if not (_visible(provision, drafts) and _visible(provision.document, drafts)):
+            return Resolution("unknown")
+        return Resolution("moved", provision.document, provision)
+    return _removed_provision(document.pk, eid)
+
+
+def _removed_provision(document_id: int, eid: str) -> Resolution:
+    record = _chronological(Provision.history.filter(document_id=document_id, eid=eid)).last()
+    if record is None:
+        return Resolution("unknown")
+    return Resolution("removed", last_record=_last_text(Provision, record.id))
+
+
+def _last_text(model, object_id: int):
+    """A removed object's last version, with when and why it was removed."""
+    last = _chronological(model.history.filter(id=object_id).exclude(history_type="-")).last()
+    removal = _chronological(model.history.filter(id=object_id, history_type="-")).last()
+    last.removed_on = removal.history_date if removal else None
+    last.removal_reason = (removal.history_change_reason or "") if removal else ""
+    return last

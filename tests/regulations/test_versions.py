@@ -1,0 +1,205 @@
+"""History, redlines, the text as of a date, and old addresses that move (301) or are removed (410)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from regulations.models import Document, Provision, Publication
+
+PLAN = "industrial-carbon-peaking-2022"
+
+
+@pytest.fixture
+def provision(plan):
+    return plan.provisions.exclude(text="").order_by("position")[3]
+
+
+def edit(instance, reason="", **values):
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+def test_the_corpus_versions_date_from_the_documents_issue(plan, provision):
+    first = provision.history.order_by("history_date").first()
+    assert first.history_type == "+"
+    assert timezone.localdate(first.history_date) == datetime.date(2022, 7, 7)
+    assert "industrial-carbon-peaking-2022.yaml" in first.history_change_reason
+    assert plan.history.count() == 1
+
+
+def test_reloading_an_unchanged_corpus_records_no_new_version(db, settings, plan):
+    from regulations.corpus import load_corpus
+
+    before = Provision.history.count()
+    load_corpus(settings.CORPUS_DIR)
+    assert Provision.history.count() == before
+
+
+def test_history_page_lists_versions_and_compares_any_two(client, provision):
+    old_text = provision.text
+    edit(provision, "Amended by notice", text=old_text.replace("the", "THE-NEW", 1) + " Added sentence.")
+    response = client.get(f"/documents/{PLAN}/{provision.eid}/history/")
+    assert response.status_code == 200
+    versions = list(provision.history.order_by("history_date", "history_id"))
+    assert len(versions) == 2
+    body = response.content.decode()
+    assert "Amended by notice" in body and "Changed: text" in body
+    compare = client.get(
+        f"/documents/{PLAN}/{provision.eid}/compare/",
+        {"from": versions[0].history_id, "to": versions[1].history_id},
+    )
+    assert compare.status_code == 200
+    html = compare.content.decode()
+    assert '<ins class="redline-ins">THE-NEW</ins>' in html
+    assert '<del class="redline-del">the</del>' in html
+    assert 'Added sentence</ins>' in html
+
+
+def test_chinese_headings_are_compared_character_by_character(client, provision):
+    old = provision.heading_zh
+    assert old
+    edit(provision, heading_zh=old[:-1] + "甲")
+    first, second = provision.history.order_by("history_date", "history_id")
+    html = client.get(
+        f"/documents/{PLAN}/{provision.eid}/compare/", {"from": first.history_id, "to": second.history_id}
+    ).content.decode()
+    assert f'<del class="redline-del">{old[-1]}</del><ins class="redline-ins">甲</ins>' in html
+
+
+def test_compare_refuses_versions_of_another_provision_with_a_message(client, plan, provision):
+    other = plan.provisions.exclude(pk=provision.pk).first().history.first()
+    response = client.get(f"/documents/{PLAN}/{provision.eid}/compare/", {"from": other.history_id, "to": "x"})
+    assert response.status_code == 400
+    assert "is not a version of this provision" in response.content.decode()
+
+
+def test_as_of_shows_the_old_text_and_says_it_changed_since(client, provision):
+    old_text = provision.text
+    edit(provision, text="Completely rewritten text for the test.")
+    for url in (
+        f"/documents/{PLAN}/{provision.eid}/@2024-01-31/",
+        f"/documents/{PLAN}/{provision.eid}/?as_of=2024-01-31",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert old_text[:40] in body.replace("&#x27;", "'")
+        assert "Completely rewritten" not in body
+        assert "It has changed since" in body
+        assert "What changed since (redline)" in body
+    today = timezone.localdate().isoformat()
+    body = client.get(f"/documents/{PLAN}/{provision.eid}/@{today}/").content.decode()
+    assert "Completely rewritten" in body and "It has not changed since" in body
+
+
+def test_a_date_before_the_provision_existed_says_so(client, provision):
+    response = client.get(f"/documents/{PLAN}/{provision.eid}/@2021-01-01/")
+    assert response.status_code == 404
+    assert "did not exist on 1 January 2021" in response.content.decode()
+    assert "7 July 2022" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["2024-02-30", "2999-01-01"])
+def test_impossible_or_future_dates_get_a_clear_400(client, provision, day):
+    response = client.get(f"/documents/{PLAN}/{provision.eid}/@{day}/")
+    assert response.status_code == 400
+    assert "date" in response.content.decode()
+    assert client.get(f"/documents/{PLAN}/?as_of=yesterday").status_code == 400
+
+
+def test_document_as_of_a_date_shows_the_whole_text_then(client, plan, provision):
+    old_heading = provision.heading_en
+    edit(provision, heading_en="A heading written later")
+    body = client.get(f"/documents/{PLAN}/@2023-06-01/").content.decode()
+    assert old_heading in body and "A heading written later" not in body
+    assert "It has changed since (1 change" in body
+    compare = client.get(f"/documents/{PLAN}/compare/", {"from": "2023-06-01", "to": timezone.localdate().isoformat()})
+    assert compare.status_code == 200
+    html = compare.content.decode()
+    assert "written later</ins>" in html
+    assert f"{plan.provisions.count() - 1} other provisions did not change" in html
+
+
+def test_document_history_lists_changes_to_its_provisions(client, plan, provision):
+    edit(provision, "Renumbered for the test", num="(99)")
+    body = client.get(f"/documents/{PLAN}/history/").content.decode()
+    assert "Renumbered for the test" in body
+    assert "changed: number" in body
+
+
+def test_renumbered_provision_answers_301_from_its_old_address(client, provision):
+    old_eid = provision.eid
+    new_eid = old_eid + "__renumbered"
+    while "__" in new_eid and Provision.objects.filter(document=provision.document, eid=new_eid).exists():
+        new_eid += "x"
+    provision.children.all().delete()
+    edit(provision, eid=f"{old_eid.rsplit('__', 1)[0]}__sec_77" if "__" in old_eid else "sec_77")
+    for suffix in ("", "@2024-01-31/", "history/"):
+        response = client.get(f"/documents/{PLAN}/{old_eid}/{suffix}")
+        assert response.status_code == 301, suffix
+        assert response["Location"] == f"/documents/{PLAN}/{provision.eid}/{suffix}"
+    assert client.get(f"/documents/{PLAN}/{old_eid}/", follow=True).status_code == 200
+
+
+def test_document_slug_change_keeps_every_old_address_working(client, plan, provision):
+    edit(plan, slug="industrial-carbon-peaking-plan")
+    response = client.get(f"/documents/{PLAN}/")
+    assert response.status_code == 301 and response["Location"] == "/documents/industrial-carbon-peaking-plan/"
+    response = client.get(f"/documents/{PLAN}/{provision.eid}/?as_of=2024-01-31")
+    assert response.status_code == 301
+    assert response["Location"] == f"/documents/industrial-carbon-peaking-plan/{provision.eid}/?as_of=2024-01-31"
+    response = client.get(f"/documents/{PLAN}/export.json")
+    assert response.status_code == 301
+    assert response["Location"] == "/documents/industrial-carbon-peaking-plan/export.json"
+
+
+def test_removed_provision_answers_410_with_its_last_text(client, plan):
+    leaf = plan.provisions.filter(children__isnull=True).exclude(text="").order_by("-position").first()
+    leaf._change_reason = "Repealed by the 2026 revision"
+    text, eid = leaf.text, leaf.eid
+    leaf.delete()
+    response = client.get(f"/documents/{PLAN}/{eid}/")
+    assert response.status_code == 410
+    body = response.content.decode().replace("&#x27;", "'")
+    assert "has been removed from Rulebook" in body
+    assert "Repealed by the 2026 revision" in body
+    assert text[:40] in body
+
+
+def test_never_existing_address_is_still_a_404(client, plan):
+    assert client.get(f"/documents/{PLAN}/part_9__sec_99/").status_code == 404
+    assert client.get("/documents/no-such-document/").status_code == 404
+
+
+def test_drafts_are_hidden_from_history_and_pinned_views_for_anonymous_readers(client, provision):
+    edit(provision, text="SECRETDRAFTWORDING in progress.", publication=Publication.DRAFT)
+    assert client.get(f"/documents/{PLAN}/{provision.eid}/history/").status_code == 404
+    body = client.get(f"/documents/{PLAN}/history/").content.decode()
+    assert "SECRETDRAFTWORDING" not in body
+    today = timezone.localdate().isoformat()
+    assert "SECRETDRAFTWORDING" not in client.get(f"/documents/{PLAN}/@{today}/").content.decode()
+    staff = User.objects.create_user("reader", password="pw")
+    staff.groups.add(Group.objects.get(name="Compliance staff"))
+    client.force_login(staff)
+    assert "SECRETDRAFTWORDING" in client.get(f"/documents/{PLAN}/{provision.eid}/@{today}/").content.decode()
+
+
+def test_history_pages_stay_within_a_query_budget(client, plan, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/documents/{PLAN}/history/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/documents/{PLAN}/@2024-01-31/").status_code == 200
+
+
+def test_documents_moved_and_then_removed_answer_410(client, db):
+    document = Document.objects.get(slug="eu-battery-regulation-2023-1542")
+    document._change_reason = "Out of scope"
+    document.delete()
+    response = client.get("/documents/eu-battery-regulation-2023-1542/")
+    assert response.status_code == 410
+    assert "Out of scope" in response.content.decode()
