@@ -586,9 +586,7 @@ class CorpusLoader:
     def _load_document_links(self, path: Path, document: Document, data):
         source = _Source(path, data)
         self.change_reason = f"Loaded from the corpus ({path.name})"
-        self.first_version_date = (
-            self._issue_datetime(data, source) if document.pk in self.created_documents else None
-        )
+        self.first_version_date = self._issue_datetime(data, source) if document.pk in self.created_documents else None
         superseded_by = None
         if data.get("superseded_by"):
             superseded_by, _ = self._resolve(data["superseded_by"], source, "superseded_by")

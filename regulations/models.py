@@ -623,7 +623,11 @@ class Annotation(Revisioned):
         PUBLIC = "public", "Public"
 
     document = models.ForeignKey(
-        Document, blank=True, on_delete=models.CASCADE, related_name="annotations", help_text="Taken from the provision."
+        Document,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="annotations",
+        help_text="Taken from the provision when one is chosen.",
     )
     provision = models.ForeignKey(
         Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
@@ -654,13 +658,16 @@ class Annotation(Revisioned):
     def __str__(self):
         return self.title
 
-    @property
-    def subject(self):
-        return self.provision or self.document
-
-    @property
-    def is_public(self):
-        return self.visibility == self.Visibility.PUBLIC and self.publication == Publication.PUBLISHED
+    def save(self, *args, **kwargs):
+        if self.provision_id and not self.document_id:
+            self.document_id = self.provision.document_id
+        if self.written_against_revision is None:
+            # The text the consultant was reading: its revision and when that revision was recorded.
+            subject = self.subject
+            latest = subject.history.order_by("-history_date", "-history_id").first()
+            self.written_against_revision = subject.revision
+            self.written_against_at = latest.history_date if latest else None
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.subject.get_absolute_url() + f"#annotation-{self.pk}"
@@ -673,13 +680,10 @@ class Annotation(Revisioned):
         if self.provision_id and self.provision.document_id != self.document_id:
             raise ValidationError({"provision": "This provision is not in the chosen document."})
 
-    def save(self, *args, **kwargs):
-        if self.provision_id and not self.document_id:
-            self.document_id = self.provision.document_id
-        if self.written_against_revision is None:
-            # The text the consultant was reading: its revision and when that revision was recorded.
-            subject = self.subject
-            latest = subject.history.order_by("-history_date", "-history_id").first()
-            self.written_against_revision = subject.revision
-            self.written_against_at = latest.history_date if latest else None
-        super().save(*args, **kwargs)
+    @property
+    def subject(self):
+        return self.provision or self.document
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC and self.publication == Publication.PUBLISHED

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(blank=True, db_constraint=False, help_text='Taken from the provision.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.document')),
+                ('document', models.ForeignKey(blank=True, db_constraint=False, help_text='Taken from the provision when one is chosen.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.document')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('provision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.provision')),
             ],
@@ -239,7 +239,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='annotations', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(blank=True, help_text='Taken from the provision.', on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='regulations.document')),
+                ('document', models.ForeignKey(blank=True, help_text='Taken from the provision when one is chosen.', on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='regulations.document')),
                 ('provision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='regulations.provision')),
             ],
             options={
