@@ -18,11 +18,13 @@ from django.http import Http404
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from regulations.models import (
+    Annotation,
     Document,
     DocumentDate,
     GlossaryTerm,
     Industry,
     Provision,
+    Publication,
     Relation,
     Target,
     Topic,
@@ -32,6 +34,7 @@ from regulations.rendering import has_cjk, mark_chinese, target_value_text
 FEATURED_SLUG = "industrial-carbon-peaking-2022"
 TREE_FIELDS = (
     "document_id", "parent_id", "eid", "num", "kind", "heading_en", "heading_zh", "position", "depth", "status",
+    "publication",
 )  # fmt: skip
 INDUSTRY_LINK_FIELDS = ("slug", "name_en", "name_zh", "position", "parent_id")
 # Labels looked up once here: get_FOO_display() rebuilds the choices dict on every call.
@@ -184,6 +187,43 @@ def group_by_other_document(views: list[RelationView]) -> list[RelatedGroup]:
     return sorted(groups.values(), key=lambda group: (group.document.short_title or group.document.title_en).lower())
 
 
+# -- what a reader may see -------------------------------------------------------------------
+
+
+def visible_documents(drafts: bool):
+    return Document.objects.all() if drafts else Document.objects.published()
+
+
+def visible_provisions(drafts: bool):
+    return Provision.objects.all() if drafts else Provision.objects.published()
+
+
+def visible_targets(drafts: bool):
+    return Target.objects.all() if drafts else Target.objects.published()
+
+
+def visible_relations(drafts: bool):
+    return Relation.objects.all() if drafts else Relation.objects.published()
+
+
+def visible_annotations(drafts: bool):
+    return Annotation.objects.all() if drafts else Annotation.objects.public()
+
+
+def without_hidden_subtrees(provisions: list[Provision], drafts: bool) -> list[Provision]:
+    """Drafts and everything nested in them, from a document-ordered list (parents come first)."""
+    if drafts:
+        return provisions
+    hidden: set[int] = set()
+    shown = []
+    for provision in provisions:
+        if provision.publication == Publication.DRAFT or provision.parent_id in hidden:
+            hidden.add(provision.pk)
+        else:
+            shown.append(provision)
+    return shown
+
+
 # -- provision trees -----------------------------------------------------------------------
 
 
@@ -239,22 +279,22 @@ def decorate_target(target: Target) -> Target:
 # -- home ----------------------------------------------------------------------------------
 
 
-def home_page() -> dict:
+def home_page(drafts: bool = False) -> dict:
     counts = {
-        "documents": Document.objects.count(),
-        "provisions": Provision.objects.count(),
-        "targets": Target.objects.count(),
-        "relations": Relation.objects.count(),
+        "documents": visible_documents(drafts).count(),
+        "provisions": visible_provisions(drafts).count(),
+        "targets": visible_targets(drafts).count(),
+        "relations": visible_relations(drafts).count(),
         "industries": Industry.objects.count(),
         "glossary": GlossaryTerm.objects.count(),
     }
-    documents = list(Document.objects.for_browsing())
+    documents = list(visible_documents(drafts).for_browsing())
     sort_documents(documents)
     featured = next((document for document in documents if document.slug == FEATURED_SLUG), None)
     headline_targets = []
     if featured is not None:
         headline_provision = (
-            Provision.objects.filter(document=featured, targets__isnull=False).order_by("position").first()
+            visible_provisions(drafts).filter(document=featured, targets__isnull=False).order_by("position").first()
         )
         if headline_provision is not None:
             headline_provision.document = featured
@@ -262,7 +302,8 @@ def home_page() -> dict:
             for target in headline_targets:
                 target.provision = headline_provision
                 decorate_target(target)
-    topics = list(Topic.objects.annotate(document_count=Count("documents")))
+    published_only = None if drafts else Q(documents__publication=Publication.PUBLISHED)
+    topics = list(Topic.objects.annotate(document_count=Count("documents", filter=published_only)))
     industries = list(Industry.objects.filter(parent__isnull=True))
     return {
         "counts": counts,
@@ -312,9 +353,9 @@ def _query_string(params: dict) -> str:
     return "?" + urlencode(clean) if clean else ""
 
 
-def document_list_page(filters: dict, topics: list[Topic]) -> dict:
+def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False) -> dict:
     """filters: validated {'topic': slug|'', 'status': value|'', 'jurisdiction': value|''}."""
-    documents = list(Document.objects.for_browsing())
+    documents = list(visible_documents(drafts).for_browsing())
     sort_documents(documents)
     values = {
         "topic": lambda document: {topic.slug for topic in document.topics.all()},
@@ -358,11 +399,11 @@ def document_list_page(filters: dict, topics: list[Topic]) -> dict:
     return {"documents": shown, "total": len(documents), "facets": facets, "active_filters": active}
 
 
-def document_page(slug: str) -> dict:
-    document = Document.objects.for_detail().filter(slug=slug).first()
+def document_page(slug: str, drafts: bool = False) -> dict:
+    document = visible_documents(drafts).for_detail().filter(slug=slug).first()
     if document is None:
         raise Http404(f"No document “{slug}”.")
-    provisions = list(document.provisions.order_by("position"))
+    provisions = without_hidden_subtrees(list(document.provisions.order_by("position")), drafts)
     roots = attach_tree(document, provisions)
     by_id = {provision.pk: provision for provision in provisions}
     # Per-provision lists are fetched with one query each and grouped here: Django's prefetch would
@@ -380,12 +421,16 @@ def document_page(slug: str) -> dict:
     for industry in industries.values():
         industry.url = reverse("regulations:industry-detail", args=[industry.slug])
     for provision_id, industry_id in links:
-        by_id[provision_id].industry_list.append(industries[industry_id])
+        if provision_id in by_id:
+            by_id[provision_id].industry_list.append(industries[industry_id])
     for target in Target.objects.filter(provision__document=document).order_by("provision_id", "position"):
+        if target.provision_id not in by_id:
+            continue
         target.provision = by_id[target.provision_id]
         decorate_target(target)
         target.provision.target_list.append(target)
-    relations = list(Relation.objects.touching_document(document).with_light_ends().order_by("position", "pk"))
+    relations = list(visible_relations(drafts).touching_document(document).with_light_ends().order_by("position", "pk"))
+    relations = [r for r in relations if _ends_shown(r, document, by_id)]
     views = views_for_document(relations, document)
     document_views = []
     for view in sorted(views, key=_relation_order):
@@ -401,16 +446,46 @@ def document_page(slug: str) -> dict:
         "related_groups": group_by_other_document(views),
         "document_relations": document_views,
         "target_count": target_count,
-        "document_titles": dict(Document.objects.values_list("slug", "short_title")),
+        "document_titles": dict(visible_documents(drafts).values_list("slug", "short_title")),
+        "annotations": annotations_for(document, provisions, drafts),
     }
 
 
-def provision_page(slug: str, eid: str) -> dict:
-    document = Document.objects.for_detail().filter(slug=slug).first()
+def _ends_shown(relation: Relation, document: Document, shown: dict) -> bool:
+    """A relation from or to a provision of this document hidden with its draft parent is hidden too."""
+    for document_id, provision_id in (
+        (relation.source_document_id, relation.source_provision_id),
+        (relation.target_document_id, relation.target_provision_id),
+    ):
+        if document_id == document.pk and provision_id is not None and provision_id not in shown:
+            return False
+    return True
+
+
+def annotations_for(document: Document, provisions: list[Provision], drafts: bool) -> list[Annotation]:
+    """The document's own annotations; each shown provision gets `.annotation_list` with its own."""
+    from regulations.timeline import decorate_annotations
+
+    by_id = {provision.pk: provision for provision in provisions}
+    for provision in provisions:
+        provision.annotation_list = []
+    own = []
+    rows = visible_annotations(drafts).filter(document=document).select_related("author")
+    for annotation in decorate_annotations(list(rows)):
+        if annotation.provision_id is None:
+            own.append(annotation)
+        elif annotation.provision_id in by_id:
+            annotation.provision = by_id[annotation.provision_id]
+            by_id[annotation.provision_id].annotation_list.append(annotation)
+    return own
+
+
+def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:
+    document = visible_documents(drafts).for_detail().filter(slug=slug).first()
     if document is None:
         raise Http404(f"No document “{slug}”.")
     # The tree (for ancestors, children, previous/next) needs only headings; the page's provision in full.
-    provisions = list(document.provisions.order_by("position").only(*TREE_FIELDS))
+    provisions = without_hidden_subtrees(list(document.provisions.order_by("position").only(*TREE_FIELDS)), drafts)
     index = next((i for i, provision in enumerate(provisions) if provision.eid == eid), None)
     if index is None:
         raise Http404(f"“{document.short_title}” has no provision “{eid}”.")
@@ -432,12 +507,14 @@ def provision_page(slug: str, eid: str) -> dict:
         target.provision = provision
         decorate_target(target)
     relations = list(
-        Relation.objects.filter(Q(source_provision=provision) | Q(target_provision=provision))
+        visible_relations(drafts)
+        .filter(Q(source_provision=provision) | Q(target_provision=provision))
         .with_light_ends()
         .order_by("position", "pk")
     )
     whole = list(
-        Relation.objects.filter(
+        visible_relations(drafts)
+        .filter(
             Q(source_document=document, source_provision__isnull=True)
             | Q(target_document=document, target_provision__isnull=True)
         )
@@ -454,11 +531,21 @@ def provision_page(slug: str, eid: str) -> dict:
         "children": provision.child_nodes,
         "targets": provision.target_list,
         "glossary_terms": list(provision.glossary_terms.all()),
+        "annotations": _provision_annotations(provision, drafts),
         "relation_views": views,
         "whole_document_views": whole_views,
         "previous": provisions[index - 1] if index > 0 else None,
         "next": provisions[index + 1] if index + 1 < len(provisions) else None,
     }
+
+
+def _provision_annotations(provision: Provision, drafts: bool) -> list[Annotation]:
+    from regulations.timeline import decorate_annotations
+
+    rows = list(visible_annotations(drafts).filter(provision=provision).select_related("author"))
+    for annotation in rows:
+        annotation.provision = provision
+    return decorate_annotations(rows)
 
 
 # -- industries ------------------------------------------------------------------------------
@@ -487,8 +574,13 @@ def descendants(industry: Industry) -> list[Industry]:
     return found
 
 
-def industry_list_page() -> dict:
-    industries = list(Industry.objects.annotate(provision_count=Count("provisions")))
+def industry_list_page(drafts: bool = False) -> dict:
+    published_only = None
+    if not drafts:
+        published_only = Q(provisions__publication=Publication.PUBLISHED) & Q(
+            provisions__document__publication=Publication.PUBLISHED
+        )
+    industries = list(Industry.objects.annotate(provision_count=Count("provisions", filter=published_only)))
     return {"rows": indented(industries)}
 
 
@@ -508,7 +600,7 @@ class DocumentGroup:
         return sum(len(group.provisions) for group in self.kinds)
 
 
-def industry_page(slug: str) -> dict:
+def industry_page(slug: str, drafts: bool = False) -> dict:
     industries = list(Industry.objects.all())
     by_slug = {industry.slug: industry for industry in industries}
     industry = by_slug.get(slug)
@@ -524,7 +616,8 @@ def industry_page(slug: str) -> dict:
     below = descendants(industry)
     ids = [industry.pk, *(item.pk for item in below)]
     provisions = list(
-        Provision.objects.filter(pk__in=Provision.objects.filter(industries__in=ids).values("pk"))
+        visible_provisions(drafts)
+        .filter(pk__in=Provision.objects.filter(industries__in=ids).values("pk"))
         .select_related("document")
         .prefetch_related("industries", "targets")
         .order_by("document__slug", "position")
@@ -541,7 +634,8 @@ def industry_page(slug: str) -> dict:
             group.kinds.append(kind_group)
         kind_group.provisions.append(provision)
     relations = list(
-        Relation.objects.filter(Q(source_provision__in=provisions) | Q(target_provision__in=provisions))
+        visible_relations(drafts)
+        .filter(Q(source_provision__in=provisions) | Q(target_provision__in=provisions))
         .with_light_ends()
         .order_by("position", "pk")
     )
@@ -615,9 +709,11 @@ def indented(industries: list[Industry]) -> list[tuple[Industry, int]]:
     return result
 
 
-def target_list_page(sort: str, industry: Industry | None, document: Document | None, industries=()) -> dict:
+def target_list_page(
+    sort: str, industry: Industry | None, document: Document | None, industries=(), drafts: bool = False
+) -> dict:
     """industry, if given, must be one of `industries` (all of them, so that descendants are found)."""
-    queryset = Target.objects.select_related("provision__document")
+    queryset = visible_targets(drafts).select_related("provision__document")
     if industry is not None:
         industry_tree(list(industries))
         ids = [industry.pk, *(item.pk for item in descendants(industry))]
@@ -703,12 +799,12 @@ def target_chart(targets: list[Target]) -> Chart | None:
 # -- glossary ---------------------------------------------------------------------------------
 
 
-def glossary_page() -> dict:
+def glossary_page(drafts: bool = False) -> dict:
     terms = list(
         GlossaryTerm.objects.prefetch_related(
             Prefetch(
                 "see_provisions",
-                queryset=Provision.objects.select_related("document").order_by("document__slug", "position"),
+                queryset=visible_provisions(drafts).select_related("document").order_by("document__slug", "position"),
             )
         )
     )

@@ -8,7 +8,7 @@ import csv
 import io
 from collections.abc import Callable
 
-from regulations.browse import attach_tree, document_url, provision_url
+from regulations.browse import attach_tree, document_url, provision_url, without_hidden_subtrees
 from regulations.models import Document, DocumentIssuer, Provision, Relation, Target
 from regulations.rendering import target_value_text
 
@@ -16,7 +16,9 @@ Absolute = Callable[[str], str]  # path → absolute URL
 
 
 def _provisions(document: Document) -> list[Provision]:
+    # Exports leave Rulebook: drafts never go into them, whoever asks.
     provisions = list(document.provisions.order_by("position").prefetch_related("industries", "targets"))
+    provisions = without_hidden_subtrees(provisions, drafts=False)
     attach_tree(document, provisions)
     return provisions
 
@@ -63,7 +65,7 @@ def document_json(document: Document, absolute: Absolute) -> dict:
 
     roots = [provision for provision in _provisions(document) if provision.parent_id is None]
     issuers = DocumentIssuer.objects.filter(document=document).select_related("authority")
-    relations = Relation.objects.touching_document(document).with_ends().order_by("position", "pk")
+    relations = Relation.objects.published().touching_document(document).with_ends().order_by("position", "pk")
     return {
         "slug": document.slug,
         "url": absolute(document_url(document.slug)),

@@ -417,6 +417,13 @@ class Provision(Revisioned):
             ancestor = ancestor.parent
 
 
+class TargetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(
+            provision__publication=Publication.PUBLISHED, provision__document__publication=Publication.PUBLISHED
+        )
+
+
 class Target(Revisioned):
     class Direction(models.TextChoices):
         DECREASE = "decrease", "Reduce"
@@ -443,6 +450,7 @@ class Target(Revisioned):
     verified = models.BooleanField(default=True)
     note = models.TextField("research note", blank=True)
 
+    objects = TargetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -490,6 +498,16 @@ class RelationQuerySet(models.QuerySet):
 
     def touching_document(self, document):
         return self.filter(Q(source_document=document) | Q(target_document=document))
+
+    def published(self):
+        """Relations whose ends are all published (a draft at either end hides the link)."""
+        draft = Publication.DRAFT
+        return (
+            self.exclude(source_document__publication=draft)
+            .exclude(target_document__publication=draft)
+            .exclude(source_provision__publication=draft)
+            .exclude(target_provision__publication=draft)
+        )
 
     def with_light_ends(self):
         """with_ends(), loading only what a link to each end needs (no JSON fields, no texts)."""

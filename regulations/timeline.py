@@ -286,3 +286,40 @@ def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool
         "changed_since": bool(events),
         "since_moment": moment_param(moment - datetime.timedelta(microseconds=1)),
     }
+
+
+# -- annotations against the text they were written for -----------------------------------------
+
+
+def decorate_annotations(annotations: list) -> list:
+    """Mark each annotation whose subject's text changed after it was written, with a redline link."""
+    for annotation in annotations:
+        annotation.changed_since = None
+        annotation.written_against_day = (
+            timezone.localdate(annotation.written_against_at) if annotation.written_against_at else None
+        )
+        if annotation.written_against_at is None:
+            continue
+        after = annotation.written_against_at + datetime.timedelta(microseconds=1)
+        if annotation.provision_id:
+            model, object_id, fields = Provision, annotation.provision_id, versions.PROVISION_TEXT_FIELDS
+        else:
+            model, object_id, fields = Document, annotation.document_id, versions.DOCUMENT_TEXT_FIELDS
+        changes = versions.text_changes_since(model, object_id, after, fields)
+        if not changes:
+            continue
+        annotation.changed_since = changes[0].history_date
+        subject = annotation.provision if annotation.provision_id else annotation.document
+        if annotation.provision_id:
+            then = versions.version_at(Provision, object_id, after)
+            now = changes[-1]
+            if then is not None and now.history_type != "-":
+                annotation.redline_url = (
+                    f"{subject.get_absolute_url()}compare/?from={then.history_id}&to={now.history_id}"
+                )
+        else:
+            annotation.redline_url = (
+                f"{subject.get_absolute_url()}compare/?from={moment_param(annotation.written_against_at)}"
+                f"&to={moment_param(changes[-1].history_date)}"
+            )
+    return annotations

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import render
 
 from regulations import browse, exports, timeline, versions
-from regulations.models import Document, Industry, Provision, Topic
+from regulations.models import Document, Industry, Provision, Publication, Topic
 from regulations.permissions import can_read_internal
 
 IGNORED_VALUE_LIMIT = 60
@@ -65,13 +65,13 @@ def _site_root(request) -> str:
 
 
 def home(request):
-    return render(request, "regulations/home.html", {"section": "home", **browse.home_page()})
+    return render(request, "regulations/home.html", {"section": "home", **browse.home_page(_drafts(request))})
 
 
 def document_list(request):
     topics = list(Topic.objects.all())
     filters, notes = DocumentFilterForm(request.GET, topics).usable_data()
-    context = browse.document_list_page(filters, topics)
+    context = browse.document_list_page(filters, topics, _drafts(request))
     return render(
         request,
         "regulations/document_list.html",
@@ -88,7 +88,7 @@ def problem(request, title: str, message: str, status: int = 400, **context):
     return render(request, "regulations/problem.html", {"title": title, "message": message, **context}, status=status)
 
 
-def _follow_old_address(request, slug: str, eid: str | None = None, suffix: str = ""):
+def _follow_old_address(request, slug: str, eid: str | None = None, suffix: str = "", not_found: Http404 | None = None):
     """An address that names nothing current: 301 to where it moved, 410 with the last text if removed."""
     drafts = _drafts(request)
     found = (
@@ -105,8 +105,8 @@ def _follow_old_address(request, slug: str, eid: str | None = None, suffix: str 
             {"record": record, "is_provision": eid is not None, "slug": slug, "document_url": f"/documents/{slug}/"},
             status=410,
         )
-    raise Http404(
-        f"Nothing in Rulebook has ever had the address “{request.path}”." if found.outcome == "unknown" else ""
+    raise not_found or Http404(
+        f"No document “{slug}”." if eid is None else f"Document “{slug}” has no provision “{eid}”."
     )
 
 
@@ -135,9 +135,9 @@ def document_detail(request, slug):
     if "as_of" in request.GET:
         return _document_pinned(request, slug, request.GET["as_of"], suffix="")
     try:
-        context = browse.document_page(slug)
-    except Http404:
-        return _follow_old_address(request, slug)
+        context = browse.document_page(slug, _drafts(request))
+    except Http404 as missing:
+        return _follow_old_address(request, slug, not_found=missing)
     return render(
         request,
         "regulations/document_detail.html",
@@ -202,9 +202,9 @@ def provision_detail(request, slug, eid):
     if "as_of" in request.GET:
         return _provision_pinned(request, slug, eid, request.GET["as_of"], suffix="")
     try:
-        context = browse.provision_page(slug, eid)
-    except Http404:
-        return _follow_old_address(request, slug, eid)
+        context = browse.provision_page(slug, eid, _drafts(request))
+    except Http404 as missing:
+        return _follow_old_address(request, slug, eid, not_found=missing)
     return render(
         request,
         "regulations/provision_detail.html",
@@ -277,26 +277,34 @@ def provision_compare(request, slug, eid):
 
 
 def industry_list(request):
-    return render(request, "regulations/industry_list.html", {"section": "industries", **browse.industry_list_page()})
+    return render(
+        request,
+        "regulations/industry_list.html",
+        {"section": "industries", **browse.industry_list_page(_drafts(request))},
+    )
 
 
 def industry_detail(request, slug):
-    return render(request, "regulations/industry_detail.html", {"section": "industries", **browse.industry_page(slug)})
+    return render(
+        request,
+        "regulations/industry_detail.html",
+        {"section": "industries", **browse.industry_page(slug, _drafts(request))},
+    )
 
 
-def _target_selection(request):
+def _target_selection(request, drafts: bool):
     """The targets page's filters and sort, validated leniently (shared by the page and its CSV)."""
     industries = list(Industry.objects.all())
-    documents = list(Document.objects.order_by("short_title").only("slug", "short_title"))
+    documents = list(browse.visible_documents(drafts).order_by("short_title").only("slug", "short_title"))
     values, notes = TargetFilterForm(request.GET, industries, documents).usable_data()
     industry = next((i for i in industries if i.slug == values["industry"]), None)
     document = next((d for d in documents if d.slug == values["document"]), None)
-    targets_context = browse.target_list_page(values["sort"], industry, document, industries)
+    targets_context = browse.target_list_page(values["sort"], industry, document, industries, drafts)
     return values, notes, industries, documents, industry, document, targets_context
 
 
 def target_list(request):
-    values, notes, industries, documents, industry, document, context = _target_selection(request)
+    values, notes, industries, documents, industry, document, context = _target_selection(request, _drafts(request))
     return render(
         request,
         "regulations/target_list.html",
@@ -324,6 +332,8 @@ def document_export_json(request, slug):
     document, _, answer = _current(request, slug, suffix="export.json")
     if answer:
         return answer
+    if document.publication != Publication.PUBLISHED:
+        raise Http404("Drafts are not exported.")
     data = exports.document_json(document, request.build_absolute_uri)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     return _attachment(response, f"{slug}.json")
@@ -333,18 +343,23 @@ def document_export_markdown(request, slug):
     document, _, answer = _current(request, slug, suffix="export.md")
     if answer:
         return answer
+    if document.publication != Publication.PUBLISHED:
+        raise Http404("Drafts are not exported.")
     text = exports.document_markdown(document, request.build_absolute_uri)
     return _attachment(HttpResponse(text, content_type="text/markdown; charset=utf-8"), f"{slug}.md")
 
 
 def target_export_csv(request):
-    targets = _target_selection(request)[-1]["targets"]
+    # Exports leave Rulebook: drafts never go into them, whoever asks.
+    targets = _target_selection(request, drafts=False)[-1]["targets"]
     text = exports.targets_csv(targets, request.build_absolute_uri)
     return _attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), "targets.csv")
 
 
 def glossary(request):
-    return render(request, "regulations/glossary.html", {"section": "glossary", **browse.glossary_page()})
+    return render(
+        request, "regulations/glossary.html", {"section": "glossary", **browse.glossary_page(_drafts(request))}
+    )
 
 
 def not_found(request, exception=None):

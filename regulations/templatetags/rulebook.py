@@ -197,6 +197,13 @@ def render_details(context, details, documents=None):
 
 
 @register.filter
+def web_href(url):
+    """The address if it is an http(s) link, else nothing: stored URLs are shown as links only when harmless."""
+    url = str(url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
 def url_label(url):
     """A readable label for a source address: host and decoded path, shortened."""
     from urllib.parse import unquote, urlsplit
