@@ -4,6 +4,9 @@ numbers and facet labels.
 Read once per index generation: every change to a glossary term, document or provision reindexes
 its entry, which changes the generation, so an edit in the admin takes effect on the next search
 in every process without a reindex of anything else.
+
+Only published documents and provisions are known here (as in the index): a draft's number or
+reference names nothing, and does not make a published provision's reference ambiguous.
 """
 
 from __future__ import annotations
@@ -154,7 +157,7 @@ class Catalog:
 
 
 def build_catalog(backend) -> Catalog:
-    from regulations.models import Document, GlossaryTerm, Industry, Provision, Topic
+    from regulations.models import Document, GlossaryTerm, Industry, Provision, Publication, Topic
     from search.documents import label_maps
 
     catalog = Catalog()
@@ -165,13 +168,22 @@ def build_catalog(backend) -> Catalog:
             terms = tuple(backend.analyze(name))
             if terms and len(terms) <= MAX_NAME_WORDS:
                 catalog.synonyms.setdefault(terms, (group_id, name))
-    for pk, number in Document.objects.exclude(doc_number="").values_list("pk", "doc_number"):
+    for pk, number in Document.objects.published().exclude(doc_number="").values_list("pk", "doc_number"):
         catalog.docnums[normalize_docnum(number)] = pk
         catalog.folded_docnums[fold(number)] = pk
-    rows = list(Provision.objects.values_list("pk", "document_id", "parent_id", "num", "eid"))
-    stripped_of = {pk: _NUM_STRIP.sub("", fold(num)) for pk, _doc, _parent, num, _eid in rows}
-    parent_of = {pk: parent for pk, _doc, parent, _num, _eid in rows}
-    for pk, document_id, _parent, _num, eid in rows:
+    # Every provision's number (a published item under a draft section is still cited with its number),
+    # but only published provisions of published documents are references.
+    rows = list(
+        Provision.objects.values_list(
+            "pk", "document_id", "parent_id", "num", "eid", "publication", "document__publication"
+        )
+    )
+    stripped_of = {row[0]: _NUM_STRIP.sub("", fold(row[3])) for row in rows}
+    parent_of = {row[0]: row[2] for row in rows}
+    published = Publication.PUBLISHED
+    for pk, document_id, _parent, _num, eid, publication, document_publication in rows:
+        if publication != published or document_publication != published:
+            continue
         refs = catalog.provision_refs.setdefault(document_id, {})
         refs.setdefault(eid, []).append(pk)
         catalog.eids.setdefault(eid, []).append(pk)

@@ -3,20 +3,27 @@ from the database. Declared once here; backends map these fields to their engine
 
 A record is a plain dict: ``key`` ("provision:12"), ``kind``, the text fields below, the facet
 fields, ``data`` (what a result shows) and ``digest`` (changes whenever any of it changes).
+
+Only what an anonymous reader may see is indexed: published documents and provisions
+(``published()``), glossary terms, and public annotations (``Annotation.objects.public()``). A record
+that is not wanted any more (a draft, an internal annotation) is simply not read here, so a live
+update removes its entry and ``rebuild_index --check`` reports it as extra.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import strip_tags
 
-from regulations.models import Document, GlossaryTerm, Industry, Provision, Relation, Topic
+from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Publication, Relation, Topic
 
 # Text fields and their default boosts (the admin's ranking settings start from these).
 TEXT_FIELDS: dict[str, float] = {
@@ -39,7 +46,7 @@ FIELD_LABELS = {
     "body": "text",
     "meta": "industry or topic",
 }
-KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term"}
+KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term", "annotation": "Annotation"}
 
 
 def _join(*parts) -> str:
@@ -73,6 +80,26 @@ def provision_url(document_slug: str, eid: str) -> str:
 
 def document_url(document_slug: str) -> str:
     return _url("regulations:document-detail", [document_slug])
+
+
+def annotation_url(document_slug: str, eid: str, pk) -> str:
+    """``Annotation.get_absolute_url()``: its provision's or document's page, at the annotation."""
+    fragment = f"#annotation-{pk}"
+    if eid:
+        return _url("regulations:provision-detail", [document_slug, eid], fragment) or (
+            _url("regulations:document-detail", [document_slug], fragment)
+        )
+    return _url("regulations:document-detail", [document_slug], fragment)
+
+
+def markdown_text(text: str) -> str:
+    """Markdown as the reader sees it, in plain text: no markup, no link targets."""
+    if not text:
+        return ""
+    from regulations.rendering import render_markdown
+
+    plain = html.unescape(strip_tags(render_markdown(text)))
+    return "\n".join(line.strip() for line in plain.splitlines() if line.strip())
 
 
 def glossary_url(slug: str) -> str:
@@ -109,6 +136,8 @@ class RecordBuilder:
                 self.glossary_by_provision[provision.pk].extend(term.all_names)
         self.relation_words: dict[tuple[str, int], list[str]] = defaultdict(list)
         for relation in Relation.objects.with_ends():
+            if _has_draft_end(relation):  # its words would name (or point at) a draft
+                continue
             source = ("provision", relation.source_provision_id) if relation.source_provision_id else None
             target_title = relation.target_document.short_title
             source_title = relation.source_document.short_title
@@ -132,6 +161,15 @@ class RecordBuilder:
         queryset = queryset if queryset is not None else Document.objects.all()
         for document in queryset.prefetch_related("topics", "dates", "issuers"):
             self._documents[document.pk] = document
+
+    def _industry_slugs(self, industries) -> list[str]:
+        """The industries' slugs with their parents' (filtering by a parent finds its children)."""
+        slugs: list[str] = []
+        for industry in industries:
+            for slug in self.industry_slugs.get(industry.pk, [industry.slug]):
+                if slug not in slugs:
+                    slugs.append(slug)
+        return slugs
 
     @staticmethod
     def _document_facets(document: Document) -> dict:
@@ -192,11 +230,7 @@ class RecordBuilder:
         document = self.document(provision.document_id)
         industries = list(provision.industries.all())
         targets = list(provision.targets.all())
-        industry_slugs: list[str] = []
-        for industry in industries:
-            for slug in self.industry_slugs.get(industry.pk, [industry.slug]):
-                if slug not in industry_slugs:
-                    industry_slugs.append(slug)
+        industry_slugs = self._industry_slugs(industries)
         status = provision.status or document.status
         status_label = (provision.get_status_display() if provision.status else document.get_status_display()) or ""
         record = {
@@ -245,6 +279,51 @@ class RecordBuilder:
         }
         return _finish(record)
 
+    def annotation_record(self, annotation: Annotation) -> dict:
+        """A public annotation: found by its title and text, filtered like its provision (industries)
+        and document (document, topic, jurisdiction, year); it has no status of its own."""
+        document = self.document(annotation.document_id)
+        provision = annotation.provision
+        industries = list(provision.industries.all()) if provision is not None else []
+        text = markdown_text(annotation.body)
+        record = {
+            "key": f"annotation:{annotation.pk}",
+            "kind": "annotation",
+            "num": "",  # a provision's number finds the provision, not the notes on it
+            "heading": _join(annotation.title),
+            "glossary": "",
+            "title": _join(
+                *self._document_words(document),
+                *((provision.heading_en, provision.heading_zh) if provision is not None else ()),
+            ),
+            "body": text,
+            "meta": _join(
+                KINDS["annotation"],
+                annotation.get_kind_display(),
+                [word for industry in industries for word in self.industry_words.get(industry.pk, [])],
+                [topic.name_en for topic in document.topics.all()],
+                document.get_jurisdiction_display(),
+                document.year,
+            ),
+            "facets": {
+                **self._document_facets(document),
+                "kind": ["annotation"],
+                "industry": self._industry_slugs(industries),
+                "status": [],
+            },
+            "data": {
+                "title": annotation.title,
+                "title_zh": "",
+                "document": document.short_title,
+                "document_slug": document.slug,
+                "num": provision.num if provision is not None else "",
+                "eid": provision.eid if provision is not None else "",
+                "annotation": annotation.pk,
+                "text": text,
+            },
+        }
+        return _finish(record)
+
     def glossary_record(self, term: GlossaryTerm) -> dict:
         record = {
             "key": f"glossary:{term.pk}",
@@ -277,28 +356,45 @@ class RecordBuilder:
         return _finish(record)
 
 
+def _has_draft_end(relation: Relation) -> bool:
+    ends = (relation.source_document, relation.target_document, relation.source_provision, relation.target_provision)
+    return any(end is not None and end.publication == Publication.DRAFT for end in ends)
+
+
 def _provisions():
-    return Provision.objects.prefetch_related("industries", "targets").order_by("pk")
+    return Provision.objects.published().prefetch_related("industries", "targets").order_by("pk")
+
+
+def _annotations():
+    return Annotation.objects.public().select_related("provision").prefetch_related("provision__industries")
 
 
 def count_records() -> int:
-    return Provision.objects.count() + Document.objects.count() + GlossaryTerm.objects.count()
+    return (
+        Provision.objects.published().count()
+        + Document.objects.published().count()
+        + GlossaryTerm.objects.count()
+        + Annotation.objects.public().count()
+    )
 
 
 def iter_records(chunk_size: int = 500) -> Iterator[dict]:
-    """Every record, read in chunks (documents, then provisions, then glossary terms)."""
+    """Every wanted record, read in chunks (documents, provisions, glossary terms, then annotations)."""
     builder = RecordBuilder()
-    builder.preload_documents()
+    builder.preload_documents(Document.objects.published())
     for document in builder._documents.values():
         yield builder.document_record(document)
     for provision in _provisions().iterator(chunk_size=chunk_size):
         yield builder.provision_record(provision)
     for term in GlossaryTerm.objects.all():
         yield builder.glossary_record(term)
+    for annotation in _annotations().order_by("pk").iterator(chunk_size=chunk_size):
+        yield builder.annotation_record(annotation)
 
 
 def records_for(keys: Iterable[str]) -> list[dict]:
-    """The current records for these keys; keys whose object is gone are left out."""
+    """The current records for these keys; keys whose object is gone or not wanted (a draft, an
+    internal annotation) are left out."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for key in keys:
         kind, _, pk = key.partition(":")
@@ -309,13 +405,42 @@ def records_for(keys: Iterable[str]) -> list[dict]:
     builder = RecordBuilder()
     records = []
     if wanted["document"]:
-        builder.preload_documents(Document.objects.filter(pk__in=wanted["document"]))
+        builder.preload_documents(Document.objects.published().filter(pk__in=wanted["document"]))
         records += [builder.document_record(d) for pk, d in builder._documents.items() if pk in wanted["document"]]
     if wanted["provision"]:
         records += [builder.provision_record(p) for p in _provisions().filter(pk__in=wanted["provision"])]
     if wanted["glossary"]:
         records += [builder.glossary_record(t) for t in GlossaryTerm.objects.filter(pk__in=wanted["glossary"])]
+    if wanted["annotation"]:
+        records += [builder.annotation_record(a) for a in _annotations().filter(pk__in=wanted["annotation"])]
     return records
+
+
+def dependent_keys(keys: Iterable[str], chunk_size: int = 500) -> set[str]:
+    """Entries that show something of these documents and provisions, so must be re-read with them:
+    their annotations (document title, provision heading and number, industries, and whether the
+    subject is published) and the other ends of their relations (whose relation words name the
+    document, and are left out while either end is a draft)."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind in ("document", "provision") and pk.isdigit():
+            wanted[kind].append(int(pk))
+    out: set[str] = set()
+    for kind, pks in wanted.items():
+        for start in range(0, len(pks), chunk_size):
+            chunk = pks[start : start + chunk_size]
+            out |= {
+                f"annotation:{pk}"
+                for pk in Annotation.objects.filter(**{f"{kind}_id__in": chunk}).values_list("pk", flat=True)
+            }
+            ends = Relation.objects.filter(
+                Q(**{f"source_{kind}_id__in": chunk}) | Q(**{f"target_{kind}_id__in": chunk})
+            ).values_list("source_document_id", "source_provision_id", "target_document_id", "target_provision_id")
+            for source_document, source_provision, target_document, target_provision in ends:
+                out.add(f"provision:{source_provision}" if source_provision else f"document:{source_document}")
+                out.add(f"provision:{target_provision}" if target_provision else f"document:{target_document}")
+    return out - set(keys)
 
 
 def result_url(kind: str, data: dict) -> str:
@@ -325,6 +450,8 @@ def result_url(kind: str, data: dict) -> str:
         return document_url(data.get("document_slug", ""))
     if kind == "glossary":
         return glossary_url(data.get("eid", ""))
+    if kind == "annotation":
+        return annotation_url(data.get("document_slug", ""), data.get("eid", ""), data.get("annotation", ""))
     return ""
 
 
@@ -335,7 +462,7 @@ def label_maps() -> dict[str, dict[str, str]]:
     return {
         "kind": dict(KINDS),
         "industry": {i.slug: i.name_en for i in Industry.objects.only("slug", "name_en")},
-        "document": {d.slug: d.short_title for d in Document.objects.only("slug", "short_title")},
+        "document": {d.slug: d.short_title for d in Document.objects.published().only("slug", "short_title")},
         "topic": {t.slug: t.name_en for t in Topic.objects.only("slug", "name_en")},
         "status": {**dict(Document.Status.choices), **{k: v for k, v in P.Status.choices if k}},
         "jurisdiction": dict(Document.Jurisdiction.choices),

@@ -2,7 +2,11 @@
 they are re-read from the database and written (``SearchBackend.refresh``).
 
 Marks are collected per thread and flushed by the first ``on_commit`` callback that runs, so a
-transaction that saves 500 provisions makes one index commit, not 500. A failed index write never
+transaction that saves 500 provisions makes one index commit, not 500. At the flush, the marked
+documents and provisions bring along the entries that show something of them (their annotations, the
+other ends of their relations: ``search.documents.dependent_keys``), in one query per batch rather than
+one per save. Whether an entry is wanted at all (published, public) is decided when it is re-read: a
+draft or an internal annotation is not returned, so its entry is removed. A failed index write never
 fails the save: it is logged, and ``rebuild_index --check --fix`` repairs the entries.
 """
 
@@ -28,19 +32,31 @@ def _pending() -> set[str]:
 def flush() -> None:
     """Write the marked entries to every configured backend that has an index."""
     from search.backends import get_backend
-    from search.documents import records_for
+    from search.documents import dependent_keys, records_for
 
     keys = set(_pending())
     _pending().clear()
     if not keys:
         return
+    backends = []
     for name, config in getattr(settings, "SEARCH_BACKENDS", {}).items():
         if not config.get("AUTO_UPDATE", True):
             continue
         try:
             backend = get_backend(name)
-            if not backend.exists():  # nothing to keep up to date until rebuild_index has run
-                continue
+            if backend.exists():  # nothing to keep up to date until rebuild_index has run
+                backends.append((name, backend))
+        except Exception:
+            logger.exception("Search index “%s” not available; run `manage.py rebuild_index --check --fix`.", name)
+    if not backends:
+        return
+    try:
+        keys |= dependent_keys(keys)
+    except Exception:
+        shown = ", ".join(sorted(keys)[:20])
+        logger.exception("Search: the entries that depend on %s were not found; updating these alone.", shown)
+    for name, backend in backends:
+        try:
             backend.refresh(keys, records_for)
         except Exception:
             logger.exception(
@@ -80,6 +96,11 @@ def on_document(sender, instance, **kwargs):
 
 def on_provision(sender, instance, **kwargs):
     mark({f"provision:{instance.pk}"})
+
+
+def on_annotation(sender, instance, **kwargs):
+    """Saved, deleted, made internal or a draft: re-read it (it is indexed only while public)."""
+    mark({f"annotation:{instance.pk}"})
 
 
 def on_target(sender, instance, **kwargs):
@@ -179,6 +200,7 @@ def connect() -> None:
         (m.DocumentIssuer, on_document_part),
         (m.Relation, on_relation),
         (m.GlossaryTerm, on_glossary),
+        (m.Annotation, on_annotation),
         (m.Industry, on_catalog),
         (m.Topic, on_catalog),
     ):

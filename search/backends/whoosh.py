@@ -42,6 +42,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import _INT_SIZE, Positions
 from whoosh.index import LockError
 from whoosh.lang.porter import stem as porter_stem
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.system import pack_uint
 from whoosh.writing import CLEAR, SegmentWriter
@@ -251,7 +252,8 @@ class _SegmentFacets(NamedTuple):
 
 
 def _segment_facets_of(reader) -> _SegmentFacets:
-    """A segment's facet values both ways; segments never change, so they are cached by segment id."""
+    """A segment's facet values both ways, deleted documents included (``execute`` removes them): apart
+    from its deletions a segment never changes, so they are cached by segment id."""
     key = _segment_key(reader)  # random and unique per segment: safe across index generations
     cached = _segment_facets.get(key) if key else None
     if cached is None:
@@ -281,7 +283,10 @@ class _Postings(NamedTuple):
 
 def _read_postings(reader, field: str, term: str) -> _Postings:
     """A term's postings in one segment, read a block at a time: Whoosh's own iterators take several
-    Python calls per posting, which was most of a query's time on a large index."""
+    Python calls per posting, which was most of a query's time on a large index.
+
+    Deleted documents are included (the caller removes them once per segment, see ``_deleted``): in a
+    segment with deletions Whoosh wraps the postings in a filter that would force the slow path."""
     ids: list[int] = []
     weights: list[float] = []
     values: list = []
@@ -289,6 +294,8 @@ def _read_postings(reader, field: str, term: str) -> _Postings:
         return _Postings(ids, weights, values)
     keep_values = field == POSITIONS_FIELD
     matcher = reader.postings(field, term)
+    if isinstance(matcher, FilterMatcher):  # the segment's deletions; its child is the codec's reader
+        matcher = matcher.child
     if isinstance(matcher, W3LeafMatcher):
         # The codec's block reader (whoosh-reloaded is pinned exactly, so these internals are fixed).
         while matcher.is_active():
@@ -308,6 +315,11 @@ def _read_postings(reader, field: str, term: str) -> _Postings:
                 values.append(matcher.value())
             matcher.next()
     return _Postings(ids, weights, values)
+
+
+def _deleted(reader) -> frozenset[int]:
+    """The segment's deleted document numbers (read once per reader: a new searcher has new readers)."""
+    return reader.deleted_docs_set if reader.has_deletions() else frozenset()
 
 
 _segment_lengths: dict[str, list[int]] = {}
@@ -636,7 +648,7 @@ class Backend(SearchBackend):
                 if docs and excluded:
                     docs = docs - segment.docs(("or", excluded))
                 if docs and reader.has_deletions():
-                    docs = docs - set(reader.all_deleted_docs())
+                    docs = docs - _deleted(reader)
                 results.timed_out |= segment.timed_out
                 per_leaf.append(docs)
             return per_leaf

@@ -57,7 +57,7 @@ def test_history_page_lists_versions_and_compares_any_two(client, provision):
     html = compare.content.decode()
     assert '<ins class="redline-ins">THE-NEW</ins>' in html
     assert '<del class="redline-del">the</del>' in html
-    assert 'Added sentence</ins>' in html
+    assert "Added sentence</ins>" in html
 
 
 def test_chinese_headings_are_compared_character_by_character(client, provision):

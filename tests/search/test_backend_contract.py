@@ -119,6 +119,17 @@ class BackendContract:
         assert report.stale == ["provision:9003"]
         assert report.extra == ["glossary:9004"]
 
+    def test_updates_and_removals_after_a_rebuild_hide_the_old_entries(self, contract_backend):
+        contract_backend.rebuild(iter(RECORDS), len(RECORDS))
+        updated = make_record("provision:9003", "Emission limit values", "Now about mercury.", industry=["steel"])
+        contract_backend.index([updated])
+        contract_backend.remove(["provision:9002"])
+        assert self.keys(contract_backend.search("emission OR particulate OR 排污")) == ["provision:9003"]
+        assert self.keys(contract_backend.search("batteries")) == ["provision:9001"]
+        steel = contract_backend.search("", filters={"industry": ["steel"]})
+        assert self.keys(steel) == ["provision:9003"]
+        assert {value.value: value.count for value in steel.facets["industry"]} == {"steel": 1}
+
     def test_rebuild_swaps_in_a_complete_new_index(self, filled):
         filled.rebuild(iter(RECORDS[:1]), 1)
         assert filled.search("emission").total == 0
