@@ -10,9 +10,10 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from regulations.models import Document, GlossaryTerm, Industry, Provision, Relation, Target
-from regulations.permissions import ConsultantWrite
+from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Relation, Target
+from regulations.permissions import ConsultantWrite, can_read_internal
 from regulations.serializers import (
+    AnnotationSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
     GlossaryTermSerializer,
@@ -34,6 +35,23 @@ def exception_handler(error, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(error, context)
+
+
+class DraftsForStaff:
+    """Anonymous readers and clients without the internal permission see published content only."""
+
+    @property
+    def drafts(self) -> bool:
+        return can_read_internal(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "drafts": self.drafts}
+
+    def documents(self):
+        return Document.objects.all() if self.drafts else Document.objects.published()
+
+    def provisions(self):
+        return Provision.objects.all() if self.drafts else Provision.objects.published()
 
 
 class LastModifiedMixin:
@@ -59,7 +77,7 @@ class DocumentFilter(django_filters.FilterSet):
         fields = ["status", "jurisdiction", "kind", "topic", "issuer"]
 
 
-class DocumentViewSet(LastModifiedMixin, viewsets.ModelViewSet):
+class DocumentViewSet(DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     permission_classes = [ConsultantWrite]
     filterset_class = DocumentFilter
@@ -68,10 +86,10 @@ class DocumentViewSet(LastModifiedMixin, viewsets.ModelViewSet):
     ordering = ["slug"]
 
     def get_queryset(self):
-        queryset = Document.objects.select_related("superseded_by").prefetch_related("issuers", "topics", "dates")
+        queryset = self.documents().select_related("superseded_by").prefetch_related("issuers", "topics", "dates")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                Prefetch("provisions", queryset=Provision.objects.select_related("parent", "document"))
+                Prefetch("provisions", queryset=self.provisions().select_related("parent", "document"))
             )
         return queryset.distinct()
 
@@ -95,7 +113,7 @@ class ProvisionFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("document_slug", str, OpenApiParameter.PATH)]),
 )
-class ProvisionViewSet(LastModifiedMixin, viewsets.ModelViewSet):
+class ProvisionViewSet(DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
     """Provisions of one document, addressed by their stable identifier."""
 
     lookup_field = "eid"
@@ -108,14 +126,15 @@ class ProvisionViewSet(LastModifiedMixin, viewsets.ModelViewSet):
 
     def get_document(self):
         if not hasattr(self, "_document"):
-            self._document = get_object_or_404(Document, slug=self.kwargs["document_slug"])
+            self._document = get_object_or_404(self.documents(), slug=self.kwargs["document_slug"])
         return self._document
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Provision.objects.none()
         return (
-            Provision.objects.filter(document=self.get_document())
+            self.provisions()
+            .filter(document=self.get_document())
             .select_related("document", "parent")
             .prefetch_related(
                 "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
@@ -129,7 +148,7 @@ class ProvisionViewSet(LastModifiedMixin, viewsets.ModelViewSet):
         return context
 
 
-class AllProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+class AllProvisionViewSet(DraftsForStaff, viewsets.ReadOnlyModelViewSet):
     """Every provision, across documents, for filtering (by industry, kind, status…)."""
 
     serializer_class = ProvisionSerializer
@@ -137,7 +156,8 @@ class AllProvisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Provision.objects.in_document_order()
+            self.provisions()
+            .in_document_order()
             .select_related("document", "parent")
             .prefetch_related(
                 "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
@@ -155,14 +175,15 @@ class TargetFilter(django_filters.FilterSet):
         fields = ["document", "industry", "target_year", "direction", "verified"]
 
 
-class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+class TargetViewSet(DraftsForStaff, viewsets.ReadOnlyModelViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
     ordering_fields = ["target_year", "metric", "value"]
     ordering = ["provision__document__slug", "provision__position", "position"]
 
     def get_queryset(self):
-        return Target.objects.select_related("provision__document").distinct()
+        targets = Target.objects.all() if self.drafts else Target.objects.published()
+        return targets.select_related("provision__document").distinct()
 
 
 class IndustryViewSet(viewsets.ModelViewSet):
@@ -184,18 +205,48 @@ class RelationFilter(django_filters.FilterSet):
         return queryset.filter(source_document__slug=value) | queryset.filter(target_document__slug=value)
 
 
-class RelationViewSet(viewsets.ModelViewSet):
+class RelationViewSet(DraftsForStaff, viewsets.ModelViewSet):
     serializer_class = RelationSerializer
     permission_classes = [ConsultantWrite]
     filterset_class = RelationFilter
-    queryset = Relation.objects.with_ends().order_by("source_document__slug", "position", "pk")
+
+    def get_queryset(self):
+        relations = Relation.objects.all() if self.drafts else Relation.objects.published()
+        return relations.with_ends().order_by("source_document__slug", "position", "pk")
 
 
-class GlossaryTermViewSet(viewsets.ModelViewSet):
+class GlossaryTermViewSet(DraftsForStaff, viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = GlossaryTermSerializer
     permission_classes = [ConsultantWrite]
     search_fields = ["term_en", "term_zh", "definition"]
-    queryset = GlossaryTerm.objects.prefetch_related(
-        Prefetch("see_provisions", queryset=Provision.objects.select_related("document"))
-    )
+
+    def get_queryset(self):
+        return GlossaryTerm.objects.prefetch_related(
+            Prefetch("see_provisions", queryset=self.provisions().select_related("document"))
+        )
+
+
+class AnnotationFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="document__slug")
+    provision = django_filters.CharFilter(field_name="provision__eid", label="Provision identifier")
+    industry = django_filters.CharFilter(field_name="provision__industries__slug")
+
+    class Meta:
+        model = Annotation
+        fields = ["document", "provision", "industry", "kind", "visibility", "publication"]
+
+
+class AnnotationViewSet(DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
+    """Consultants' notes: public ones for everyone, internal ones and drafts for signed-in staff."""
+
+    serializer_class = AnnotationSerializer
+    permission_classes = [ConsultantWrite]
+    filterset_class = AnnotationFilter
+    search_fields = ["title", "body"]
+    ordering_fields = ["effective_date", "created_at", "updated_at"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        annotations = Annotation.objects.all() if self.drafts else Annotation.objects.public()
+        return annotations.select_related("document", "provision__document", "author").distinct()

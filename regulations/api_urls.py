@@ -11,6 +11,7 @@ router.register("targets", api.TargetViewSet, basename="target")
 router.register("industries", api.IndustryViewSet, basename="industry")
 router.register("relations", api.RelationViewSet, basename="relation")
 router.register("glossary", api.GlossaryTermViewSet, basename="glossaryterm")
+router.register("annotations", api.AnnotationViewSet, basename="annotation")
 
 document_provisions = api.ProvisionViewSet.as_view({"get": "list", "post": "create"})
 document_provision = api.ProvisionViewSet.as_view(

@@ -1,8 +1,12 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 
+from regulations import versions
 from regulations.models import (
+    Annotation,
     Authority,
     Document,
     GlossaryTerm,
@@ -32,6 +36,11 @@ class PermanentUrlField(serializers.Field):
 PermanentUrlField = extend_schema_field({"type": "string", "format": "uri"})(PermanentUrlField)
 
 
+class EditConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "edit_conflict"
+
+
 class ModelValidationSerializer(serializers.ModelSerializer):
     """Runs the model's own validation (clean, constraints) so the API refuses what the database would."""
 
@@ -59,6 +68,51 @@ class ModelValidationSerializer(serializers.ModelSerializer):
 
     def unchecked_fields(self) -> list[str]:
         return []
+
+
+class RevisionChecked(serializers.Serializer):
+    """Optimistic locking: an edit that names the revision it started from is refused if that is not current."""
+
+    revision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The revision your edit is based on. Send it back unchanged: if someone saved in the "
+        "meantime, the edit is refused with 409 and the fields they changed, and nothing is overwritten.",
+    )
+
+    def update(self, instance, validated_data):
+        expected = validated_data.pop("revision", None)
+        with transaction.atomic():
+            current = type(instance).objects.select_for_update().only("revision").get(pk=instance.pk).revision
+            if expected is not None and expected != current:
+                raise EditConflict(self._conflict(instance, expected, current))
+            instance.revision = current
+            return super().update(instance, validated_data)
+
+    def create(self, validated_data):
+        validated_data.pop("revision", None)
+        return super().create(validated_data)
+
+    @staticmethod
+    def _conflict(instance, expected: int, current: int) -> dict:
+        records = {
+            r.revision: r for r in type(instance).history.filter(id=instance.pk, revision__in=[expected, current])
+        }
+        changed, by, when = [], None, None
+        if expected in records and current in records:
+            changed = versions.changed_fields(records[expected], records[current])
+        if current in records:
+            by = records[current].history_user.get_username() if records[current].history_user else None
+            when = records[current].history_date
+        return {
+            "detail": f"Someone saved this after revision {expected}; it is now at revision {current}. "
+            "Nothing was changed. Reload it, reapply your edit, and send the new revision.",
+            "your_revision": expected,
+            "current_revision": current,
+            "changed_meanwhile": changed,
+            "changed_by": by,
+            "changed_at": when.isoformat() if when else None,
+        }
 
 
 def text_list(**kwargs):
@@ -122,7 +176,7 @@ class ProvisionOutlineSerializer(serializers.ModelSerializer):
         fields = ["eid", "num", "kind", "heading_en", "heading_zh", "parent", "depth", "url"]
 
 
-class ProvisionSerializer(ModelValidationSerializer):
+class ProvisionSerializer(RevisionChecked, ModelValidationSerializer):
     url = PermanentUrlField()
     document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parent = serializers.CharField(
@@ -162,6 +216,8 @@ class ProvisionSerializer(ModelValidationSerializer):
             "verified",
             "note",
             "targets",
+            "publication",
+            "revision",
             "updated_at",
         ]
         read_only_fields = ["depth", "updated_at"]
@@ -189,7 +245,7 @@ class ProvisionSerializer(ModelValidationSerializer):
         return provision
 
     def update(self, instance, validated_data):
-        provision = super().update(instance, validated_data)
+        provision = super().update(instance, validated_data)  # checks the revision first
         if "parent" in validated_data:
             Provision.objects.recompute_depths(provision.document_id)
             provision.refresh_from_db(fields=["depth"])
@@ -278,7 +334,7 @@ class RelationSerializer(ModelValidationSerializer):
         return super().validate(attrs)
 
 
-class DocumentSerializer(ModelValidationSerializer):
+class DocumentSerializer(RevisionChecked, ModelValidationSerializer):
     url = PermanentUrlField()
     issuers = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Topic.objects.all())
@@ -304,6 +360,8 @@ class DocumentSerializer(ModelValidationSerializer):
             "issuers",
             "topics",
             "dates",
+            "publication",
+            "revision",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
@@ -337,6 +395,8 @@ class DocumentDetailSerializer(DocumentSerializer):
     @extend_schema_field(RelationSerializer(many=True))
     def get_relations(self, document):
         relations = Relation.objects.touching_document(document).with_ends()
+        if not self.context.get("drafts"):
+            relations = relations.published()
         return RelationSerializer(relations, many=True, context=self.context).data
 
 
@@ -404,3 +464,70 @@ class GlossaryTermSerializer(ModelValidationSerializer):
         request = self.context.get("request")
         urls = [provision.get_absolute_url() for provision in term.see_provisions.all()]
         return [request.build_absolute_uri(url) for url in urls] if request else urls
+
+
+class AnnotationSerializer(RevisionChecked, ModelValidationSerializer):
+    url = PermanentUrlField()
+    document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all(), required=False)
+    provision = serializers.CharField(
+        source="provision.eid",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Identifier of the provision in the document, or null for a note on the whole document.",
+    )
+    body_html = serializers.SerializerMethodField(help_text="The body rendered from Markdown and sanitised.")
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "url",
+            "document",
+            "provision",
+            "kind",
+            "title",
+            "body",
+            "body_html",
+            "effective_date",
+            "source_url",
+            "visibility",
+            "publication",
+            "author",
+            "written_against_revision",
+            "written_against_at",
+            "revision",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["written_against_revision", "written_against_at", "created_at", "updated_at"]
+
+    def get_body_html(self, annotation) -> str:
+        from regulations.rendering import render_markdown
+
+        return str(render_markdown(annotation.body))
+
+    def get_author(self, annotation) -> str | None:
+        if annotation.author is None or not self.context.get("drafts"):
+            return None
+        return annotation.author.get_full_name() or annotation.author.get_username()
+
+    def validate(self, attrs):
+        document = attrs.get("document") or getattr(self.instance, "document", None)
+        if "provision" in attrs:
+            eid = (attrs.pop("provision") or {}).get("eid")
+            if eid and document is None:
+                raise serializers.ValidationError({"document": "Name the document the provision belongs to."})
+            attrs["provision"] = document.provisions.filter(eid=eid).first() if eid else None
+            if eid and attrs["provision"] is None:
+                raise serializers.ValidationError({"provision": f"No provision “{eid}” in {document.slug}."})
+        if document is None:
+            raise serializers.ValidationError({"document": "Name the document (and the provision, if any)."})
+        return super().validate(attrs)
+
+    def create(self, validated_data):
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            validated_data["author"] = request.user
+        return super().create(validated_data)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from regulations import views
+from regulations import feeds, views
 
 
 class DayConverter:
@@ -36,4 +36,6 @@ urlpatterns = [
     path("targets/", views.target_list, name="target-list"),
     path("targets/export.csv", views.target_export_csv, name="target-export-csv"),
     path("glossary/", views.glossary, name="glossary"),
+    path("changes/", feeds.recent_changes_view, name="changes"),
+    path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
 ]
