@@ -98,6 +98,8 @@ STORAGES = {
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search-index")))
 SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
 CORPUS_DIR = Path(env_str("RULEBOOK_CORPUS_DIR", str(BASE_DIR / "fixtures")))
+# The domain in Atom entry ids (tag URIs); set it in production so ids survive a change of host name.
+RULEBOOK_FEED_TAG_AUTHORITY = env_str("RULEBOOK_FEED_TAG_AUTHORITY", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,16 +6,20 @@ from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from regulations import changes
 from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Relation, Target
 from regulations.permissions import ConsultantWrite, can_read_internal
 from regulations.serializers import (
     AnnotationSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    EditConflict,
     GlossaryTermSerializer,
     IndustrySerializer,
     ProvisionSerializer,
@@ -25,7 +29,9 @@ from regulations.serializers import (
 
 
 def exception_handler(error, context):
-    """DRF's handler, plus a clear 409 where the database refuses a change the checks let through."""
+    """DRF's handler, plus a clear 409 for edits based on an old revision or refused by the database."""
+    if isinstance(error, EditConflict):
+        return Response(error.payload, status=status.HTTP_409_CONFLICT)
     if isinstance(error, IntegrityError):
         return Response(
             {
@@ -250,3 +256,68 @@ class AnnotationViewSet(DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet
     def get_queryset(self):
         annotations = Annotation.objects.all() if self.drafts else Annotation.objects.public()
         return annotations.select_related("document", "provision__document", "author").distinct()
+
+
+class ChangeSerializer(drf_serializers.Serializer):
+    date = drf_serializers.DateTimeField()
+    action = drf_serializers.ChoiceField(choices=["added", "changed", "removed"])
+    what = drf_serializers.ChoiceField(choices=["document", "provision", "target", "relation", "annotation"])
+    label = drf_serializers.CharField()
+    url = drf_serializers.CharField(help_text="The object's permanent address (its former one if removed).")
+    history_url = drf_serializers.CharField(allow_null=True)
+    fields = drf_serializers.ListField(child=drf_serializers.CharField())
+    reason = drf_serializers.CharField(allow_blank=True)
+    author = drf_serializers.CharField(allow_blank=True, help_text="Only for signed-in staff.")
+    restricted = drf_serializers.CharField(allow_blank=True, help_text="“Draft” or “Internal”, for staff.")
+
+
+class ChangeListSerializer(drf_serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next = drf_serializers.CharField(allow_null=True, help_text="The address of the next, older page.")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("document", str, description="Document slug."),
+        OpenApiParameter("industry", str, description="Industry slug (its sub-industries included)."),
+        OpenApiParameter("topic", str, description="Topic slug."),
+        OpenApiParameter("since", str, description="Only changes on or after this date (YYYY-MM-DD)."),
+        OpenApiParameter("before", str, description="Only changes before this date, or the `next` cursor."),
+        OpenApiParameter("limit", int, description=f"At most {changes.MAX_LIMIT}."),
+    ],
+    responses={200: ChangeListSerializer},
+)
+class ChangeList(APIView):
+    """Recorded changes, newest first: the same list as /changes/ and its Atom feed."""
+
+    def get(self, request):
+        params = request.query_params
+        try:
+            limit = int(params.get("limit") or changes.DEFAULT_LIMIT)
+        except ValueError:
+            return Response({"detail": "limit must be a whole number."}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            page = changes.recent_changes(
+                user=request.user,
+                document=params.get("document") or None,
+                industry=params.get("industry") or None,
+                topic=params.get("topic") or None,
+                since=params.get("since") or None,
+                before=params.get("before") or None,
+                limit=limit,
+            )
+        except changes.InvalidFilter as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        next_url = None
+        if page.more and page.next_before:
+            query = params.copy()
+            query["before"] = page.next_before
+            next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        results = []
+        for change in page:
+            row = ChangeSerializer(change).data
+            row["url"] = request.build_absolute_uri(change.url) if change.url else ""
+            if change.history_url:
+                row["history_url"] = request.build_absolute_uri(change.history_url)
+            results.append(row)
+        return Response({"results": results, "next": next_url})

@@ -22,6 +22,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("changes/", api.ChangeList.as_view(), name="changes"),
     path("documents/<slug:document_slug>/provisions/", document_provisions, name="document-provisions"),
     path(
         "documents/<slug:document_slug>/provisions/<str:eid>/",

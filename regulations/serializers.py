@@ -1,8 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework import serializers
 
 from regulations import versions
 from regulations.models import (
@@ -36,9 +35,12 @@ class PermanentUrlField(serializers.Field):
 PermanentUrlField = extend_schema_field({"type": "string", "format": "uri"})(PermanentUrlField)
 
 
-class EditConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "edit_conflict"
+class EditConflict(Exception):
+    """An edit based on an old revision; `payload` says what changed meanwhile (answered as 409)."""
+
+    def __init__(self, payload: dict):
+        super().__init__(payload["detail"])
+        self.payload = payload
 
 
 class ModelValidationSerializer(serializers.ModelSerializer):
