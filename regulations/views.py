@@ -4,7 +4,7 @@ from django import forms
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 
-from regulations import browse, exports, timeline, versions
+from regulations import browse, citations, exports, timeline, versions
 from regulations.models import Document, Industry, Provision, Publication, Topic
 from regulations.permissions import can_read_internal
 
@@ -138,11 +138,30 @@ def document_detail(request, slug):
         context = browse.document_page(slug, _drafts(request))
     except Http404 as missing:
         return _follow_old_address(request, slug, not_found=missing)
+    citation = citations.cite(context["document"], None, _site_root(request))
     return render(
         request,
         "regulations/document_detail.html",
-        {"section": "documents", "site_root": _site_root(request), **context},
+        {
+            "section": "documents",
+            "site_root": _site_root(request),
+            "citation": citation,
+            "citation_rows": _citation_rows(citation),
+            **context,
+        },
     )
+
+
+def _citation_rows(citation: citations.Citation) -> list[tuple[str, str, str]]:
+    rows = [("Citation (English)", citation.english, "en")]
+    if citation.chinese:
+        rows.append(("Citation (Chinese)", citation.chinese, "zh"))
+    rows += [
+        ("Permanent address", citation.address, ""),
+        (f"The text as of {citation.retrieved_on:%-d %B %Y}", citation.pinned_address, ""),
+        ("Markdown link", citation.markdown, ""),
+    ]
+    return rows
 
 
 def document_pinned(request, slug, day):
@@ -205,10 +224,17 @@ def provision_detail(request, slug, eid):
         context = browse.provision_page(slug, eid, _drafts(request))
     except Http404 as missing:
         return _follow_old_address(request, slug, eid, not_found=missing)
+    citation = citations.cite(context["document"], context["provision"], _site_root(request), context["ancestors"])
     return render(
         request,
         "regulations/provision_detail.html",
-        {"section": "documents", "site_root": _site_root(request), **context},
+        {
+            "section": "documents",
+            "site_root": _site_root(request),
+            "citation": citation,
+            "citation_rows": _citation_rows(citation),
+            **context,
+        },
     )
 
 

@@ -14,3 +14,22 @@
     opened = [];
   });
 })();
+
+// Copy buttons in the cite panel: the text stays selectable without them.
+(function () {
+  "use strict";
+  if (!navigator.clipboard) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = "Copied";
+        window.setTimeout(function () { button.textContent = "Copy"; }, 1500);
+      }, function () {
+        field.select();
+      });
+    });
+  });
+})();

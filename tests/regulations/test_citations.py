@@ -1,0 +1,59 @@
+"""The cite panel and the printed footer: citations in English and Chinese, and the addresses to quote."""
+
+import html
+import re
+
+from django.utils import timezone
+
+PLAN = "/documents/industrial-carbon-peaking-2022/"
+ITEM = PLAN + "part_2__sec_7__item_2/"
+
+
+def field(page: str, label: str) -> str:
+    match = re.search(
+        rf"<label for=\"(cite-\d+)\">{re.escape(label)}</label>\s*<textarea id=\"\1\"[^>]*>(.*?)</textarea>", page, re.S
+    )
+    assert match, f"no “{label}” in the cite panel"
+    return html.unescape(match.group(2))
+
+
+def test_provision_citation_names_issuers_title_number_date_and_the_full_provision_number(client, db):
+    page = client.get(ITEM).content.decode()
+    english = field(page, "Citation (English)")
+    assert english.startswith("MIIT, NDRC, MEE, Implementation Plan for Carbon Peaking in the Industrial Sector, ")
+    assert "工信部联节〔2022〕88号, 7 July 2022, " in english
+    assert english.endswith(", 二、 （七） 2. Strengthen recycling of renewable (secondary) resources.")
+    chinese = field(page, "Citation (Chinese)")
+    assert chinese.startswith(
+        "工信部、国家发展改革委、生态环境部《工业领域碳达峰实施方案》（工信部联节〔2022〕88号），2022年7月7日，"
+    )
+    assert chinese.endswith("，二、（七）2.加强再生资源循环利用。")
+
+
+def test_the_addresses_in_the_panel_answer_and_the_dated_one_is_pinned_to_today(client, db):
+    page = client.get(ITEM).content.decode()
+    today = timezone.localdate()
+    address = field(page, "Permanent address")
+    pinned = field(page, f"The text as of {today.day} {today:%B %Y}")
+    assert address == f"http://testserver{ITEM}"
+    assert pinned == f"http://testserver{ITEM}@{today.isoformat()}/"
+    assert client.get(pinned.removeprefix("http://testserver")).status_code == 200
+    markdown = field(page, "Markdown link")
+    assert markdown == f"[Industrial Carbon Peaking Plan 二、 （七） 2.]({address})" or markdown.endswith(
+        f"]({address})"
+    )
+    assert "2.]" in markdown
+
+
+def test_document_citation_and_print_footer(client, db):
+    page = client.get(PLAN).content.decode()
+    assert field(page, "Citation (Chinese)").startswith("工信部、国家发展改革委、生态环境部《工业领域碳达峰实施方案》")
+    footer = re.search(r'<p class="print-footer">(.*?)</p>', page, re.S).group(1)
+    assert f"Permanent address: http://testserver{PLAN}" in footer
+    assert f"Retrieved {timezone.localdate().day} " in footer
+
+
+def test_copy_buttons_wait_for_javascript(client, db):
+    page = client.get(ITEM).content.decode()
+    buttons = re.findall(r"<button[^>]*data-copy[^>]*>", page)
+    assert len(buttons) == 5 and all("hidden" in button for button in buttons)
