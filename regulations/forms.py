@@ -1,16 +1,22 @@
 """Forms for the admin, the consultants' editor of the corpus."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from regulations.locking import RevisionLockMixin
 from regulations.models import (
     MAX_TREE_DEPTH,
+    Annotation,
     Document,
     GlossaryTerm,
     Industry,
     Provision,
+    Relation,
     Target,
 )
 
@@ -87,7 +93,78 @@ def ancestry_error(parents: dict, pk, parent_pk) -> str | None:
     return None
 
 
-class DocumentAdminForm(forms.ModelForm):
+MARKDOWN_PREVIEW_URL = "admin:regulations_markdown_preview"
+
+
+class MarkdownTextarea(AdminTextareaWidget):
+    """A Markdown text area with a preview area under it.
+
+    The preview button and area are rendered hidden; static/js/admin-preview.js shows them and asks
+    the admin's preview endpoint for the rendering. Without JavaScript this is a plain text area.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        textarea = super().render(name, value, attrs, renderer)
+        try:
+            url = reverse(MARKDOWN_PREVIEW_URL)
+        except NoReverseMatch:  # outside the admin
+            return textarea
+        return format_html(
+            '<div class="markdown-field">{}'
+            '<div class="markdown-preview" data-preview-url="{}" hidden>'
+            '<button type="button" class="button markdown-preview-button">Preview Markdown</button> '
+            '<button type="button" class="button markdown-preview-hide" hidden>Hide preview</button>'
+            '<div class="markdown-preview-output" aria-live="polite" hidden></div>'
+            "</div></div>",
+            textarea,
+            url,
+        )
+
+
+CHANGE_NOTE_LENGTH = Document.history.model._meta.get_field("history_change_reason").max_length or 100
+
+
+class ChangeNoteField(forms.CharField):
+    """Not data of the object: writing a note alone is no change, and the admin's change log leaves it out."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class ChangeNoteMixin(forms.ModelForm):
+    """An optional short note that becomes the history record's change reason (see the admin's save_model)."""
+
+    change_note = ChangeNoteField(
+        label="Change note",
+        max_length=CHANGE_NOTE_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Optional: a few words on what you changed and why, kept in the history.",
+    )
+
+
+class TrackedAdminForm(ChangeNoteMixin, RevisionLockMixin):
+    """The change form of a model with history and revisions: a change note, and no lost updates."""
+
+
+class ModelErrorsAsNonFieldMixin:
+    """Model validation errors about fields this form does not show become errors of the form.
+
+    An inline row leaves out the foreign key to its page's object; Annotation.clean() may still
+    name it, and Django refuses errors on fields a form does not have.
+    """
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            remapped = {}
+            for name, errors in error.error_dict.items():
+                key = name if name == NON_FIELD_ERRORS or name in self.fields else NON_FIELD_ERRORS
+                remapped.setdefault(key, []).extend(errors)
+            error = ValidationError(remapped)
+        super().add_error(field, error)
+
+
+class DocumentAdminForm(TrackedAdminForm):
     sources = LinesField(label="Official and research sources", help_text="One address per line.")
 
     class Meta:
@@ -97,12 +174,14 @@ class DocumentAdminForm(forms.ModelForm):
             "title_en", "title_zh", "title_note", "notice_title_en", "notice_title_zh",
             "doc_number", "doc_number_note", "doc_number_verified",
             "status", "status_detail", "status_note", "status_verified", "superseded_by", "dates_note",
-            "summary", "details", "sources",
+            "summary", "details", "sources", "publication",
         ]  # fmt: skip
+        widgets = {"summary": MarkdownTextarea}
 
 
-class ProvisionAdminForm(forms.ModelForm):
+class ProvisionAdminForm(TrackedAdminForm):
     key_terms = LinesField(label="Key terms")
+    lock_ignored_fields = ("depth",)  # follows the parent links
 
     class Meta:
         model = Provision
@@ -110,7 +189,9 @@ class ProvisionAdminForm(forms.ModelForm):
             "document", "parent", "eid", "num", "position", "kind", "status",
             "heading_en", "heading_zh", "heading_zh_note", "heading_official_en", "articles",
             "text", "key_terms", "responsible_agencies", "industries", "verified", "note", "details",
+            "publication",
         ]  # fmt: skip
+        widgets = {"text": MarkdownTextarea}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -125,6 +206,17 @@ class ProvisionAdminForm(forms.ModelForm):
                     "move or delete them before moving it to another document.",
                 )
         return cleaned_data
+
+
+class ProvisionInlineForm(RevisionLockMixin):
+    """A row of the document page's provision tree."""
+
+    lock_only_changed = True
+    lock_ignored_fields = ("depth",)
+
+    class Meta:
+        model = Provision
+        fields = ["eid", "num", "heading_en", "kind", "position", "parent"]
 
 
 class ProvisionInlineFormSet(forms.BaseInlineFormSet):
@@ -164,20 +256,94 @@ class ProvisionInlineFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class TargetAdminForm(forms.ModelForm):
-    class Meta:
-        model = Target
-        fields = [
-            "provision", "position", "metric", "metric_zh", "scope", "baseline_year", "baseline_value",
-            "target_year", "value", "unit", "comparison", "direction", "description", "verified", "note",
-        ]  # fmt: skip
+TARGET_FIELDS = [
+    "provision", "position", "metric", "metric_zh", "scope", "baseline_year", "baseline_value",
+    "target_year", "value", "unit", "comparison", "direction", "description", "verified", "note",
+]  # fmt: skip
 
+
+class TargetChecks:
     def clean(self):
         cleaned_data = super().clean()
         baseline, target = cleaned_data.get("baseline_year"), cleaned_data.get("target_year")
         if baseline and target and baseline > target:
             self.add_error("baseline_year", f"The baseline year ({baseline}) is after the target year ({target}).")
         return cleaned_data
+
+
+class TargetAdminForm(TargetChecks, TrackedAdminForm):
+    class Meta:
+        model = Target
+        fields = TARGET_FIELDS
+
+
+class TargetInlineForm(TargetChecks, RevisionLockMixin):
+    """A target row on its provision's page."""
+
+    lock_only_changed = True
+
+    class Meta:
+        model = Target
+        fields = TARGET_FIELDS
+
+
+RELATION_FIELDS = [
+    "type", "source_document", "source_provision", "target_document", "target_provision",
+    "note", "asserted_by", "asserted_on", "position",
+]  # fmt: skip
+
+
+class RelationAdminForm(TrackedAdminForm):
+    class Meta:
+        model = Relation
+        fields = RELATION_FIELDS
+
+
+class RelationInlineForm(RevisionLockMixin):
+    """An outgoing relation on its source document's page."""
+
+    lock_only_changed = True
+
+    class Meta:
+        model = Relation
+        fields = RELATION_FIELDS
+
+
+ANNOTATION_FIELDS = [
+    "document", "provision", "kind", "title", "body", "effective_date", "source_url", "visibility", "publication",
+]  # fmt: skip
+
+
+class AnnotationFields(forms.ModelForm):
+    source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")
+
+
+class AnnotationAdminForm(AnnotationFields, TrackedAdminForm):
+    class Meta:
+        model = Annotation
+        fields = ANNOTATION_FIELDS
+        widgets = {"body": MarkdownTextarea}
+
+
+class AnnotationInlineForm(ModelErrorsAsNonFieldMixin, AnnotationFields, RevisionLockMixin):
+    """An annotation on its document's or provision's page; the author is set by the admin."""
+
+    lock_only_changed = True
+
+    class Meta:
+        model = Annotation
+        fields = ANNOTATION_FIELDS
+        widgets = {"body": MarkdownTextarea}
+
+
+class ProvisionAnnotationFormSet(forms.BaseInlineFormSet):
+    """A provision's annotations: a new one takes its document from the provision."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.document_id is None and self.instance.document_id is not None:
+            form.instance.document_id = self.instance.document_id
+        return form
 
 
 class IndustryAdminForm(forms.ModelForm):
