@@ -37,14 +37,10 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-try:  # written alongside; without it long texts are shown before and after.
-    from regulations.redline import redline_html
-except ImportError:  # pragma: no cover
-    redline_html = None
+from regulations.redline import redline_html
 
 REVISION_FIELD = "loaded_revision"
 LONG_TEXT = 120  # characters: longer values are shown as a redline (or before/after blocks)
-BLOCK_PREVIEW = 600  # characters of each side shown when no redline is available
 
 MERGED = "merged"  # they changed it, the editor did not: the form now holds their value
 BOTH = "both"  # both changed it: the form keeps the editor's value
@@ -411,14 +407,7 @@ class RevisionLockMixin(forms.ModelForm):
                 change.new,
                 note,
             )
-        if redline_html is not None:
-            body = format_html('<div class="redline">{}</div>', redline_html(change.old, change.new))
-        else:
-            body = format_html(
-                '<div class="redline"><p>Before: {}</p><p>After: {}</p></div>',
-                Truncator(change.old).chars(BLOCK_PREVIEW) or "(empty)",
-                Truncator(change.new).chars(BLOCK_PREVIEW) or "(empty)",
-            )
+        body = format_html('<div class="redline">{}</div>', redline_html(change.old, change.new))
         return format_html(
             '<li class="edit-conflict-{}"><strong>{}</strong> <em>({})</em>{}</li>',
             change.status,

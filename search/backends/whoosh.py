@@ -37,7 +37,7 @@ from typing import NamedTuple
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Composable, Token, Tokenizer
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import _INT_SIZE, Positions
 from whoosh.index import LockError
@@ -197,6 +197,27 @@ def build_schema() -> Schema:
     return Schema(**fields)
 
 
+class _FieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        # Ranking reads document lengths from the length column (_field_lengths), never from the
+        # postings; looking one up for every posting written was about a third of a rebuild.
+        super().add_postings(schema, None, items)
+
+
+class _Codec(W3Codec):
+    """Whoosh's own codec, writing postings without per-posting document lengths.
+
+    Segments remember their codec, so this class's import path is part of the index format: a
+    rename needs a `rebuild_index`. Indexes written by the plain codec stay readable.
+    """
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
+
+
+CODEC = _Codec()
+
+
 def _document(record: Record) -> dict:
     fields = {
         "key": record["key"],
@@ -242,8 +263,14 @@ _segment_facets: dict[str, _SegmentFacets] = {}
 
 
 def _segment_key(reader) -> str | None:
+    """The segment's folder and id. Whoosh draws ids from the global `random`, which tests (hypothesis)
+    reseed, so the same id can turn up in two index folders; within one folder ids never repeat."""
     segment = reader.segment() if callable(getattr(reader, "segment", None)) else None
-    return segment.segment_id() if segment is not None else None
+    if segment is None:
+        return None
+    storage = getattr(reader, "_storage", None)
+    storage = getattr(storage, "b", storage)  # a compound segment reads through an overlay on the folder
+    return f"{getattr(storage, 'folder', '')}/{segment.segment_id()}"
 
 
 class _SegmentFacets(NamedTuple):
@@ -254,7 +281,7 @@ class _SegmentFacets(NamedTuple):
 def _segment_facets_of(reader) -> _SegmentFacets:
     """A segment's facet values both ways, deleted documents included (``execute`` removes them): apart
     from its deletions a segment never changes, so they are cached by segment id."""
-    key = _segment_key(reader)  # random and unique per segment: safe across index generations
+    key = _segment_key(reader)
     cached = _segment_facets.get(key) if key else None
     if cached is None:
         size = reader.doc_count_all()
@@ -498,7 +525,7 @@ class Backend(SearchBackend):
     # -- writing ------------------------------------------------------------------------------------
     def _writer(self, ix) -> SegmentWriter:
         try:
-            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.01)
+            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.01, codec=CODEC)
         except LockError:
             raise LockError(f"the search index at {self.path} stayed locked for {WRITE_TIMEOUT:.0f} s") from None
 
@@ -521,7 +548,7 @@ class Backend(SearchBackend):
 
     def _merge_small_segments(self, ix) -> None:
         try:
-            writer = ix.writer(timeout=0)  # another writer is busy: it will trigger the merge itself
+            writer = ix.writer(timeout=0, codec=CODEC)  # another writer is busy: it will trigger the merge
         except LockError:
             return
         try:
@@ -557,9 +584,9 @@ class Backend(SearchBackend):
             ix = whoosh_index.create_in(str(new), build_schema())
             # Two processes analyse in parallel (the machine has two cores); each leaves one segment.
             writer = (
-                ix.writer(procs=REBUILD_PROCS, limitmb=256, multisegment=True)
+                ix.writer(procs=REBUILD_PROCS, limitmb=256, multisegment=True, codec=CODEC)
                 if total >= 2000
-                else ix.writer(limitmb=256)
+                else ix.writer(limitmb=256, codec=CODEC)
             )
             done = 0
             for record in records:
