@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from regulations import api
+from regulations import api, linkcheck
 
 router = DefaultRouter()
 router.register("documents", api.DocumentViewSet, basename="document")
@@ -23,6 +23,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("changes/", api.ChangeList.as_view(), name="changes"),
+    path("links/check/", linkcheck.LinkCheckAPIView.as_view(), name="link-check"),
     path("documents/<slug:document_slug>/provisions/", document_provisions, name="document-provisions"),
     path(
         "documents/<slug:document_slug>/provisions/<str:eid>/",

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from regulations import feeds, views
+from regulations import feeds, linkcheck, views
 
 
 class DayConverter:
@@ -38,4 +38,5 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("changes/", feeds.recent_changes_view, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    path("links/check/", linkcheck.link_check_view, name="link-check"),
 ]

@@ -187,7 +187,7 @@ def resolve_document(slug: str, *, drafts: bool = False) -> Resolution:
     document = Document.objects.filter(pk=record.id).first()
     if document is not None:
         return Resolution("moved", document) if _visible(document, drafts) else Resolution("unknown")
-    return Resolution("removed", last_record=_last_text(Document, record.id))
+    return _removed(_last_text(Document, record.id), drafts)
 
 
 def resolve_provision(slug: str, eid: str, *, drafts: bool = False) -> Resolution:
@@ -196,7 +196,7 @@ def resolve_provision(slug: str, eid: str, *, drafts: bool = False) -> Resolutio
     if found.outcome == "unknown":
         return found
     if found.outcome == "removed":
-        return _removed_provision(found.last_record.id, eid)
+        return _removed_provision(found.last_record.id, eid, drafts)
     document = found.document
     provision = Provision.objects.filter(document=document, eid=eid).first()
     if provision is not None:
@@ -211,14 +211,21 @@ def resolve_provision(slug: str, eid: str, *, drafts: bool = False) -> Resolutio
         if not (_visible(provision, drafts) and _visible(provision.document, drafts)):
             return Resolution("unknown")
         return Resolution("moved", provision.document, provision)
-    return _removed_provision(document.pk, eid)
+    return _removed_provision(document.pk, eid, drafts)
 
 
-def _removed_provision(document_id: int, eid: str) -> Resolution:
+def _removed_provision(document_id: int, eid: str, drafts: bool) -> Resolution:
     record = _chronological(Provision.history.filter(document_id=document_id, eid=eid)).last()
     if record is None:
         return Resolution("unknown")
-    return Resolution("removed", last_record=_last_text(Provision, record.id))
+    return _removed(_last_text(Provision, record.id), drafts)
+
+
+def _removed(last, drafts: bool) -> Resolution:
+    """A removed object's last text, unless it was a draft then: a reader who may not see drafts learns nothing."""
+    if not drafts and last.publication != Publication.PUBLISHED:
+        return Resolution("unknown")
+    return Resolution("removed", last_record=last)
 
 
 def _last_text(model, object_id: int):

@@ -203,3 +203,14 @@ def test_documents_moved_and_then_removed_answer_410(client, db):
     response = client.get("/documents/eu-battery-regulation-2023-1542/")
     assert response.status_code == 410
     assert "Out of scope" in response.content.decode()
+
+
+def test_a_removed_draft_stays_unknown_to_anonymous_readers(client, plan):
+    leaf = plan.provisions.filter(children__isnull=True).exclude(text="").order_by("-position").first()
+    leaf.text, leaf.publication = "DRAFTWORDINGNEVERPUBLISHED", Publication.DRAFT
+    leaf.save()
+    eid = leaf.eid
+    leaf.delete()
+    response = client.get(f"/documents/{PLAN}/{eid}/")
+    assert response.status_code == 404
+    assert "DRAFTWORDINGNEVERPUBLISHED" not in response.content.decode()
