@@ -382,6 +382,16 @@ class Provision(Revisioned):
     def __str__(self):
         return f"{self.document.short_title} {self.citation_number}: {self.heading_en}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.publication == Publication.DRAFT:
+            # A draft hides its parts too, so nothing published ever sits below a draft; each part is
+            # saved on its own so that its history records the change.
+            for child in self.children.exclude(publication=Publication.DRAFT):
+                child.publication = Publication.DRAFT
+                child._change_reason = f"Made a draft with {self.citation_number}"
+                child.save()
+
     def get_absolute_url(self):
         return reverse("regulations:provision-detail", args=[self.document.slug, self.eid])
 
@@ -405,6 +415,10 @@ class Provision(Revisioned):
     def clean(self):
         if self.parent_id is None:
             return
+        if self.publication == Publication.PUBLISHED and self.parent.publication == Publication.DRAFT:
+            raise ValidationError(
+                {"publication": f"Its parent {self.parent.citation_number} is a draft: publish the parent first."}
+            )
         if self.document_id and self.parent.document_id != self.document_id:
             raise ValidationError({"parent": "The parent must belong to the same document."})
         ancestor, steps = self.parent, 0

@@ -134,3 +134,24 @@ def test_draft_document_is_hidden_with_everything_in_it(client, plan):
     home = client.get("/").content.decode()
     assert f"/documents/{PLAN}/" not in home
     assert Document.objects.published().count() == Document.objects.count() - 1
+
+
+def test_a_draft_takes_its_parts_with_it_and_they_cannot_be_published_alone(client, plan):
+    from rest_framework.test import APIClient
+
+    section = plan.provisions.filter(children__isnull=False, parent__isnull=False).order_by("position").first()
+    child = section.children.order_by("position").first()
+    section.publication = Publication.DRAFT
+    section.save()
+    child.refresh_from_db()
+    assert child.publication == Publication.DRAFT
+    assert child.history.order_by("history_date", "history_id").last().history_change_reason.startswith("Made a draft")
+    assert child.pk not in set(Provision.objects.published().values_list("pk", flat=True))
+
+    editor = User.objects.create_user("editor")
+    editor.groups.add(Group.objects.get(name="Consultant"))
+    api = APIClient()
+    api.force_authenticate(editor)
+    response = api.patch(f"/api/documents/{PLAN}/provisions/{child.eid}/", {"publication": "published"}, format="json")
+    assert response.status_code == 400
+    assert "publish the parent first" in str(response.json())

@@ -258,7 +258,7 @@ def test_an_annotation_on_a_draft_provision_waits_for_the_provision(live, item, 
 
 # -- rebuild and check ------------------------------------------------------------------------------
 def test_check_is_clean_after_drafts_and_annotations_and_fix_repairs_an_annotation(live, item, plan, commit, capsys):
-    other = Provision.objects.get(document=plan, eid="part_2__sec_7")
+    other = Provision.objects.get(document=plan, eid="part_2__sec_6")
     with commit():
         public = annotate(item, "Bandicoot rules", "Bandicoot rules apply.")
         internal = annotate(item, "Possum memo", "Possum.", visibility=Annotation.Visibility.INTERNAL)
@@ -290,7 +290,7 @@ def test_a_rebuild_leaves_drafts_and_internal_annotations_out(live, item, plan, 
         public = annotate(item, "Bandicoot rules", "Bandicoot rules apply.")
         internal = annotate(item, "Possum memo", "Possum.", visibility=Annotation.Visibility.INTERNAL)
         draft = annotate(item, "Possum draft", "Possum.", publication=Publication.DRAFT)
-        other = Provision.objects.get(document=plan, eid="part_2__sec_7")
+        other = Provision.objects.get(document=plan, eid="part_2__sec_6")
         other.publication = Publication.DRAFT
         other.save()
     call_command("rebuild_index", "--no-progress")
