@@ -5,9 +5,9 @@ from django.test import override_settings
 from regulations.corpus import load_corpus
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _static_root():
-    """WhiteNoise warns on every client when the collectstatic folder does not exist yet."""
+def pytest_sessionstart(session):
+    """WhiteNoise warns on every WSGI app when the collectstatic folder does not exist yet; schemathesis
+    builds one while the test modules are collected, so the folder is made before collection."""
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
