@@ -28,6 +28,9 @@ DOCUMENT_FIELD_LABELS = {
 }
 
 
+EARLIEST_MOMENT = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+
+
 class InvalidVersion(ValueError):
     """A version or moment named in a query that does not belong to this object."""
 
@@ -169,6 +172,8 @@ def parse_moment(value: str) -> datetime.datetime:
         ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    if not EARLIEST_MOMENT <= moment <= timezone.now() + datetime.timedelta(days=1):
+        raise versions.InvalidDate(f"“{value[:40]}” is outside the time Rulebook has recorded (1900 until now).")
     return moment
 
 

@@ -214,3 +214,25 @@ def test_a_removed_draft_stays_unknown_to_anonymous_readers(client, plan):
     response = client.get(f"/documents/{PLAN}/{eid}/")
     assert response.status_code == 404
     assert "DRAFTWORDINGNEVERPUBLISHED" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/documents/{PLAN}/@0001-01-01/",
+        f"/documents/{PLAN}/part_1__sec_3/@0001-01-01/",
+        f"/documents/{PLAN}/?as_of=0001-01-01",
+        f"/documents/{PLAN}/compare/?from=0001-01-01&to=2024-01-01",
+        f"/documents/{PLAN}/compare/?from=0001-01-01T00:00:00&to=9999-12-31T23:59:59",
+        f"/documents/{PLAN}/compare/?from=2024-01-01T00:00:00%2B14:00&to=x",
+        f"/documents/{PLAN}/part_1__sec_3/compare/?from=99999999999999999999&to=1",
+        "/changes/?before=0001-01-01",
+        "/changes/feed/?before=0001-01-01",
+        "/api/changes/?before=0001-01-01",
+        "/api/changes/?since=9999-12-31",
+        "/changes/?before=9999-12-31T23:59:59.999999",
+        f"/links/check/?text=/documents/{PLAN}/@0001-01-01/",
+    ],
+)
+def test_dates_and_versions_at_the_edges_of_time_never_cause_a_server_error(client, db, url):
+    assert client.get(url).status_code < 500
