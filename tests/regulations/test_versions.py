@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from regulations.models import Document, Provision, Publication
 
@@ -236,3 +238,16 @@ def test_a_removed_draft_stays_unknown_to_anonymous_readers(client, plan):
 )
 def test_dates_and_versions_at_the_edges_of_time_never_cause_a_server_error(client, db, url):
     assert client.get(url).status_code < 500
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=60))
+def test_any_text_as_a_date_or_version_gets_an_answer_not_a_server_error(client, db, value):
+    for url, params in (
+        (f"/documents/{PLAN}/", {"as_of": value}),
+        (f"/documents/{PLAN}/compare/", {"from": value, "to": value}),
+        (f"/documents/{PLAN}/part_1__sec_3/compare/", {"from": value, "to": "1"}),
+        ("/changes/", {"before": value}),
+        ("/api/changes/", {"since": value}),
+    ):
+        assert client.get(url, params).status_code < 500, (url, value)
