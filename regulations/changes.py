@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from regulations import versions
 from regulations.models import (
     Annotation,
     Document,
@@ -372,7 +373,8 @@ def _rows(table: _Table, *, staff, scope, since, cursor, limit) -> list:
     if cursor is not None:
         queryset = queryset.filter(_after_cursor(table, cursor))
     queryset = queryset.annotate(previous_id=_previous_record_id(table.history))
-    rows = list(queryset.order_by("-history_date", "history_id")[:limit])
+    links = versions.links_of(table.model)
+    rows = list(queryset.order_by("-history_date", "history_id").prefetch_related(*links)[:limit])
     for row in rows:
         row.table = table
     return rows
@@ -522,9 +524,9 @@ _FIELD_LABELS = {table.what: _field_names(table.model) for table in TABLES}
 
 
 def _changed_fields(table: _Table, row, previous) -> list[str]:
-    delta = row.diff_against(previous, excluded_fields=IGNORED_FIELDS)
     labels = _FIELD_LABELS[table.what]
-    return [labels.get(name, capfirst(name.replace("_", " "))) for name in delta.changed_fields]
+    names = [name.removesuffix("_id") for name in versions.changed_fields(previous, row)]
+    return [labels.get(name, capfirst(name.replace("_", " "))) for name in names if name not in IGNORED_FIELDS]
 
 
 def _describe(row, names: _Names) -> tuple[str, str, str | None]:
@@ -628,7 +630,9 @@ def recent_changes(
         if wanted:
             previous.update(
                 ((table.what, record.history_id), record)
-                for record in table.history.objects.filter(history_id__in=wanted)
+                for record in table.history.objects.filter(history_id__in=wanted).prefetch_related(
+                    *versions.links_of(table.model)
+                )
             )
     names = _load_names(rows)
 

@@ -151,31 +151,33 @@ class CorpusLoader:
     def _sync(self, model, lookup: dict, values: dict, m2m: dict | None = None):
         name = model._meta.verbose_name_plural
         instance = model.objects.filter(**lookup).first()
-        if instance is None:
+        created = instance is None
+        if created:
             instance = model(**lookup, **values)
             if self.first_version_date is not None:
                 instance._history_date = self.first_version_date
-            instance._change_reason = self.change_reason
-            instance.save()
-            self.report.created[name] += 1
             changed = True
         else:
             changed = any(getattr(instance, key) != value for key, value in values.items())
-            if changed:
-                for key, value in values.items():
-                    setattr(instance, key, value)
-                instance._change_reason = self.change_reason
-                instance.save()
+            for key, value in values.items():
+                setattr(instance, key, value)
+        links = {
+            relation: wanted
+            for relation, wanted in (m2m or {}).items()
+            if created or {obj.pk for obj in getattr(instance, relation).all()} != {obj.pk for obj in wanted}
+        }
+        if changed or links:
+            instance._change_reason = self.change_reason
+            # Saved even when only links change: the save raises the revision and starts the version
+            # that the links are then recorded in (regulations.history).
+            instance.save()
+            for relation, wanted in links.items():
+                getattr(instance, relation).set(wanted)
+            if created:
+                self.report.created[name] += 1
+            else:
                 self.report.updated[name] += 1
-        for relation_name, wanted in (m2m or {}).items():
-            manager = getattr(instance, relation_name)
-            current = {obj.pk for obj in manager.all()}
-            if current != {obj.pk for obj in wanted}:
-                manager.set(wanted)
-                if not changed:
-                    self.report.updated[name] += 1
-                    changed = True
-        if not changed:
+        else:
             self.report.unchanged[name] += 1
         return instance
 

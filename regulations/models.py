@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from regulations.history import VersionHistory
+
 # Akoma Ntoso style: components joined by "__", each "<type>_<number>", e.g. part_2__sec_7__item_2.
 EID_RE = r"^[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*(?:__[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 eid_validator = RegexValidator(
@@ -193,7 +195,7 @@ class Document(Revisioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[topics])
 
     class Meta:
         ordering = ["slug"]
@@ -360,7 +362,7 @@ class Provision(Revisioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProvisionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[industries])
 
     class Meta:
         ordering = ["document", "position"]

@@ -185,6 +185,7 @@ def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
         Provision.history.filter(document_id=document.pk)
         .order_by("id", "history_date", "history_id")
         .select_related("history_user")
+        .prefetch_related(*versions.links_of(Provision))
     )
     previous = None
     base = document.get_absolute_url()

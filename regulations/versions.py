@@ -16,9 +16,16 @@ from regulations.models import Document, Provision, Publication
 PROVISION_TEXT_FIELDS = ["num", "heading_en", "heading_zh", "text", "status"]
 DOCUMENT_TEXT_FIELDS = ["title_en", "title_zh", "short_title", "doc_number", "status", "summary"]
 # Bookkeeping, not content: never listed as a change.
-IGNORED_FIELDS = {"revision", "updated_at", "position", "depth"}
+IGNORED_FIELDS = {"revision", "updated_at", "position", "depth", "created_at", "written_against_revision"}
+IGNORED_FIELDS |= {"written_against_at"}
 
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+# Links recorded with each version (simple-history's m2m_fields): relation → (the record's reverse accessor
+# to its link rows, which unlike simple-history's own descriptor can be prefetched; the linked id).
+LINKS = {
+    "Provision": {"industries": ("historicalprovision_industries_set", "industry_id")},
+    "Document": {"topics": ("historicaldocument_topics_set", "topic_id")},
+}
 
 
 class InvalidDate(ValueError):
@@ -52,11 +59,24 @@ def _tracked_fields(record) -> list[str]:
     ]
 
 
+def links_of(model) -> list[str]:
+    """What to prefetch with a model's history records so that comparing their links costs no queries."""
+    return [accessor for accessor, _ in LINKS.get(model.__name__, {}).values()]
+
+
+def _linked(record, accessor: str, attname: str) -> frozenset:
+    return frozenset(getattr(row, attname) for row in getattr(record, accessor).all())
+
+
 def changed_fields(before, after) -> list[str]:
-    """Names of the content fields that differ between two records of the same object."""
+    """Names of the content fields (and recorded links) that differ between two records of one object."""
     if before is None:
         return []
-    return [name for name in _tracked_fields(after) if getattr(before, name) != getattr(after, name)]
+    changed = [name for name in _tracked_fields(after) if getattr(before, name) != getattr(after, name)]
+    for relation, (accessor, attname) in LINKS.get(after.instance_type.__name__, {}).items():
+        if _linked(before, accessor, attname) != _linked(after, accessor, attname):
+            changed.append(relation)
+    return changed
 
 
 def field_label(model, name: str) -> str:
@@ -93,7 +113,12 @@ class Version:
 
 def versions(instance, text_fields: list[str], *, drafts: bool = False) -> list[Version]:
     """Every recorded version of one object, oldest first, with what each changed."""
-    records = list(_chronological(type(instance).history.filter(id=instance.pk)).select_related("history_user"))
+    model = type(instance)
+    records = list(
+        _chronological(model.history.filter(id=instance.pk))
+        .select_related("history_user")
+        .prefetch_related(*links_of(model))
+    )
     result, previous = [], None
     for record in records:
         if not drafts and getattr(record, "publication", Publication.PUBLISHED) == Publication.DRAFT:

@@ -251,3 +251,28 @@ def test_any_text_as_a_date_or_version_gets_an_answer_not_a_server_error(client,
         ("/api/changes/", {"since": value}),
     ):
         assert client.get(url, params).status_code < 500, (url, value)
+
+
+def test_a_provisions_industries_are_part_of_each_version(client, db):
+    from rest_framework.test import APIClient
+
+    provision = Provision.objects.filter(industries__isnull=False).select_related("document").first()
+    first = provision.history.get()
+    assert {row.industry_id for row in first.historicalprovision_industries_set.all()} == set(
+        provision.industries.values_list("pk", flat=True)
+    )
+    editor = User.objects.create_user("editor")
+    editor.groups.add(Group.objects.get(name="Consultant"))
+    api = APIClient()
+    api.force_authenticate(editor)
+    url = f"/api/documents/{provision.document.slug}/provisions/{provision.eid}/"
+    response = api.patch(url, {"industries": ["steel"], "heading_en": "Now for steel"}, format="json")
+    assert response.status_code == 200, response.content
+    # One edit, one version, holding the new heading and the new links together.
+    latest, earlier = provision.history.order_by("-history_id")[:2]
+    assert earlier.history_id == first.history_id
+    assert [row.industry.slug for row in latest.historicalprovision_industries_set.all()] == ["steel"]
+    body = client.get(f"/documents/{provision.document.slug}/{provision.eid}/history/").content.decode()
+    assert "Changed: English heading, industries" in body
+    changes = client.get("/changes/").content.decode()
+    assert "Industries" in changes
