@@ -471,7 +471,7 @@ def annotations_for(document: Document, provisions: list[Provision], drafts: boo
         provision.annotation_list = []
     own = []
     rows = visible_annotations(drafts).filter(document=document).select_related("author")
-    for annotation in decorate_annotations(list(rows)):
+    for annotation in decorate_annotations(list(rows), drafts=drafts):
         if annotation.provision_id is None:
             own.append(annotation)
         elif annotation.provision_id in by_id:
@@ -545,7 +545,7 @@ def _provision_annotations(provision: Provision, drafts: bool) -> list[Annotatio
     rows = list(visible_annotations(drafts).filter(provision=provision).select_related("author"))
     for annotation in rows:
         annotation.provision = provision
-    return decorate_annotations(rows)
+    return decorate_annotations(rows, drafts=drafts)
 
 
 # -- industries ------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def pinned_provision_page(provision: Provision, day: datetime.date, *, drafts: b
     if record is None or (not drafts and record.publication != "published"):
         first_day = timezone.localdate(first.history_date) if first else None
         raise NotInForceOnDate(day, first_day)
-    later = versions.text_changes_since(Provision, provision.pk, moment, versions.PROVISION_TEXT_FIELDS)
+    later = versions.text_changes_since(Provision, provision.pk, moment, versions.PROVISION_TEXT_FIELDS, drafts=drafts)
     current = Provision.history.filter(id=provision.pk).order_by("history_date", "history_id").last()
     return {
         "day": day,
@@ -297,7 +297,7 @@ def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool
 # -- annotations against the text they were written for -----------------------------------------
 
 
-def decorate_annotations(annotations: list) -> list:
+def decorate_annotations(annotations: list, *, drafts: bool = False) -> list:
     """Mark each annotation whose subject's text changed after it was written, with a redline link."""
     for annotation in annotations:
         annotation.changed_since = None
@@ -311,7 +311,7 @@ def decorate_annotations(annotations: list) -> list:
             model, object_id, fields = Provision, annotation.provision_id, versions.PROVISION_TEXT_FIELDS
         else:
             model, object_id, fields = Document, annotation.document_id, versions.DOCUMENT_TEXT_FIELDS
-        changes = versions.text_changes_since(model, object_id, after, fields)
+        changes = versions.text_changes_since(model, object_id, after, fields, drafts=drafts)
         if not changes:
             continue
         annotation.changed_since = changes[0].history_date

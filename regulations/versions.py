@@ -147,9 +147,16 @@ def version_at(model, object_id: int, moment: datetime.datetime):
     return record
 
 
-def text_changes_since(model, object_id: int, moment: datetime.datetime, text_fields: list[str]) -> list:
-    """Records after `moment` that changed the text (not bookkeeping), oldest first."""
+def text_changes_since(
+    model, object_id: int, moment: datetime.datetime, text_fields: list[str], *, drafts: bool = False
+) -> list:
+    """Records after `moment` that changed the text (not bookkeeping), oldest first.
+
+    Without `drafts`, versions recorded while the object was a draft are skipped: a public reader
+    sees the published texts compared with each other, and learns nothing of a draft's dates."""
     records = list(_chronological(model.history.filter(id=object_id)))
+    if not drafts:
+        records = [r for r in records if r.history_type == "-" or r.publication == Publication.PUBLISHED]
     changes, previous = [], None
     for record in records:
         if record.history_date >= moment and previous is not None:

@@ -276,3 +276,15 @@ def test_a_provisions_industries_are_part_of_each_version(client, db):
     assert "Changed: English heading, industries" in body
     changes = client.get("/changes/").content.decode()
     assert "Industries" in changes
+
+
+def test_a_pinned_page_says_nothing_of_versions_recorded_as_drafts(client, provision):
+    original = provision.text
+    edit(provision, text="Wording tried out in a draft.", publication=Publication.DRAFT)
+    edit(provision, text=original, publication=Publication.PUBLISHED)
+    body = client.get(f"/documents/{PLAN}/{provision.eid}/@2024-01-31/").content.decode()
+    assert "It has not changed since" in body
+    staff = User.objects.create_user("insider")
+    staff.groups.add(Group.objects.get(name="Compliance staff"))
+    client.force_login(staff)
+    assert "It has changed since" in client.get(f"/documents/{PLAN}/{provision.eid}/@2024-01-31/").content.decode()
