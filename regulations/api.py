@@ -54,10 +54,10 @@ class DraftsForStaff:
         return {**super().get_serializer_context(), "drafts": self.drafts}
 
     def documents(self):
-        return Document.objects.all() if self.drafts else Document.objects.published()
+        return Document.objects.visible(self.drafts)
 
     def provisions(self):
-        return Provision.objects.all() if self.drafts else Provision.objects.published()
+        return Provision.objects.visible(self.drafts)
 
 
 class LastModifiedMixin:
@@ -67,8 +67,10 @@ class LastModifiedMixin:
         return getattr(instance, "updated_at", None)
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        modified = self.last_modified(self.get_object())
+        # DRF's retrieve, keeping the object it loaded instead of loading it a second time.
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        modified = self.last_modified(instance)
         if modified is not None:
             response["Last-Modified"] = http_date(modified.timestamp())
         return response
@@ -188,8 +190,7 @@ class TargetViewSet(DraftsForStaff, viewsets.ReadOnlyModelViewSet):
     ordering = ["provision__document__slug", "provision__position", "position"]
 
     def get_queryset(self):
-        targets = Target.objects.all() if self.drafts else Target.objects.published()
-        return targets.select_related("provision__document").distinct()
+        return Target.objects.visible(self.drafts).select_related("provision__document").distinct()
 
 
 class IndustryViewSet(viewsets.ModelViewSet):
@@ -217,8 +218,7 @@ class RelationViewSet(DraftsForStaff, viewsets.ModelViewSet):
     filterset_class = RelationFilter
 
     def get_queryset(self):
-        relations = Relation.objects.all() if self.drafts else Relation.objects.published()
-        return relations.with_ends().order_by("source_document__slug", "position", "pk")
+        return Relation.objects.visible(self.drafts).with_ends().order_by("source_document__slug", "position", "pk")
 
 
 class GlossaryTermViewSet(DraftsForStaff, viewsets.ModelViewSet):
@@ -254,7 +254,7 @@ class AnnotationViewSet(DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet
     ordering = ["-created_at"]
 
     def get_queryset(self):
-        annotations = Annotation.objects.all() if self.drafts else Annotation.objects.public()
+        annotations = Annotation.objects.visible(self.drafts)
         return annotations.select_related("document", "provision__document", "author").distinct()
 
 

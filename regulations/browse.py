@@ -30,6 +30,7 @@ from regulations.models import (
     Topic,
 )
 from regulations.rendering import has_cjk, mark_chinese, target_value_text
+from regulations.timeline import decorate_annotations
 
 FEATURED_SLUG = "industrial-carbon-peaking-2022"
 TREE_FIELDS = (
@@ -190,26 +191,6 @@ def group_by_other_document(views: list[RelationView]) -> list[RelatedGroup]:
 # -- what a reader may see -------------------------------------------------------------------
 
 
-def visible_documents(drafts: bool):
-    return Document.objects.all() if drafts else Document.objects.published()
-
-
-def visible_provisions(drafts: bool):
-    return Provision.objects.all() if drafts else Provision.objects.published()
-
-
-def visible_targets(drafts: bool):
-    return Target.objects.all() if drafts else Target.objects.published()
-
-
-def visible_relations(drafts: bool):
-    return Relation.objects.all() if drafts else Relation.objects.published()
-
-
-def visible_annotations(drafts: bool):
-    return Annotation.objects.all() if drafts else Annotation.objects.public()
-
-
 def without_hidden_subtrees(provisions: list[Provision], drafts: bool) -> list[Provision]:
     """Drafts and everything nested in them, from a document-ordered list (parents come first)."""
     if drafts:
@@ -281,20 +262,23 @@ def decorate_target(target: Target) -> Target:
 
 def home_page(drafts: bool = False) -> dict:
     counts = {
-        "documents": visible_documents(drafts).count(),
-        "provisions": visible_provisions(drafts).count(),
-        "targets": visible_targets(drafts).count(),
-        "relations": visible_relations(drafts).count(),
+        "documents": Document.objects.visible(drafts).count(),
+        "provisions": Provision.objects.visible(drafts).count(),
+        "targets": Target.objects.visible(drafts).count(),
+        "relations": Relation.objects.visible(drafts).count(),
         "industries": Industry.objects.count(),
         "glossary": GlossaryTerm.objects.count(),
     }
-    documents = list(visible_documents(drafts).for_browsing())
+    documents = list(Document.objects.visible(drafts).for_browsing())
     sort_documents(documents)
     featured = next((document for document in documents if document.slug == FEATURED_SLUG), None)
     headline_targets = []
     if featured is not None:
         headline_provision = (
-            visible_provisions(drafts).filter(document=featured, targets__isnull=False).order_by("position").first()
+            Provision.objects.visible(drafts)
+            .filter(document=featured, targets__isnull=False)
+            .order_by("position")
+            .first()
         )
         if headline_provision is not None:
             headline_provision.document = featured
@@ -355,7 +339,7 @@ def _query_string(params: dict) -> str:
 
 def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False) -> dict:
     """filters: validated {'topic': slug|'', 'status': value|'', 'jurisdiction': value|''}."""
-    documents = list(visible_documents(drafts).for_browsing())
+    documents = list(Document.objects.visible(drafts).for_browsing())
     sort_documents(documents)
     values = {
         "topic": lambda document: {topic.slug for topic in document.topics.all()},
@@ -400,7 +384,7 @@ def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False)
 
 
 def document_page(slug: str, drafts: bool = False) -> dict:
-    document = visible_documents(drafts).for_detail().filter(slug=slug).first()
+    document = Document.objects.visible(drafts).for_detail().filter(slug=slug).first()
     if document is None:
         raise Http404(f"No document “{slug}”.")
     provisions = without_hidden_subtrees(list(document.provisions.order_by("position")), drafts)
@@ -429,7 +413,9 @@ def document_page(slug: str, drafts: bool = False) -> dict:
         target.provision = by_id[target.provision_id]
         decorate_target(target)
         target.provision.target_list.append(target)
-    relations = list(visible_relations(drafts).touching_document(document).with_light_ends().order_by("position", "pk"))
+    relations = list(
+        Relation.objects.visible(drafts).touching_document(document).with_light_ends().order_by("position", "pk")
+    )
     relations = [r for r in relations if _ends_shown(r, document, by_id)]
     views = views_for_document(relations, document)
     document_views = []
@@ -446,7 +432,7 @@ def document_page(slug: str, drafts: bool = False) -> dict:
         "related_groups": group_by_other_document(views),
         "document_relations": document_views,
         "target_count": target_count,
-        "document_titles": dict(visible_documents(drafts).values_list("slug", "short_title")),
+        "document_titles": dict(Document.objects.visible(drafts).values_list("slug", "short_title")),
         "annotations": annotations_for(document, provisions, drafts),
     }
 
@@ -464,13 +450,11 @@ def _ends_shown(relation: Relation, document: Document, shown: dict) -> bool:
 
 def annotations_for(document: Document, provisions: list[Provision], drafts: bool) -> list[Annotation]:
     """The document's own annotations; each shown provision gets `.annotation_list` with its own."""
-    from regulations.timeline import decorate_annotations
-
     by_id = {provision.pk: provision for provision in provisions}
     for provision in provisions:
         provision.annotation_list = []
     own = []
-    rows = visible_annotations(drafts).filter(document=document).select_related("author")
+    rows = Annotation.objects.visible(drafts).filter(document=document).select_related("author")
     for annotation in decorate_annotations(list(rows), drafts=drafts):
         if annotation.provision_id is None:
             own.append(annotation)
@@ -481,7 +465,7 @@ def annotations_for(document: Document, provisions: list[Provision], drafts: boo
 
 
 def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:
-    document = visible_documents(drafts).for_detail().filter(slug=slug).first()
+    document = Document.objects.visible(drafts).for_detail().filter(slug=slug).first()
     if document is None:
         raise Http404(f"No document “{slug}”.")
     # The tree (for ancestors, children, previous/next) needs only headings; the page's provision in full.
@@ -507,13 +491,13 @@ def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:
         target.provision = provision
         decorate_target(target)
     relations = list(
-        visible_relations(drafts)
+        Relation.objects.visible(drafts)
         .filter(Q(source_provision=provision) | Q(target_provision=provision))
         .with_light_ends()
         .order_by("position", "pk")
     )
     whole = list(
-        visible_relations(drafts)
+        Relation.objects.visible(drafts)
         .filter(
             Q(source_document=document, source_provision__isnull=True)
             | Q(target_document=document, target_provision__isnull=True)
@@ -540,9 +524,7 @@ def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:
 
 
 def _provision_annotations(provision: Provision, drafts: bool) -> list[Annotation]:
-    from regulations.timeline import decorate_annotations
-
-    rows = list(visible_annotations(drafts).filter(provision=provision).select_related("author"))
+    rows = list(Annotation.objects.visible(drafts).filter(provision=provision).select_related("author"))
     for annotation in rows:
         annotation.provision = provision
     return decorate_annotations(rows, drafts=drafts)
@@ -616,7 +598,7 @@ def industry_page(slug: str, drafts: bool = False) -> dict:
     below = descendants(industry)
     ids = [industry.pk, *(item.pk for item in below)]
     provisions = list(
-        visible_provisions(drafts)
+        Provision.objects.visible(drafts)
         .filter(pk__in=Provision.objects.filter(industries__in=ids).values("pk"))
         .select_related("document")
         .prefetch_related("industries", "targets")
@@ -634,7 +616,7 @@ def industry_page(slug: str, drafts: bool = False) -> dict:
             group.kinds.append(kind_group)
         kind_group.provisions.append(provision)
     relations = list(
-        visible_relations(drafts)
+        Relation.objects.visible(drafts)
         .filter(Q(source_provision__in=provisions) | Q(target_provision__in=provisions))
         .with_light_ends()
         .order_by("position", "pk")
@@ -713,7 +695,7 @@ def target_list_page(
     sort: str, industry: Industry | None, document: Document | None, industries=(), drafts: bool = False
 ) -> dict:
     """industry, if given, must be one of `industries` (all of them, so that descendants are found)."""
-    queryset = visible_targets(drafts).select_related("provision__document")
+    queryset = Target.objects.visible(drafts).select_related("provision__document")
     if industry is not None:
         industry_tree(list(industries))
         ids = [industry.pk, *(item.pk for item in descendants(industry))]
@@ -804,7 +786,9 @@ def glossary_page(drafts: bool = False) -> dict:
         GlossaryTerm.objects.prefetch_related(
             Prefetch(
                 "see_provisions",
-                queryset=visible_provisions(drafts).select_related("document").order_by("document__slug", "position"),
+                queryset=Provision.objects.visible(drafts)
+                .select_related("document")
+                .order_by("document__slug", "position"),
             )
         )
     )

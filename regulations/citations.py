@@ -31,16 +31,6 @@ def _cited_date(document: Document) -> DocumentDate | None:
     return next((dates[kind] for kind in CITED_DATE_KINDS if kind in dates), None)
 
 
-def _english_date(date: DocumentDate | None) -> str:
-    if date is None:
-        return ""
-    if date.precision == DocumentDate.Precision.YEAR:
-        return f"{date.date:%Y}"
-    if date.precision == DocumentDate.Precision.MONTH:
-        return f"{date.date:%B %Y}"
-    return f"{date.date.day} {date.date:%B %Y}"
-
-
 def _chinese_date(date: DocumentDate | None) -> str:
     if date is None:
         return ""
@@ -68,7 +58,7 @@ def cite(document: Document, provision: Provision | None, site_root: str, ancest
     if document.doc_number:
         english.append(document.doc_number)
     if date:
-        english.append(_english_date(date))
+        english.append(date.display)
     chinese = issuers_zh
     if document.title_zh:
         chinese += f"《{document.title_zh}》"

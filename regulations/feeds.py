@@ -230,8 +230,9 @@ def _by_day(changes: list[Change]) -> list[Day]:
 
 def recent_changes_view(request):
     staff = can_read_internal(request.user)
-    documents = Document.objects.order_by("short_title").only("slug", "short_title", "title_en", "publication")
-    documents = list(documents if staff else documents.published())
+    documents = list(
+        Document.objects.visible(staff).order_by("short_title").only("slug", "short_title", "title_en", "publication")
+    )
     industries = list(Industry.objects.all())
     topics = list(Topic.objects.all())
     finders = {"document": _in(documents), "industry": _in(industries), "topic": _in(topics)}

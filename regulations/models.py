@@ -24,6 +24,15 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ReaderQuerySet(models.QuerySet):
+    def published(self):
+        raise NotImplementedError
+
+    def visible(self, drafts: bool):
+        """Everything for a reader who may see drafts (signed-in staff), else what is published."""
+        return self if drafts else self.published()
+
+
 class Revisioned(models.Model):
     """A counter raised on every save, so that an edit based on an older revision can be refused."""
 
@@ -108,7 +117,7 @@ class Industry(models.Model):
             ancestor = ancestor.parent
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(ReaderQuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
 
@@ -291,7 +300,7 @@ class DocumentDate(models.Model):
         return self.date.isoformat()[:length]
 
 
-class ProvisionQuerySet(models.QuerySet):
+class ProvisionQuerySet(ReaderQuerySet):
     def recompute_depths(self, document_id) -> int:
         """Set depth from the parent links of one document's tree (after moves); returns how many changed."""
         rows = list(self.filter(document_id=document_id).values_list("pk", "parent_id", "depth"))
@@ -433,7 +442,7 @@ class Provision(Revisioned):
             ancestor = ancestor.parent
 
 
-class TargetQuerySet(models.QuerySet):
+class TargetQuerySet(ReaderQuerySet):
     def published(self):
         return self.filter(
             provision__publication=Publication.PUBLISHED, provision__document__publication=Publication.PUBLISHED
@@ -508,7 +517,7 @@ class RelationType(models.Model):
         return self.verb
 
 
-class RelationQuerySet(models.QuerySet):
+class RelationQuerySet(ReaderQuerySet):
     def with_ends(self):
         return self.select_related("type", "source_document", "source_provision", "target_document", "target_provision")
 
@@ -626,7 +635,7 @@ class GlossaryTerm(models.Model):
         return [name for name in names if name]
 
 
-class AnnotationQuerySet(models.QuerySet):
+class AnnotationQuerySet(ReaderQuerySet):
     def public(self):
         """What an anonymous reader may see: published, public, on published text."""
         return self.filter(
@@ -635,10 +644,8 @@ class AnnotationQuerySet(models.QuerySet):
             document__publication=Publication.PUBLISHED,
         ).exclude(provision__publication=Publication.DRAFT)
 
-    def visible_to(self, user):
-        from regulations.permissions import can_read_internal
-
-        return self if can_read_internal(user) else self.public()
+    def published(self):
+        return self.public()
 
 
 class Annotation(Revisioned):

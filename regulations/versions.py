@@ -7,6 +7,7 @@ when they were saved. Ties on a date are broken by the record's id, which grows 
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.utils import timezone
 
@@ -51,12 +52,9 @@ def _chronological(records):
     return records.order_by("history_date", "history_id")
 
 
-def _tracked_fields(record) -> list[str]:
-    return [
-        f.attname
-        for f in record.instance_type._meta.concrete_fields
-        if f.attname not in IGNORED_FIELDS and f.attname != "id"
-    ]
+@cache
+def _tracked_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in IGNORED_FIELDS and f.attname != "id"]
 
 
 def links_of(model) -> list[str]:
@@ -72,7 +70,7 @@ def changed_fields(before, after) -> list[str]:
     """Names of the content fields (and recorded links) that differ between two records of one object."""
     if before is None:
         return []
-    changed = [name for name in _tracked_fields(after) if getattr(before, name) != getattr(after, name)]
+    changed = [name for name in _tracked_fields(after.instance_type) if getattr(before, name) != getattr(after, name)]
     for relation, (accessor, attname) in LINKS.get(after.instance_type.__name__, {}).items():
         if _linked(before, accessor, attname) != _linked(after, accessor, attname):
             changed.append(relation)
@@ -147,6 +145,22 @@ def version_at(model, object_id: int, moment: datetime.datetime):
     return record
 
 
+def histories(model, object_ids) -> dict[int, list]:
+    """Every record of these objects, oldest first, by object: one query for many objects."""
+    found: dict[int, list] = {}
+    for record in _chronological(model.history.filter(id__in=set(object_ids))):
+        found.setdefault(record.id, []).append(record)
+    return found
+
+
+def version_in(records: list, moment: datetime.datetime):
+    """version_at() over an object's records already loaded (oldest first)."""
+    earlier = [record for record in records if record.history_date < moment]
+    if not earlier or earlier[-1].history_type == "-":
+        return None
+    return earlier[-1]
+
+
 def text_changes_since(
     model, object_id: int, moment: datetime.datetime, text_fields: list[str], *, drafts: bool = False
 ) -> list:
@@ -154,7 +168,12 @@ def text_changes_since(
 
     Without `drafts`, versions recorded while the object was a draft are skipped: a public reader
     sees the published texts compared with each other, and learns nothing of a draft's dates."""
-    records = list(_chronological(model.history.filter(id=object_id)))
+    records = histories(model, [object_id]).get(object_id, [])
+    return text_changes_in(records, moment, text_fields, drafts=drafts)
+
+
+def text_changes_in(records: list, moment: datetime.datetime, text_fields: list[str], *, drafts: bool = False):
+    """text_changes_since() over an object's records already loaded (oldest first)."""
     if not drafts:
         records = [r for r in records if r.history_type == "-" or r.publication == Publication.PUBLISHED]
     changes, previous = [], None

@@ -113,12 +113,10 @@ def _follow_old_address(request, slug: str, eid: str | None = None, suffix: str 
 def _current(request, slug: str, eid: str | None = None, suffix: str = ""):
     """(document, provision, None) for a current address, or (None, None, response) for an old one."""
     drafts = _drafts(request)
-    documents = Document.objects.all() if drafts else Document.objects.published()
-    document = documents.filter(slug=slug).first()
+    document = Document.objects.visible(drafts).filter(slug=slug).first()
     provision = None
     if document is not None and eid is not None:
-        provisions = Provision.objects.filter(document=document)
-        provision = (provisions if drafts else provisions.published()).filter(eid=eid).first()
+        provision = Provision.objects.visible(drafts).filter(document=document, eid=eid).first()
     if document is None or (eid is not None and provision is None):
         return None, None, _follow_old_address(request, slug, eid, suffix)
     return document, provision, None
@@ -321,7 +319,7 @@ def industry_detail(request, slug):
 def _target_selection(request, drafts: bool):
     """The targets page's filters and sort, validated leniently (shared by the page and its CSV)."""
     industries = list(Industry.objects.all())
-    documents = list(browse.visible_documents(drafts).order_by("short_title").only("slug", "short_title"))
+    documents = list(Document.objects.visible(drafts).order_by("short_title").only("slug", "short_title"))
     values, notes = TargetFilterForm(request.GET, industries, documents).usable_data()
     industry = next((i for i in industries if i.slug == values["industry"]), None)
     document = next((d for d in documents if d.slug == values["document"]), None)
