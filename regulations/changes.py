@@ -516,17 +516,9 @@ def _load_names(rows) -> _Names:
     return names
 
 
-def _field_names(model) -> dict:
-    return {f.name: capfirst(str(f.verbose_name)) for f in model._meta.fields}
-
-
-_FIELD_LABELS = {table.what: _field_names(table.model) for table in TABLES}
-
-
 def _changed_fields(table: _Table, row, previous) -> list[str]:
-    labels = _FIELD_LABELS[table.what]
-    names = [name.removesuffix("_id") for name in versions.changed_fields(previous, row)]
-    return [labels.get(name, capfirst(name.replace("_", " "))) for name in names if name not in IGNORED_FIELDS]
+    names = [name for name in versions.changed_fields(previous, row) if name.removesuffix("_id") not in IGNORED_FIELDS]
+    return [capfirst(versions.field_label(table.model, name)) for name in names]
 
 
 def _describe(row, names: _Names) -> tuple[str, str, str | None]:

@@ -47,14 +47,7 @@ MAX_ADDRESS_LENGTH = 2_000
 SHARE_LINK_LIMIT = 1_500  # a check this short can be shared as a GET address
 
 OUTCOMES = ("ok", "changed", "moved", "removed", "not_ours", "unknown")
-OUTCOME_LABELS = {
-    "ok": "ok",
-    "changed": "changed",
-    "moved": "moved",
-    "removed": "removed",
-    "not_ours": "not ours",
-    "unknown": "unknown",
-}
+OUTCOME_LABELS = {outcome: outcome.replace("_", " ") for outcome in OUTCOMES}
 # Existing badge colours: green, amber, blue, red; "not ours" and "unknown" stay plain.
 BADGE_COLOURS = {"ok": "in_force", "changed": "amended", "moved": "not_yet_in_force", "removed": "repealed"}
 
@@ -252,6 +245,13 @@ def _clean(address) -> str:
     return _trim(address.strip("\"'“”‘’「」"))
 
 
+def _resolve_path(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
 def _parse(address: str, host_names: set[str]) -> _Target:
     target = _Target(address)
     if not address:
@@ -284,16 +284,11 @@ def _parse(address: str, host_names: set[str]) -> _Target:
         return target
     target.path, target.query, target.fragment = parts.path or "/", parts.query, parts.fragment
     path = unquote(target.path)
-    try:
-        match = resolve(path)
-    except Resolver404:
-        match = None
-        if not path.endswith("/"):  # the site adds the slash for the reader, so shall we
-            try:
-                match = resolve(path + "/")
-                target.path += "/"
-            except Resolver404:
-                match = None
+    match = _resolve_path(path)
+    if match is None and not path.endswith("/"):  # the site adds the slash for the reader, so shall we
+        match = _resolve_path(path + "/")
+        if match is not None:
+            target.path += "/"
     if match is None:
         message = "Not an address of a page on this site."
         if path.startswith("/documents/"):
@@ -304,7 +299,7 @@ def _parse(address: str, host_names: set[str]) -> _Target:
     if target.view_name in _ROUTES:
         target.kind, target.dating = _ROUTES[target.view_name]
         target.slug = str(target.kwargs.get(target.slug_key, ""))
-        target.eid = str(target.kwargs.get("eid", "")) if target.kind == "provision" else ""
+        target.eid = str(target.kwargs.get("eid", ""))  # only provision routes have one
     elif target.view_name == "regulations:industry-detail":
         target.kind, target.slug = "industry", str(target.kwargs.get("slug", ""))
     elif match.namespace == "api" and set(target.kwargs) - {"format"} and target.view_name not in _API_LISTS_OR_TOOLS:
@@ -409,7 +404,7 @@ class Checker:
         self._documents: dict[str, Document] = {}
         self._provisions: dict[tuple[int, str], Provision] = {}
         self._resolutions: dict[tuple[str, str], versions.Resolution] = {}
-        self._industries: dict[str, bool] = {}
+        self._industries: set[str] = set()  # the slugs of those named that exist
         self._provision_records: dict[int, list] = {}
         self._document_records: dict[int, list] = {}
         self._contents: dict[int, list[list]] = {}  # document id -> each provision's records
@@ -431,8 +426,7 @@ class Checker:
                 self._provisions[(provision.document_id, provision.eid)] = provision
         industry_slugs = {t.slug for t in targets if t.kind == "industry"}
         if industry_slugs:
-            known = set(Industry.objects.filter(slug__in=industry_slugs).values_list("slug", flat=True))
-            self._industries = {slug: slug in known for slug in industry_slugs}
+            self._industries = set(Industry.objects.filter(slug__in=industry_slugs).values_list("slug", flat=True))
 
     def _load_history(self, work: list[tuple[versions.Resolution, datetime.datetime | None]]):
         """Every recorded version the checks will compare, in three or four queries for the whole batch."""
@@ -481,16 +475,15 @@ class Checker:
         if key in self._resolutions:
             return self._resolutions[key]
         document = self._documents.get(slug)
-        found = None
+        provision = self._provisions.get((document.pk, eid)) if document is not None and eid else None
         if document is not None and not self._visible(document):
             found = versions.Resolution("unknown")
-        elif document is not None and not eid:
-            found = versions.Resolution("current", document)
-        elif document is not None and (document.pk, eid) in self._provisions:
-            provision = self._provisions[(document.pk, eid)]
+        elif provision is not None:
             found = versions.Resolution("current", document, provision) if self._visible(provision) else None
             found = found or versions.Resolution("unknown")
-        if found is None:
+        elif document is not None and not eid:
+            found = versions.Resolution("current", document)
+        else:  # not loaded in bulk: it moved, was removed, or never was
             if eid:
                 found = versions.resolve_provision(slug, eid, drafts=self.drafts)
             else:
@@ -509,23 +502,14 @@ class Checker:
         for index, target in enumerate(targets):
             if target.settled is not None:
                 results[index] = target.settled
-            elif target.kind == "page":
+            elif target.kind == "industry" and target.slug not in self._industries:
+                results[index] = LinkResult(target.address, "unknown", f"Rulebook has no industry “{target.slug}”.")
+            elif target.kind in ("page", "industry"):
+                page = "An industry page" if target.kind == "industry" else "A page"
+                message = f"{page} of this site; not a regulation text."
                 results[index] = LinkResult(
-                    target.address,
-                    "ok",
-                    "A page of this site; not a regulation text.",
-                    current_url=self._absolute(target, target.path),
+                    target.address, "ok", message, current_url=self._absolute(target, target.path)
                 )
-            elif target.kind == "industry":
-                if self._industries.get(target.slug):
-                    results[index] = LinkResult(
-                        target.address,
-                        "ok",
-                        "An industry page of this site; not a regulation text.",
-                        current_url=self._absolute(target, target.path),
-                    )
-                else:
-                    results[index] = LinkResult(target.address, "unknown", f"Rulebook has no industry “{target.slug}”.")
             else:
                 day, problem = self._reference_day(target)
                 if problem:
@@ -552,13 +536,10 @@ class Checker:
             return None, f"The date in this address cannot be used: {error}"
 
     def _absolute(self, target: _Target, path: str, *, query: str | None = None, fragment: str | None = None) -> str:
-        origin = target.origin or self.base
+        scheme, _, netloc = (target.origin or self.base).partition("://")
         query = target.query if query is None else query
         fragment = target.fragment if fragment is None else fragment
-        if origin:
-            scheme, netloc = origin.split("://", 1)
-            return urlunsplit((scheme, netloc, path, query, fragment))
-        return urlunsplit(("", "", path, query, fragment))
+        return urlunsplit((scheme, netloc, path, query, fragment))
 
     def _address_now(self, target: _Target, found: versions.Resolution) -> str:
         """The address with the object's current slug and identifier, keeping its suffix, query and fragment."""
@@ -584,9 +565,8 @@ class Checker:
         if not is_provision:
             return record.short_title or record.title_en
         document = next((d for d in self._documents.values() if d.pk == record.document_id), None)
-        if document is None:
-            last = Document.history.filter(id=record.document_id).order_by("-history_date", "-history_id").first()
-            document = last
+        if document is None:  # the document was removed too: its last recorded version
+            document = Document.history.filter(id=record.document_id).order_by("-history_date", "-history_id").first()
         short = (document.short_title or document.title_en) if document else ""
         return " ".join(part for part in (short, record.num or record.eid, record.heading_en) if part)
 
@@ -601,10 +581,10 @@ class Checker:
             return LinkResult(address, "unknown", message)
         if found.outcome == "removed":
             record = found.last_record
-            removed_on = timezone.localdate(record.removed_on) if getattr(record, "removed_on", None) else None
+            removed_on = timezone.localdate(record.removed_on) if record.removed_on else None
             what = "This provision" if is_provision else "This document"
             message = f"{what} was removed from Rulebook" + (f" on {_day(removed_on)}" if removed_on else "") + "."
-            if getattr(record, "removal_reason", ""):
+            if record.removal_reason:
                 message += f" Reason given: {record.removal_reason}"
             return LinkResult(
                 address, "removed", message, removed_on=removed_on, title=self._removed_title(record, is_provision)
@@ -613,7 +593,6 @@ class Checker:
         change, problem = self._change(target, found, moment, day)
         if problem:
             return LinkResult(address, "unknown", problem, title=title)
-        live_url = self._absolute(target, found.url, query="", fragment="")
         redline = self._redline(found, change, day, target) if change else None
         changed_on = timezone.localdate(change.first.history_date) if change else None
         pinned = target.pinned
@@ -651,7 +630,7 @@ class Checker:
                 address,
                 "changed",
                 message,
-                current_url=live_url,
+                current_url=self._absolute(target, found.url, query="", fragment=""),
                 redline_url=redline,
                 changed_on=changed_on,
                 title=title,
@@ -669,36 +648,28 @@ class Checker:
             address, "ok", message, current_url=self._absolute(target, target.path), title=title, since=day
         )
 
-    def _fields(self, found) -> list[str]:
-        return versions.PROVISION_TEXT_FIELDS if found.provision is not None else versions.DOCUMENT_TEXT_FIELDS
-
     def _change(self, target, found, moment, day) -> tuple[_Change | None, str]:
         """The text's change since the reference moment (None if unchanged), or a reason the address fails."""
         if moment is None:
             return None, ""
-        fields = self._fields(found)
         if found.provision is not None:
-            records = self._provision_records.get(found.provision.pk, [])
-            there = _visible_then(records, moment, fields, self.drafts)
-            if target.pinned and not there:
-                return None, self._not_then(records, day)
-            change = _text_change(records, moment, fields, self.drafts)
-            if change:
-                change.added = not there
-            return change, ""
-        document = found.document
-        records = self._document_records.get(document.pk, [])
+            records, fields = self._provision_records.get(found.provision.pk, []), versions.PROVISION_TEXT_FIELDS
+        else:
+            records, fields = self._document_records.get(found.document.pk, []), versions.DOCUMENT_TEXT_FIELDS
         there = _visible_then(records, moment, fields, self.drafts)
         if target.pinned and not there:
             return None, self._not_then(records, day)
-        if not there:  # the whole document is newer than the date
-            change = _text_change(records, moment, fields, self.drafts)
-            if change:
-                change.added = True
-                return change, ""
-        changes = [_text_change(records, moment, fields, self.drafts)]
-        for rows in self._contents.get(document.pk, []):
-            changes.append(_text_change(rows, moment, versions.PROVISION_TEXT_FIELDS, self.drafts, document.pk))
+        change = _text_change(records, moment, fields, self.drafts)
+        if change:
+            change.added = not there
+        if found.provision is not None or (change and change.added):  # a whole new document needs no more
+            return change, ""
+        # A document's text is also its provisions': report the earliest change among them all.
+        document_id = found.document.pk
+        changes = [change] + [
+            _text_change(rows, moment, versions.PROVISION_TEXT_FIELDS, self.drafts, document_id)
+            for rows in self._contents.get(document_id, [])
+        ]
         changes = [change for change in changes if change is not None]
         if not changes:
             return None, ""
@@ -733,9 +704,11 @@ def check_all(addresses, *, hosts=(), memo_date=None, drafts: bool = False) -> l
     return Checker(hosts=hosts, memo_date=memo_date, drafts=drafts).check_many(addresses)
 
 
-def site_hosts(request) -> list[str]:
-    """This request's origin first (for absolute addresses), then the site's other named hosts."""
-    return [f"{request.scheme}://{request.get_host()}", *settings.ALLOWED_HOSTS]
+def check_for_request(request, addresses, memo_date: datetime.date | None) -> list[LinkResult]:
+    """The addresses checked as this request's reader sees them: drafts only for staff, and relative addresses
+    made absolute with this request's origin (then the site's other named hosts)."""
+    hosts = [f"{request.scheme}://{request.get_host()}", *settings.ALLOWED_HOSTS]
+    return check_all(addresses, hosts=hosts, memo_date=memo_date, drafts=can_read_internal(request.user))
 
 
 # -- the page ---------------------------------------------------------------------------------------
@@ -743,14 +716,14 @@ def site_hosts(request) -> list[str]:
 
 class LinkCheckForm(forms.Form):
     text = forms.CharField(
-        label="Paste links or a memo's text", required=False, widget=forms.Textarea(attrs={"rows": 12})
+        label="Paste links or a memo's text",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Paste at least one link, or a memo's text with links in it."},
     )
     memo_date = forms.CharField(label="Memo written on", required=False)
 
     def clean_text(self):
         text = self.cleaned_data["text"]
-        if not text:
-            raise ValidationError("Paste at least one link, or a memo's text with links in it.")
         if len(text) > MAX_TEXT:
             raise ValidationError(
                 f"The text is {len(text):,} characters long; the checker takes at most {MAX_TEXT:,} at a time. "
@@ -759,7 +732,7 @@ class LinkCheckForm(forms.Form):
         return text
 
     def clean_memo_date(self):
-        value = self.cleaned_data["memo_date"].strip()
+        value = self.cleaned_data["memo_date"]
         if not value:
             return None
         try:
@@ -783,9 +756,7 @@ def link_check_view(request):
         return render(request, "regulations/linkcheck.html", context, status=400)
     text, memo_date = form.cleaned_data["text"], form.cleaned_data["memo_date"]
     addresses = find_addresses(text)
-    results = check_all(
-        addresses, hosts=site_hosts(request), memo_date=memo_date, drafts=can_read_internal(request.user)
-    )
+    results = check_for_request(request, addresses, memo_date)
     tally = counts(results)
     for outcome in OUTCOMES:  # the summary's counts link to the first row of each outcome
         first = next((result for result in results if result.outcome == outcome), None)
@@ -942,10 +913,5 @@ class LinkCheckAPIView(APIView):
                 )
         else:
             addresses = data["addresses"]
-        results = check_all(
-            addresses,
-            hosts=site_hosts(request),
-            memo_date=data.get("as_of"),
-            drafts=can_read_internal(request.user),
-        )
+        results = check_for_request(request, addresses, data.get("as_of"))
         return Response({"results": [result.as_dict() for result in results], "counts": counts(results)})
