@@ -201,35 +201,32 @@ class TrackedInline(ProvisionLabels):
 # -- reference lists ----------------------------------------------------------------------
 
 
+class DocumentCountAdmin(admin.ModelAdmin):
+    """Lists how many documents each entry is linked to (authorities issue them, topics group them)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(document_count=Count("documents", distinct=True))
+
+    @admin.display(description="documents", ordering="document_count")
+    def document_count(self, obj):
+        return obj.document_count
+
+
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(DocumentCountAdmin):
     list_display = ["abbreviation", "name_en", "name_zh", "short_name_zh", "slug", "document_count"]
     search_fields = ["slug", "abbreviation", "name_en", "name_zh", "short_name_zh"]
     ordering = ["abbreviation", "name_zh"]
     prepopulated_fields = {"slug": ["abbreviation"]}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(document_count=Count("documents", distinct=True))
-
-    @admin.display(description="documents", ordering="document_count")
-    def document_count(self, obj):
-        return obj.document_count
-
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(DocumentCountAdmin):
     list_display = ["name_en", "name_zh", "slug", "position", "document_count"]
     list_editable = ["position"]
     search_fields = ["slug", "name_en", "name_zh", "description"]
     ordering = ["position", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(document_count=Count("documents", distinct=True))
-
-    @admin.display(description="documents", ordering="document_count")
-    def document_count(self, obj):
-        return obj.document_count
 
 
 @admin.register(RelationType)

@@ -59,6 +59,16 @@ class DraftsForStaff:
     def provisions(self):
         return Provision.objects.visible(self.drafts)
 
+    def serialized_provisions(self):
+        """Provisions with what ProvisionSerializer reads, fetched up front."""
+        return (
+            self.provisions()
+            .select_related("document", "parent")
+            .prefetch_related(
+                "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
+            )
+        )
+
 
 class LastModifiedMixin:
     """Detail answers carry Last-Modified; ConditionalGetMiddleware adds the ETag and the 304s."""
@@ -140,14 +150,7 @@ class ProvisionViewSet(DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet)
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Provision.objects.none()
-        return (
-            self.provisions()
-            .filter(document=self.get_document())
-            .select_related("document", "parent")
-            .prefetch_related(
-                "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
-            )
-        )
+        return self.serialized_provisions().filter(document=self.get_document())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -163,15 +166,7 @@ class AllProvisionViewSet(DraftsForStaff, viewsets.ReadOnlyModelViewSet):
     filterset_class = ProvisionFilter
 
     def get_queryset(self):
-        return (
-            self.provisions()
-            .in_document_order()
-            .select_related("document", "parent")
-            .prefetch_related(
-                "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
-            )
-            .distinct()
-        )
+        return self.serialized_provisions().in_document_order().distinct()
 
 
 class TargetFilter(django_filters.FilterSet):
