@@ -102,7 +102,12 @@ def _follow_old_address(request, slug: str, eid: str | None = None, suffix: str 
         return render(
             request,
             "regulations/gone.html",
-            {"record": record, "is_provision": eid is not None, "slug": slug, "document_url": f"/documents/{slug}/"},
+            {
+                "record": record,
+                "is_provision": eid is not None,
+                "slug": slug,
+                "document_url": browse.document_url(slug),
+            },
             status=410,
         )
     raise not_found or Http404(
