@@ -59,7 +59,7 @@ from regulations.models import (
     Target,
     Topic,
 )
-from regulations.rendering import render_markdown
+from regulations.text.rendering import render_markdown
 
 admin.site.site_header = "Rulebook editor"
 admin.site.site_title = "Rulebook editor"

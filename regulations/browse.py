@@ -29,7 +29,9 @@ from regulations.models import (
     Target,
     Topic,
 )
-from regulations.rendering import has_cjk, mark_chinese, target_value_text
+from regulations.text.cjk import has_cjk
+from regulations.text.figures import target_value_text
+from regulations.text.rendering import mark_chinese
 from regulations.timeline import decorate_annotations
 
 FEATURED_SLUG = "industrial-carbon-peaking-2022"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from regulations.browse import attach_tree, document_url, provision_url, without_hidden_subtrees
 from regulations.models import Document, DocumentIssuer, Provision, Relation, Target
-from regulations.rendering import target_value_text
+from regulations.text.figures import target_value_text
 
 Absolute = Callable[[str], str]  # path → absolute URL
 

@@ -26,7 +26,7 @@ from regulations.browse import indented
 from regulations.changes import DEFAULT_LIMIT, Change, InvalidFilter, parse_cursor, recent_changes
 from regulations.models import Document, Industry, Topic
 from regulations.permissions import can_read_internal
-from regulations.rendering import render_markdown
+from regulations.text.rendering import render_markdown
 
 FILTERS = ("document", "industry", "topic")
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")  # anything else names nothing: not even worth a query

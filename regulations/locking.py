@@ -37,7 +37,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from regulations.redline import redline_html
+from regulations.text.redline import redline_html
 
 REVISION_FIELD = "loaded_revision"
 LONG_TEXT = 120  # characters: longer values are shown as a redline (or before/after blocks)

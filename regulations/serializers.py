@@ -506,7 +506,7 @@ class AnnotationSerializer(RevisionChecked, ModelValidationSerializer):
         read_only_fields = ["written_against_revision", "written_against_at", "created_at", "updated_at"]
 
     def get_body_html(self, annotation) -> str:
-        from regulations.rendering import render_markdown
+        from regulations.text.rendering import render_markdown
 
         return str(render_markdown(annotation.body))
 

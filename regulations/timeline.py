@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from regulations import versions
 from regulations.models import Document, Provision
-from regulations.redline import change_summary, redline_html
-from regulations.rendering import has_cjk
+from regulations.text.cjk import has_cjk
+from regulations.text.redline import change_summary, redline_html
 
 PROVISION_FIELD_LABELS = {
     "num": "Number",

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_RE = re.compile(f"[{CJK}]")
-_TOKEN_RE = re.compile(rf"([{CJK}]+)|([^\W{CJK}]+(?:\.[^\W{CJK}]+)*)")
-LATIN_WORD_RE = re.compile(rf"[^\W{CJK}]+(?:\.[^\W{CJK}]+)*")
+from regulations.text.cjk import HAN
+
+CJK_RE = re.compile(f"[{HAN}]")
+_TOKEN_RE = re.compile(rf"([{HAN}]+)|([^\W{HAN}]+(?:\.[^\W{HAN}]+)*)")
+LATIN_WORD_RE = re.compile(rf"[^\W{HAN}]+(?:\.[^\W{HAN}]+)*")
 
 # Small on purpose: "not", "may" and "shall" carry meaning in regulations.
 EN_STOP = frozenset("a an and are as at be by for from in into is it its of on or that the their this to with".split())

@@ -96,7 +96,7 @@ def markdown_text(text: str) -> str:
     """Markdown as the reader sees it, in plain text: no markup, no link targets."""
     if not text:
         return ""
-    from regulations.rendering import render_markdown
+    from regulations.text.rendering import render_markdown
 
     plain = html.unescape(strip_tags(render_markdown(text)))
     return "\n".join(line.strip() for line in plain.splitlines() if line.strip())

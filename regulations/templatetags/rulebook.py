@@ -10,13 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from regulations.rendering import (
-    EXTERNAL_REL,
-    has_cjk,
-    mark_chinese,
-    render_markdown,
-    render_note,
-)
+from regulations.text.cjk import has_cjk
+from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
 
 register = template.Library()
 

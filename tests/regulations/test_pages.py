@@ -8,7 +8,7 @@ import pytest
 from django.urls import include, path
 
 from regulations.models import Document, GlossaryTerm, Industry, Provision, Relation, Target
-from regulations.rendering import render_markdown
+from regulations.text.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regulations.redline import Segment, change_summary, diff_segments, redline_html, tokenize
+from regulations.text.redline import Segment, change_summary, diff_segments, redline_html, tokenize
 
 DEL = '<del class="redline-del">'
 INS = '<ins class="redline-ins">'

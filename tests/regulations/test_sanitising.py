@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from regulations import rendering
-from regulations.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, EXTERNAL_REL, URL_SCHEMES, render_markdown
+from regulations.text import rendering
+from regulations.text.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, EXTERNAL_REL, URL_SCHEMES, render_markdown
 
 P = pytest.param
 

@@ -16,6 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from regulations.text.cjk import chinese_marked
+
 EXTERNAL_REL = "noopener noreferrer nofollow"
 ALLOWED_TAGS = {
     "p", "ul", "ol", "li", "em", "strong", "a", "code", "pre", "blockquote",
@@ -79,25 +81,9 @@ def render_markdown(text: str | None) -> SafeString:
     return mark_safe(_render(str(text)))  # noqa: S308 - cleaned by nh3 against an allow-list
 
 
-# Han ideographs, CJK punctuation and full-width forms; a run may carry digits and spaces inside.
-_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_CJK_RUN_RE = re.compile(rf"[0-9]*[{_CJK}](?:[{_CJK}0-9A-Za-z\s.\-/·+]*[{_CJK}])?")
-
-
-def has_cjk(text) -> bool:
-    return bool(text) and _CJK_RUN_RE.search(str(text)) is not None
-
-
-@lru_cache(maxsize=8192)
-def _mark_chinese(text: str) -> str:
-    return _CJK_RUN_RE.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', html.escape(text))
-
-
 def mark_chinese(text) -> SafeString:
     """Escape plain text and wrap each run of Chinese in <span lang="zh">."""
-    if text is None:
-        return mark_safe("")  # noqa: S308
-    return mark_safe(_mark_chinese(str(text)))  # noqa: S308 - escaped first
+    return mark_safe(chinese_marked(text))  # noqa: S308 - escaped first
 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'）)，。；]+")
@@ -122,17 +108,3 @@ def _render_note(text: str) -> str:
         last = end
     parts.append(mark_chinese(text[last:]))
     return "".join(parts)
-
-
-def target_value_text(target) -> str:
-    """A target's figure in words: 'at least 13.5% reduction', 'peak before 2030', 'qualitative'."""
-    unit = target.unit or ""
-    if target.value is not None:
-        number = target.value_display
-        text = f"{number}%{unit[1:]}" if unit == "%" or unit.startswith("% ") else f"{number} {unit}"
-        return f"{target.comparison} {text}".strip()
-    if unit == "peak year" and target.target_year:
-        return f"peak {target.comparison or 'by'} {target.target_year}"
-    if unit == "qualitative":
-        return "qualitative"
-    return f"{target.comparison} ({unit})".strip() if target.comparison else unit

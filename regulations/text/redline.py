@@ -23,28 +23,14 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# Han ideographs (URO, extension A, compatibility, extensions B onwards), CJK punctuation and
-# symbols, kana and bopomofo (Japanese has no spaces either), enclosed and squared forms such as ㎡,
-# vertical and small forms, and full-width forms. Each character in this class is one token.
-_CJK = (
-    "\u2e80-\u2fdf"  # radicals
-    "\u3000-\u303f"  # CJK symbols and punctuation: 。、〔〕《》「」
-    "\u3040-\u30ff"  # hiragana, katakana
-    "\u3100-\u312f\u3190-\u31ff"  # bopomofo, kanbun, strokes, katakana extension
-    "\u3200-\u33ff"  # enclosed letters and compatibility squares
-    "\u3400-\u4dbf"  # extension A
-    "\u4e00-\u9fff"
-    "\uf900-\ufaff"
-    "\ufe10-\ufe1f\ufe30-\ufe6f"  # vertical, compatibility and small forms
-    "\uff00-\uffef"  # full-width forms: ，；：（）％ and full-width digits
-    "\U00020000-\U0003134f"  # extensions B to H
-)
+from regulations.text.cjk import CJK
+
 # A letter or digit that is not CJK, or a combining accent, so that a decomposed "é" stays in its word.
-_W = rf"(?:[^\W_{_CJK}]|[\u0300-\u036f])"
+_W = rf"(?:[^\W_{CJK}]|[\u0300-\u036f])"
 _TOKEN_RE = re.compile(
     rf"""
     \s+                                 # a run of whitespace (U+3000 included, since it comes first)
-    | [{_CJK}]                          # one CJK character
+    | [{CJK}]                          # one CJK character
     | {_W}+                             # an English word or a number ...
       (?: ['\u2019-] {_W}+              # ... with inner apostrophes and hyphens: don't, long-term
         | (?<=\d) \. (?=\d) {_W}+       # ... and dots only between digits: 2.5, 3.2.1, not "end."
