@@ -32,7 +32,7 @@ def setup(data_dir: str) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from regulations.corpus import load_corpus
+    from regulations.corpus.loader import load_corpus
 
     print(f"Scratch database in {data_dir}", flush=True)
     print("Migrating…", flush=True)

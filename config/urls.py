@@ -4,8 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("search.urls")),
-    path("api/", include("regulations.api_urls")),
-    path("", include("regulations.urls")),
+    path("api/", include("regulations.api.urls")),
+    path("", include("regulations.site.urls")),
 ]
 
-handler404 = "regulations.views.not_found"
+handler404 = "regulations.site.views.not_found"

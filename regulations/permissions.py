@@ -1,10 +1,6 @@
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+"""Who may read what: signed-in staff read drafts and internal annotations, everyone else the published text."""
 
 INTERNAL_PERMISSION = "regulations.view_internal"
-
-
-class ConsultantWrite(DjangoModelPermissionsOrAnonReadOnly):
-    """Anyone may read; writing needs the model permission, which the Consultant group holds."""
 
 
 def can_read_internal(user) -> bool:

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from regulations.corpus import load_corpus
+from regulations.corpus.loader import load_corpus
 
 
 def pytest_sessionstart(session):

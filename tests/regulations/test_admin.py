@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from regulations.forms import CYCLE_MESSAGE
+from regulations.admin.forms import CYCLE_MESSAGE
 from regulations.models import (
     Authority,
     Document,

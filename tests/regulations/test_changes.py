@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.contrib.auth.models import Permission
 
-from regulations.changes import recent_changes
+from regulations.history.changes import recent_changes
 from regulations.models import Annotation, Document, Provision, Publication
 
 pytestmark = pytest.mark.django_db

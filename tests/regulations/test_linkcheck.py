@@ -17,8 +17,8 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from regulations import linkcheck
-from regulations.linkcheck import find_addresses
+from regulations.history import linkcheck
+from regulations.history.linkcheck import find_addresses
 from regulations.models import Document, Provision, Publication
 
 PLAN = "industrial-carbon-peaking-2022"

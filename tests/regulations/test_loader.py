@@ -13,9 +13,9 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from regulations import corpus as corpus_module
-from regulations.corpus import FILE_HEADER, export_corpus, export_document, load_corpus
-from regulations.corpus_files import CorpusError, dump_yaml, read_yaml
+from regulations.corpus import loader as corpus_module
+from regulations.corpus.files import CorpusError, dump_yaml, read_yaml
+from regulations.corpus.loader import FILE_HEADER, export_corpus, export_document, load_corpus
 from regulations.models import (
     Authority,
     Document,

@@ -17,7 +17,7 @@ EPR_ITEM = PLAN + "part_2__sec_7__item_2/"
 LEGEND = "Rests on a single source — not independently confirmed"
 
 # A URL configuration without the search app, to check the search box's fallback.
-urlpatterns = [path("", include("regulations.urls"))]
+urlpatterns = [path("", include("regulations.site.urls"))]
 
 
 def page(client, url, status=200):

@@ -35,7 +35,7 @@ def test_the_corpus_versions_date_from_the_documents_issue(plan, provision):
 
 
 def test_reloading_an_unchanged_corpus_records_no_new_version(db, settings, plan):
-    from regulations.corpus import load_corpus
+    from regulations.corpus.loader import load_corpus
 
     before = Provision.history.count()
     load_corpus(settings.CORPUS_DIR)

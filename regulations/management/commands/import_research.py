@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from regulations.corpus_files import CorpusError
-from regulations.research import write_corpus_from_research
+from regulations.corpus.files import CorpusError
+from regulations.corpus.research import write_corpus_from_research
 
 
 class Command(BaseCommand):

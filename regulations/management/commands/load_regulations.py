@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from regulations.corpus import CorpusError, load_corpus
+from regulations.corpus.files import CorpusError
+from regulations.corpus.loader import load_corpus
 
 
 class Command(BaseCommand):

@@ -31,7 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from regulations import versions
+from regulations.history import versions
 from regulations.models import (
     Annotation,
     Document,

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from regulations.corpus_files import CorpusError, Mapping, read_yaml, write_yaml
+from regulations.corpus.files import CorpusError, Mapping, read_yaml, write_yaml
 from regulations.models import (
     Authority,
     Document,

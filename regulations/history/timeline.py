@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils import timezone
 
-from regulations import versions
+from regulations.history import versions
 from regulations.models import Document, Provision
 from regulations.text.cjk import has_cjk
 from regulations.text.redline import change_summary, redline_html

@@ -3,7 +3,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from regulations import versions
+from regulations.history import versions
 from regulations.models import (
     Annotation,
     Authority,

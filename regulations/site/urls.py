@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from regulations import feeds, linkcheck, views
+from regulations.history import linkcheck
+from regulations.site import feeds, views
 
 
 class DayConverter:

@@ -2,7 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from regulations import api, linkcheck
+from regulations.api import views as api
+from regulations.history import linkcheck
 
 router = DefaultRouter()
 router.register("documents", api.DocumentViewSet, basename="document")

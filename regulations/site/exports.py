@@ -8,8 +8,9 @@ import csv
 import io
 from collections.abc import Callable
 
-from regulations.browse import attach_tree, document_url, provision_url, without_hidden_subtrees
+from regulations.addresses import document_url, provision_url
 from regulations.models import Document, DocumentIssuer, Provision, Relation, Target
+from regulations.site.pages import attach_tree, without_hidden_subtrees
 from regulations.text.figures import target_value_text
 
 Absolute = Callable[[str], str]  # path → absolute URL

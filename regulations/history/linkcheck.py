@@ -37,7 +37,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regulations import versions
+from regulations.history import versions
 from regulations.models import Document, Industry, Provision, Publication
 from regulations.permissions import can_read_internal
 

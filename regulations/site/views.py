@@ -4,9 +4,11 @@ from django import forms
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 
-from regulations import browse, citations, exports, timeline, versions
+from regulations.history import timeline, versions
 from regulations.models import Document, Industry, Provision, Publication, Topic
 from regulations.permissions import can_read_internal
+from regulations.site import citations, exports
+from regulations.site import pages as browse
 
 IGNORED_VALUE_LIMIT = 60
 

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from regulations.history.timeline import decorate_annotations
 from regulations.models import (
     Annotation,
     Document,
@@ -32,7 +33,6 @@ from regulations.models import (
 from regulations.text.cjk import has_cjk
 from regulations.text.figures import target_value_text
 from regulations.text.rendering import mark_chinese
-from regulations.timeline import decorate_annotations
 
 FEATURED_SLUG = "industrial-carbon-peaking-2022"
 TREE_FIELDS = (

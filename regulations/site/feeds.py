@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from regulations.browse import indented
-from regulations.changes import DEFAULT_LIMIT, Change, InvalidFilter, parse_cursor, recent_changes
+from regulations.history.changes import DEFAULT_LIMIT, Change, InvalidFilter, parse_cursor, recent_changes
 from regulations.models import Document, Industry, Topic
 from regulations.permissions import can_read_internal
+from regulations.site.pages import indented
 from regulations.text.rendering import render_markdown
 
 FILTERS = ("document", "industry", "topic")

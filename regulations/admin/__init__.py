@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from regulations.forms import (
+from regulations.admin.forms import (
     CHANGE_NOTE_LENGTH,
     AnnotationAdminForm,
     AnnotationInlineForm,
@@ -43,7 +43,7 @@ from regulations.forms import (
     TargetInlineForm,
     outline_label,
 )
-from regulations.locking import REVISION_FIELD
+from regulations.history.locking import REVISION_FIELD
 from regulations.models import (
     Annotation,
     Authority,

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from regulations.locking import RevisionLockMixin
+from regulations.history.locking import RevisionLockMixin
 from regulations.models import (
     MAX_TREE_DEPTH,
     Annotation,

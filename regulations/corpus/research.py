@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from regulations.corpus import FILE_HEADER
-from regulations.corpus_files import CorpusError, write_yaml
+from regulations.corpus.files import CorpusError, write_yaml
+from regulations.corpus.loader import FILE_HEADER
 
 TOPICS = [
     {

@@ -1,7 +1,6 @@
 """The JSON API: read for everyone, write for consultants. Addresses in responses are permanent."""
 
 import django_filters
-from django.db import IntegrityError
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
@@ -10,37 +9,21 @@ from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from regulations import changes
-from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Relation, Target
-from regulations.permissions import ConsultantWrite, can_read_internal
-from regulations.serializers import (
+from regulations.api.permissions import ConsultantWrite
+from regulations.api.serializers import (
     AnnotationSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
-    EditConflict,
     GlossaryTermSerializer,
     IndustrySerializer,
     ProvisionSerializer,
     RelationSerializer,
     TargetSerializer,
 )
-
-
-def exception_handler(error, context):
-    """DRF's handler, plus a clear 409 for edits based on an old revision or refused by the database."""
-    if isinstance(error, EditConflict):
-        return Response(error.payload, status=status.HTTP_409_CONFLICT)
-    if isinstance(error, IntegrityError):
-        return Response(
-            {
-                "detail": "The database refused this change because it conflicts with existing data.",
-                "reason": str(error),
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
-    return drf_exception_handler(error, context)
+from regulations.history import changes
+from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Relation, Target
+from regulations.permissions import can_read_internal
 
 
 class DraftsForStaff:

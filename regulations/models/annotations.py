@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from regulations.models.documents import Document
+from regulations.models.provisions import Provision
+from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
+
+
+class AnnotationQuerySet(ReaderQuerySet):
+    def public(self):
+        """What an anonymous reader may see: published, public, on published text."""
+        return self.filter(
+            visibility=Annotation.Visibility.PUBLIC,
+            publication=Publication.PUBLISHED,
+            document__publication=Publication.PUBLISHED,
+        ).exclude(provision__publication=Publication.DRAFT)
+
+    def published(self):
+        return self.public()
+
+
+class Annotation(Revisioned):
+    """A consultant's dated note on a document or one of its provisions."""
+
+    class Kind(models.TextChoices):
+        AMENDMENT = "amendment", "Amendment"
+        IMPLEMENTATION = "implementation", "Implementation status"
+        INTERPRETATION = "interpretation", "Interpretation"
+        ENFORCEMENT = "enforcement", "Enforcement"
+        DEADLINE = "deadline", "Deadline"
+        NOTE = "note", "Note"
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", "Internal (signed-in staff)"
+        PUBLIC = "public", "Public"
+
+    document = models.ForeignKey(
+        Document,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="annotations",
+        help_text="Taken from the provision when one is chosen.",
+    )
+    provision = models.ForeignKey(
+        Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    title = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown.")
+    effective_date = models.DateField(null=True, blank=True, help_text="When what it records takes effect.")
+    source_url = models.URLField("source", max_length=500, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
+    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+    )
+    written_against_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    written_against_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-effective_date", "-created_at"]
+        indexes = [models.Index(fields=["document", "provision"])]
+        permissions = [("view_internal", "Can read internal annotations and drafts")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.provision_id and not self.document_id:
+            self.document_id = self.provision.document_id
+        if self.written_against_revision is None:
+            # The text the consultant was reading: its revision and when that revision was recorded.
+            subject = self.subject
+            latest = subject.history.order_by("-history_date", "-history_id").first()
+            self.written_against_revision = subject.revision
+            self.written_against_at = latest.history_date if latest else None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.subject.get_absolute_url() + f"#annotation-{self.pk}"
+
+    def clean(self):
+        if self.provision_id and not self.document_id:
+            self.document_id = self.provision.document_id
+        if not self.document_id:
+            raise ValidationError({"document": "Choose the document or the provision this annotation is about."})
+        if self.provision_id and self.provision.document_id != self.document_id:
+            raise ValidationError({"provision": "This provision is not in the chosen document."})
+
+    @property
+    def subject(self):
+        return self.provision or self.document
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC and self.publication == Publication.PUBLISHED

@@ -1,0 +1,31 @@
+from django.db import models
+
+from regulations import addresses
+from regulations.models.provisions import Provision
+
+
+class GlossaryTerm(models.Model):
+    slug = models.SlugField(unique=True)
+    term_en = models.CharField("English term", max_length=200)
+    term_zh = models.CharField("Chinese term", max_length=100, blank=True)
+    abbreviations = models.JSONField(default=list, blank=True)
+    synonyms_en = models.JSONField("English synonyms", default=list, blank=True)
+    synonyms_zh = models.JSONField("Chinese synonyms", default=list, blank=True)
+    definition = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    see_provisions = models.ManyToManyField(Provision, blank=True, related_name="glossary_terms")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "term_en"]
+
+    def __str__(self):
+        return self.term_en
+
+    def get_absolute_url(self):
+        return addresses.glossary_url(self.slug)
+
+    @property
+    def all_names(self):
+        names = [self.term_en, self.term_zh, *self.abbreviations, *self.synonyms_en, *self.synonyms_zh]
+        return [name for name in names if name]

@@ -1,0 +1,169 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from regulations import addresses
+from regulations.models.documents import Document
+from regulations.models.history import VersionHistory
+from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
+from regulations.models.taxonomy import Industry
+
+EID_RE = r"^[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*(?:__[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*)*$"
+eid_validator = RegexValidator(
+    EID_RE,
+    "An identifier is made of parts such as “part_2”, joined by “__” (e.g. part_2__sec_7__item_2).",
+)
+MAX_TREE_DEPTH = 12
+CYCLE_MESSAGE = "This would put the provision inside itself (a cycle in the tree)."
+DEPTH_MESSAGE = f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."
+
+
+def tree_error(parents: dict, pk, parent_pk) -> str | None:
+    """What is wrong with hanging provision `pk` below `parent_pk`, given every provision's parent, if anything.
+
+    The one statement of the tree rule in Python (the database's triggers, regulations/db_triggers.py,
+    enforce the same): no cycle, at most MAX_TREE_DEPTH levels."""
+    levels, seen, node = 1, set(), parent_pk
+    while node is not None:
+        if (pk is not None and node == pk) or node in seen:  # the latter: a cycle the database would refuse
+            return CYCLE_MESSAGE
+        seen.add(node)
+        levels += 1
+        if levels > MAX_TREE_DEPTH:
+            return DEPTH_MESSAGE
+        node = parents.get(node)
+    return None
+
+
+class ProvisionQuerySet(ReaderQuerySet):
+    def recompute_depths(self, document_id) -> int:
+        """Set depth from the parent links of one document's tree (after moves); returns how many changed."""
+        rows = list(self.filter(document_id=document_id).values_list("pk", "parent_id", "depth"))
+        children: dict = {}
+        for pk, parent_id, _ in rows:
+            children.setdefault(parent_id, []).append(pk)
+        depth_of, level, frontier = {}, 0, children.get(None, [])
+        while frontier:
+            depth_of.update(dict.fromkeys(frontier, level))
+            frontier = [child for pk in frontier for child in children.get(pk, [])]
+            level += 1
+        stale = [Provision(pk=pk, depth=depth_of[pk]) for pk, _, old in rows if pk in depth_of and depth_of[pk] != old]
+        Provision.objects.bulk_update(stale, ["depth"])
+        return len(stale)
+
+    def in_document_order(self):
+        return self.order_by("document__slug", "position")
+
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED, document__publication=Publication.PUBLISHED)
+
+
+class Provision(Revisioned):
+    class Kind(models.TextChoices):
+        GENERAL = "general", "General"
+        PRINCIPLE = "principle", "Principle"
+        TARGET = "target", "Target"
+        MEASURE = "measure", "Measure"
+        INDUSTRY_ACTION = "industry_action", "Industry action"
+        PRODUCT_SUPPLY = "product_supply", "Product supply"
+        POLICY_SUPPORT = "policy_support", "Policy support"
+        ORGANISATION = "organisation", "Organisation and supervision"
+        ARTICLE = "article", "Article"
+
+    class Status(models.TextChoices):
+        AS_DOCUMENT = "", "As the document"
+        IN_FORCE = "in_force", "In force"
+        AMENDED = "amended", "Amended"
+        PARTLY_INVALID = "partly_invalid", "Partly invalid"
+        REPEALED = "repealed", "Repealed"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="provisions")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    eid = models.CharField(
+        "identifier",
+        max_length=200,
+        validators=[eid_validator],
+        help_text="Stable address within the document, e.g. part_2__sec_7__item_2. Never reuse one.",
+    )
+    position = models.PositiveIntegerField(help_text="Place in document order.")
+    depth = models.PositiveSmallIntegerField(default=0)
+    num = models.CharField("number", max_length=40, blank=True, help_text="As the document numbers it.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    heading_en = models.CharField("English heading", max_length=300)
+    heading_zh = models.CharField("Chinese heading", max_length=300, blank=True)
+    heading_zh_note = models.CharField(max_length=200, blank=True)
+    heading_official_en = models.CharField("official English heading", max_length=300, blank=True)
+    articles = models.CharField(max_length=100, blank=True, help_text="Articles this part covers.")
+    text = models.TextField(blank=True, help_text="Markdown.")
+    key_terms = models.JSONField(default=list, blank=True)
+    responsible_agencies = models.JSONField(default=list, blank=True)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="provisions")
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True, default="")
+    verified = models.BooleanField(default=True)
+    note = models.TextField("research note", blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProvisionQuerySet.as_manager()
+    history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[industries])
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "eid"],
+                name="unique_provision_eid",
+                violation_error_message="This document already has a provision with this identifier.",
+            ),
+            models.CheckConstraint(
+                condition=Q(eid__regex=EID_RE),
+                name="provision_eid_format",
+                violation_error_message=eid_validator.message,
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="provision_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["document", "parent"])]
+
+    def __str__(self):
+        return f"{self.document.short_title} {self.citation_number}: {self.heading_en}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.publication == Publication.DRAFT:
+            # A draft hides its parts too, so nothing published ever sits below a draft; each part is
+            # saved on its own so that its history records the change.
+            for child in self.children.exclude(publication=Publication.DRAFT):
+                child.publication = Publication.DRAFT
+                child._change_reason = f"Made a draft with {self.citation_number}"
+                child.save()
+
+    def get_absolute_url(self):
+        return addresses.provision_url(self.document.slug, self.eid)
+
+    @property
+    def anchor(self):
+        return self.eid
+
+    @property
+    def citation_number(self):
+        return self.num or self.eid
+
+    @property
+    def effective_status(self):
+        return self.status or self.document.status
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.publication == Publication.PUBLISHED and self.parent.publication == Publication.DRAFT:
+            raise ValidationError(
+                {"publication": f"Its parent {self.parent.citation_number} is a draft: publish the parent first."}
+            )
+        if self.document_id and self.parent.document_id != self.document_id:
+            raise ValidationError({"parent": "The parent must belong to the same document."})
+        parents = dict(Provision.objects.filter(document_id=self.parent.document_id).values_list("pk", "parent_id"))
+        message = tree_error(parents, self.pk, self.parent_id)
+        if message:
+            raise ValidationError({"parent": message})

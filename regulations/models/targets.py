@@ -1,0 +1,70 @@
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from regulations.models.provisions import Provision
+from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
+
+# A target's figure, in the order every export, table and form shows it; then what qualifies it.
+TARGET_FIGURE_FIELDS = [
+    "metric", "metric_zh", "scope", "baseline_year", "baseline_value", "target_year", "value", "unit", "comparison",
+    "direction",
+]  # fmt: skip
+TARGET_FIELDS = [*TARGET_FIGURE_FIELDS, "description", "verified", "note"]
+
+
+class TargetQuerySet(ReaderQuerySet):
+    def published(self):
+        return self.filter(
+            provision__publication=Publication.PUBLISHED, provision__document__publication=Publication.PUBLISHED
+        )
+
+
+class Target(Revisioned):
+    class Direction(models.TextChoices):
+        DECREASE = "decrease", "Reduce"
+        INCREASE = "increase", "Increase"
+        REACH = "reach", "Reach"
+        CAP = "cap", "Cap"
+        PEAK = "peak", "Peak"
+
+    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="targets")
+    position = models.PositiveSmallIntegerField(default=0)
+    metric = models.CharField(max_length=300)
+    metric_zh = models.CharField("metric (Chinese)", max_length=200, blank=True)
+    scope = models.CharField(max_length=300, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(max_length=100, help_text="“qualitative” for goals without a figure.")
+    comparison = models.CharField(
+        max_length=60, blank=True, help_text="Wording that qualifies the value: at least, about, below…"
+    )
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    description = models.TextField(blank=True)
+    verified = models.BooleanField(default=True)
+    note = models.TextField("research note", blank=True)
+
+    objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["provision", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True)
+                | Q(target_year__isnull=True)
+                | Q(baseline_year__lte=models.F("target_year")),
+                name="target_baseline_not_after_target_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric} ({self.target_year or 'no year'})"
+
+    @property
+    def value_display(self):
+        if self.value is None:
+            return ""
+        return f"{self.value.normalize():f}"
