@@ -4,6 +4,9 @@ The files are YAML. Reading keeps the line of every mapping so that errors can n
 writing is canonical (key order, quoting, wrapping), so that load → export reproduces a file.
 """
 
+import datetime
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -86,3 +89,35 @@ def dump_yaml(data) -> str:
 def write_yaml(path: Path, data, header: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + dump_yaml(data), encoding="utf-8")
+
+
+FILE_HEADER = (
+    "# Rulebook corpus file. Facts (titles, numbers, dates, figures, official headings) come from\n"
+    "# the sources listed; descriptive English text is our own. Edit, then run\n"
+    "# `python manage.py load_regulations` (or `make load`).\n"
+)
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+Progress = Callable[[str], None]
+
+
+def parse_partial_date(value, path, line, field_name) -> tuple[datetime.date, str]:
+    """'2024', '2024-12' or '2024-12-24' → (first day of that period, precision)."""
+    match = DATE_RE.match(str(value)) if value is not None else None
+    if not match:
+        raise CorpusError(
+            f"{field_name}: “{value}” is not a date (write YYYY-MM-DD, or YYYY-MM or YYYY when only "
+            "that much is known)",
+            path,
+            line,
+        )
+    year, month, day = match.groups()
+    try:
+        date = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise CorpusError(f"{field_name}: “{value}” is not a real date ({error})", path, line) from None
+    precision = "day" if day else "month" if month else "year"
+    return date, precision
+
+
+def format_partial_date(date: datetime.date, precision: str) -> str:
+    return date.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from regulations.corpus.files import CorpusError, write_yaml
-from regulations.corpus.loader import FILE_HEADER
+from regulations.corpus.files import FILE_HEADER, CorpusError, write_yaml
 
 TOPICS = [
     {

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from regulations.corpus import loader as corpus_module
-from regulations.corpus.files import CorpusError, dump_yaml, read_yaml
-from regulations.corpus.loader import FILE_HEADER, export_corpus, export_document, load_corpus
+from regulations.corpus.exporter import export_corpus, export_document
+from regulations.corpus.files import FILE_HEADER, CorpusError, dump_yaml, read_yaml
+from regulations.corpus.loader import load_corpus
 from regulations.models import (
     Authority,
     Document,

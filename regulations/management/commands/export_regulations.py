@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from regulations.corpus.loader import export_corpus
+from regulations.corpus.exporter import export_corpus
 
 
 class Command(BaseCommand):
