@@ -62,10 +62,11 @@ def test_autocomplete(client, backend):
 
 def test_the_ranking_settings_take_effect_without_a_reindex(backend):
     from search.models import RankingSettings, _cache
+    from search.service import search
 
     RankingSettings.objects.create(page_size=5)
     _cache.clear()
-    assert len(backend.search("battery").hits) == 5
+    assert len(search("battery", backend=backend).hits) == 5
     _cache.clear()
 
 
