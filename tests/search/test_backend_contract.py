@@ -147,3 +147,35 @@ class TestWhooshBackend(BackendContract):
 
         again = Backend("other", {"PATH": filled.path})
         assert [hit.key for hit in search("batteries", backend=again).hits] == ["provision:9001"]
+
+    def test_an_index_whose_pickled_names_moved_is_reported_and_rebuilt(self, db, tmp_path, monkeypatch):
+        """Whoosh pickles the analyzer into the index: after a move of that class, opening an old index
+        names the way out, and a rebuild (which never reads the old index) replaces it."""
+        import os
+        import sys
+        import types
+
+        from whoosh import index as whoosh_index
+        from whoosh.analysis import RegexTokenizer
+        from whoosh.fields import ID, TEXT, Schema
+
+        from search.backends.base import IndexFormatError
+        from search.backends.whoosh import Backend
+
+        moved = types.ModuleType("search_analyzer_that_moved")
+        tokenizer = type("Tokenizer", (RegexTokenizer,), {"__module__": moved.__name__})
+        moved.Tokenizer = tokenizer
+        monkeypatch.setitem(sys.modules, moved.__name__, moved)
+        old = tmp_path / "index" / "gen-old"
+        old.mkdir(parents=True)
+        whoosh_index.create_in(str(old), Schema(key=ID(unique=True, stored=True), body=TEXT(analyzer=tokenizer())))
+        os.symlink(old.name, tmp_path / "index" / "current")
+        monkeypatch.delitem(sys.modules, moved.__name__)
+
+        backend = Backend("old", {"PATH": tmp_path / "index"})
+        with pytest.raises(IndexFormatError, match="rebuild_index"):
+            search("batteries", backend=backend)
+        with pytest.raises(IndexFormatError):
+            backend.exists()
+        backend.rebuild(iter(RECORDS), len(RECORDS))
+        assert self.keys(search("batteries", backend=backend)) == ["provision:9001"]
