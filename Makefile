@@ -48,7 +48,7 @@ migrate: install
 	@$(MANAGE) migrate --no-input -v 0
 
 # Reload (and reindex) only when a corpus file or the index layout changed; the loader is idempotent.
-$(DATA)/.corpus-loaded: $(FIXTURES) search/backends/whoosh.py search/documents.py | install migrate
+$(DATA)/.corpus-loaded: $(FIXTURES) $(wildcard search/backends/whoosh/*.py) search/fields.py search/records.py | install migrate
 	$(MANAGE) load_regulations
 	@if $(MANAGE) help rebuild_index >/dev/null 2>&1; then $(MANAGE) rebuild_index; fi
 	@touch $@

@@ -27,9 +27,9 @@ def percentile(values, p):
 
 
 def record(doc, i):
-    from search.documents import _finish
+    from search.records import with_digest
 
-    return _finish(
+    return with_digest(
         {
             "key": f"provision:{i + 1}",
             "kind": "provision",
@@ -91,6 +91,7 @@ def main():
 
     from benchmarks.synthetic_corpus import QUERIES, generate
     from search.backends import get_backend
+    from search.service import search
 
     call_command("migrate", verbosity=0)
     backend = get_backend()
@@ -102,21 +103,21 @@ def main():
     size = sum(f.stat().st_size for f in (scratch / "index").rglob("*") if f.is_file())
     print(f"{args.n} provisions: build {build:.1f} s, index {size / 1e6:.1f} MB")
 
-    backend.search("warm up")
+    search("warm up", backend=backend)
     client = Client()
     timings = {"backend": {}, "api": {}, "whoosh": {}}
     from whoosh import query as wq
     from whoosh.qparser import QueryParser
 
-    searcher = backend._open().searcher  # noqa: SLF001
-    from search.backends.whoosh import POSITIONS_FIELD
+    searcher = backend.folder.open().searcher
+    from search.backends.whoosh.schema import POSITIONS_FIELD
 
-    raw_parser = QueryParser(POSITIONS_FIELD, backend._open().index.schema)  # noqa: SLF001
+    raw_parser = QueryParser(POSITIONS_FIELD, backend.folder.open().index.schema)
     for _ in range(args.runs):
         for q in QUERIES:
             text, filters = query_args(q)
             t = time.perf_counter()
-            backend.search(text, filters=filters)
+            search(text, filters=filters, backend=backend)
             timings["backend"].setdefault(q["kind"], []).append((time.perf_counter() - t) * 1000)
             params = {"q": text, **{k: v[0] for k, v in filters.items()}}
             t = time.perf_counter()
@@ -148,7 +149,7 @@ def main():
         changed["body"] = changed["body"] + f" zyzzyva{i}"
         t = time.perf_counter()
         backend.refresh({changed["key"]}, lambda keys, changed=changed: [changed])
-        found = backend.search(f"zyzzyva{i}").total
+        found = search(f"zyzzyva{i}", backend=backend).total
         updates.append((time.perf_counter() - t) * 1000)
         assert found == 1
     p50, p95 = statistics.median(updates), percentile(updates, 95)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from search.backends.base import CheckReport, Progress, SearchBackend
-from search.documents import count_records, iter_records, records_for
+from search.backends.base import Progress, SearchBackend
+from search.records import count_records, iter_records, records_for
+from search.results import CheckReport
 
 
 def rebuild_index(backend: SearchBackend, progress: Progress | None = None) -> int:

@@ -3,7 +3,7 @@ import time
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DatabaseError, models
 
-from search.documents import TEXT_FIELDS
+from search.fields import TEXT_FIELDS
 
 _boost = [MinValueValidator(0.0), MaxValueValidator(50.0)]
 

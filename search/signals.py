@@ -4,7 +4,7 @@ they are re-read from the database and written (``SearchBackend.refresh``).
 Marks are collected per thread and flushed by the first ``on_commit`` callback that runs, so a
 transaction that saves 500 provisions makes one index commit, not 500. At the flush, the marked
 documents and provisions bring along the entries that show something of them (their annotations, the
-other ends of their relations: ``search.documents.dependent_keys``), in one query per batch rather than
+other ends of their relations: ``search.records.dependent_keys``), in one query per batch rather than
 one per save. Whether an entry is wanted at all (published, public) is decided when it is re-read: a
 draft or an internal annotation is not returned, so its entry is removed. A failed index write never
 fails the save: it is logged, and ``rebuild_index --check --fix`` repairs the entries.
@@ -32,7 +32,7 @@ def _pending() -> set[str]:
 def flush() -> None:
     """Write the marked entries to every configured backend that has an index."""
     from search.backends import get_backend
-    from search.documents import dependent_keys, records_for
+    from search.records import dependent_keys, records_for
 
     keys = set(_pending())
     _pending().clear()
@@ -132,7 +132,7 @@ def on_glossary(sender, instance, **kwargs):
 def on_catalog(sender, instance, **kwargs):
     """Industries and topics: their names are indexed on provisions and label the facets."""
     from regulations.models import Industry, Provision
-    from search import catalog
+    from search.query import catalog
 
     catalog.invalidate()
     if kwargs.get("signal") is post_delete:

@@ -1,4 +1,4 @@
-"""The search page, the JSON API and autocomplete. Thin: read the request, call the backend, render."""
+"""The search page, the JSON API and autocomplete. Thin: read the request, call the service, render."""
 
 import logging
 from urllib.parse import urlencode
@@ -7,8 +7,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from search.backends import SearchError, get_backend
-from search.backends.base import FACETS
+from search import service
+from search.fields import FACET_FIELDS
+from search.results import SearchError
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,12 @@ FACET_TITLES = {
 
 
 def _filters(request) -> dict[str, list[str]]:
-    return {name: request.GET.getlist(name) for name in FACETS if request.GET.getlist(name)}
+    return {name: request.GET.getlist(name) for name in FACET_FIELDS if request.GET.getlist(name)}
 
 
 def _state_url(base: str, q: str, filters: dict[str, list[str]], page: int = 1) -> str:
     params = [("q", q)] if q else []
-    for name in FACETS:
+    for name in FACET_FIELDS:
         params += [(name, value) for value in filters.get(name, [])]
     if page > 1:
         params.append(("page", str(page)))
@@ -56,7 +57,7 @@ def results(request):
     status = 200
     if q.strip() or filters:
         try:
-            context["results"] = get_backend().search(q, filters=filters, page=page)
+            context["results"] = service.search(q, filters=filters, page=page)
         except SearchError as error:
             context["error"] = str(error)
             status = 400
@@ -113,7 +114,7 @@ def api(request):
     except ValueError:
         return _error("“page” must be a whole number.")
     try:
-        found = get_backend().search(request.GET.get("q", ""), filters=_filters(request), page=page)
+        found = service.search(request.GET.get("q", ""), filters=_filters(request), page=page)
     except SearchError as error:
         return _error(str(error))
     except Exception:
@@ -150,7 +151,7 @@ def api(request):
 def autocomplete(request):
     prefix = request.GET.get("q", "")[:100]
     try:
-        suggestions = get_backend().suggest(prefix, limit=8) if prefix.strip() else []
+        suggestions = service.suggest(prefix, limit=8) if prefix.strip() else []
     except Exception:
         logger.exception("autocomplete failed for %r", prefix)
         suggestions = []

@@ -1,4 +1,5 @@
-"""``get_backend(name)`` reads ``settings.SEARCH_BACKENDS`` (shaped like ``CACHES``)."""
+"""``get_backend(name)`` reads ``settings.SEARCH_BACKENDS`` (shaped like ``CACHES``): each entry's
+``BACKEND`` is a module path whose ``Backend`` class implements ``search.backends.base.SearchBackend``."""
 
 import threading
 from importlib import import_module
@@ -6,26 +7,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from search.backends.base import (
-    CheckReport,
-    FacetValue,
-    SearchBackend,
-    SearchError,
-    SearchHit,
-    SearchResults,
-    Suggestion,
-)
-
-__all__ = [
-    "CheckReport",
-    "FacetValue",
-    "SearchBackend",
-    "SearchError",
-    "SearchHit",
-    "SearchResults",
-    "Suggestion",
-    "get_backend",
-]
+from search.backends.base import SearchBackend
 
 _backends: dict[tuple, SearchBackend] = {}
 _lock = threading.Lock()

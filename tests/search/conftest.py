@@ -34,13 +34,13 @@ def empty_backend(tmp_path, settings, db):
 
 
 def make_record(key, heading="", body="", *, kind=None, title="", glossary="", num="", meta="", **facets):
-    from search.documents import _finish
+    from search.records import with_digest
 
     kind = kind or key.partition(":")[0]
     all_facets = {name: [] for name in ("industry", "document", "topic", "status", "jurisdiction", "year")}
     all_facets.update({name: list(values) for name, values in facets.items()})
     all_facets["kind"] = [kind]
-    return _finish(
+    return with_digest(
         {
             "key": key,
             "kind": kind,

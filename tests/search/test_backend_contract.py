@@ -3,7 +3,8 @@ fixture (an empty index) to run these against another engine."""
 
 import pytest
 
-from search.backends import SearchHit, SearchResults
+from search.results import SearchHit, SearchResults
+from search.service import search
 from tests.search.conftest import make_record
 
 RECORDS = [
@@ -45,64 +46,64 @@ class BackendContract:
         return [hit.key for hit in results.hits]
 
     def test_search_returns_plain_records(self, filled):
-        results = filled.search("batteries")
+        results = search("batteries", backend=filled)
         assert isinstance(results, SearchResults)
         assert all(isinstance(hit, SearchHit) for hit in results.hits)
         assert self.keys(results) == ["provision:9001"]
 
     def test_english_words_are_stemmed(self, filled):
-        assert self.keys(filled.search("battery recycle")) == ["provision:9001"]
+        assert self.keys(search("battery recycle", backend=filled)) == ["provision:9001"]
 
     def test_english_phrase_matches_in_order_only(self, filled):
-        assert self.keys(filled.search('"emission limit value"')) == ["provision:9003"]
-        assert self.keys(filled.search('"value limit emission"')) == []
+        assert self.keys(search('"emission limit value"', backend=filled)) == ["provision:9003"]
+        assert self.keys(search('"value limit emission"', backend=filled)) == []
 
     def test_chinese_phrase_and_subword(self, filled):
-        assert self.keys(filled.search('"排污许可证"')) == ["provision:9002"]
-        assert self.keys(filled.search("许可证")) == ["provision:9002"]
+        assert self.keys(search('"排污许可证"', backend=filled)) == ["provision:9002"]
+        assert self.keys(search("许可证", backend=filled)) == ["provision:9002"]
 
     def test_full_width_text_and_queries_are_folded(self, filled):
-        assert self.keys(filled.search("extended")) == ["glossary:9004"]
-        assert self.keys(filled.search("ｅｘｔｅｎｄｅｄ")) == ["glossary:9004"]
+        assert self.keys(search("extended", backend=filled)) == ["glossary:9004"]
+        assert self.keys(search("ｅｘｔｅｎｄｅｄ", backend=filled)) == ["glossary:9004"]
 
     def test_filters_and_facet_counts(self, filled):
-        results = filled.search("emission OR batteries", filters={"industry": ["steel"]})
+        results = search("emission OR batteries", filters={"industry": ["steel"]}, backend=filled)
         assert self.keys(results) == ["provision:9003"]
-        all_results = filled.search("emission OR batteries OR 排污")
+        all_results = search("emission OR batteries OR 排污", backend=filled)
         counts = {value.value: value.count for value in all_results.facets["industry"]}
         assert counts == {"steel": 2, "cement": 1, "automotive": 1}
 
     def test_exclusion(self, filled):
-        assert self.keys(filled.search("shall -particulate")) == ["provision:9001"]
+        assert self.keys(search("shall -particulate", backend=filled)) == ["provision:9001"]
 
     def test_all_words_then_any_word(self, filled):
-        results = filled.search("batteries particulate")
+        results = search("batteries particulate", backend=filled)
         assert results.any_word
         assert set(self.keys(results)) == {"provision:9001", "provision:9003"}
 
     def test_prefix(self, filled):
-        assert self.keys(filled.search("partic*")) == ["provision:9003"]
+        assert self.keys(search("partic*", backend=filled)) == ["provision:9003"]
 
     def test_snippets_are_escaped_and_marked(self, contract_backend):
         contract_backend.index([make_record("provision:9010", "Tags", "Use <script> tags & batteries here.")])
-        snippet = contract_backend.search("batteries").hits[0].snippet
+        snippet = search("batteries", backend=contract_backend).hits[0].snippet
         assert "&lt;script&gt;" in snippet and "<script>" not in snippet
         assert "<mark>batteries</mark>" in snippet
 
     def test_remove(self, filled):
         filled.remove(["provision:9001"])
-        assert filled.search("batteries").total == 0
+        assert search("batteries", backend=filled).total == 0
 
     def test_refresh_writes_what_load_returns_and_removes_the_rest(self, filled):
         updated = make_record("provision:9003", "Emission limit values", "Now about mercury.", industry=["steel"])
         filled.refresh({"provision:9003", "provision:9001"}, lambda keys: [updated])
-        assert self.keys(filled.search("mercury")) == ["provision:9003"]
-        assert filled.search("batteries").total == 0
+        assert self.keys(search("mercury", backend=filled)) == ["provision:9003"]
+        assert search("batteries", backend=filled).total == 0
 
     def test_pagination(self, contract_backend):
         contract_backend.index([make_record(f"provision:{9100 + i}", f"Heading {i}", "common word") for i in range(25)])
-        first = contract_backend.search("common", page=1, page_size=10)
-        third = contract_backend.search("common", page=3, page_size=10)
+        first = search("common", page=1, page_size=10, backend=contract_backend)
+        third = search("common", page=3, page_size=10, backend=contract_backend)
         assert first.total == 25 and first.num_pages == 3
         assert len(third.hits) == 5
         assert not set(self.keys(first)) & set(self.keys(third))
@@ -124,16 +125,16 @@ class BackendContract:
         updated = make_record("provision:9003", "Emission limit values", "Now about mercury.", industry=["steel"])
         contract_backend.index([updated])
         contract_backend.remove(["provision:9002"])
-        assert self.keys(contract_backend.search("emission OR particulate OR 排污")) == ["provision:9003"]
-        assert self.keys(contract_backend.search("batteries")) == ["provision:9001"]
-        steel = contract_backend.search("", filters={"industry": ["steel"]})
+        assert self.keys(search("emission OR particulate OR 排污", backend=contract_backend)) == ["provision:9003"]
+        assert self.keys(search("batteries", backend=contract_backend)) == ["provision:9001"]
+        steel = search("", filters={"industry": ["steel"]}, backend=contract_backend)
         assert self.keys(steel) == ["provision:9003"]
         assert {value.value: value.count for value in steel.facets["industry"]} == {"steel": 1}
 
     def test_rebuild_swaps_in_a_complete_new_index(self, filled):
         filled.rebuild(iter(RECORDS[:1]), 1)
-        assert filled.search("emission").total == 0
-        assert self.keys(filled.search("batteries")) == ["provision:9001"]
+        assert search("emission", backend=filled).total == 0
+        assert self.keys(search("batteries", backend=filled)) == ["provision:9001"]
 
 
 class TestWhooshBackend(BackendContract):
@@ -145,4 +146,36 @@ class TestWhooshBackend(BackendContract):
         from search.backends.whoosh import Backend
 
         again = Backend("other", {"PATH": filled.path})
-        assert [hit.key for hit in again.search("batteries").hits] == ["provision:9001"]
+        assert [hit.key for hit in search("batteries", backend=again).hits] == ["provision:9001"]
+
+    def test_an_index_whose_pickled_names_moved_is_reported_and_rebuilt(self, db, tmp_path, monkeypatch):
+        """Whoosh pickles the analyzer into the index: after a move of that class, opening an old index
+        names the way out, and a rebuild (which never reads the old index) replaces it."""
+        import os
+        import sys
+        import types
+
+        from whoosh import index as whoosh_index
+        from whoosh.analysis import RegexTokenizer
+        from whoosh.fields import ID, TEXT, Schema
+
+        from search.backends.base import IndexFormatError
+        from search.backends.whoosh import Backend
+
+        moved = types.ModuleType("search_analyzer_that_moved")
+        tokenizer = type("Tokenizer", (RegexTokenizer,), {"__module__": moved.__name__})
+        moved.Tokenizer = tokenizer
+        monkeypatch.setitem(sys.modules, moved.__name__, moved)
+        old = tmp_path / "index" / "gen-old"
+        old.mkdir(parents=True)
+        whoosh_index.create_in(str(old), Schema(key=ID(unique=True, stored=True), body=TEXT(analyzer=tokenizer())))
+        os.symlink(old.name, tmp_path / "index" / "current")
+        monkeypatch.delitem(sys.modules, moved.__name__)
+
+        backend = Backend("old", {"PATH": tmp_path / "index"})
+        with pytest.raises(IndexFormatError, match="rebuild_index"):
+            search("batteries", backend=backend)
+        with pytest.raises(IndexFormatError):
+            backend.exists()
+        backend.rebuild(iter(RECORDS), len(RECORDS))
+        assert self.keys(search("batteries", backend=backend)) == ["provision:9001"]

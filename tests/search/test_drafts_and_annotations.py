@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from regulations.models import Annotation, Provision, Publication
 from search.backends import get_backend
-from search.documents import records_for
+from search.records import records_for
+from search.service import search
 from tests.search.conftest import backends_setting
 
 ITEM = "part_2__sec_7__item_2"  # the plan's （七） 2. "Strengthen recycling of renewable (secondary) resources"
@@ -50,7 +51,7 @@ def annotate(subject, title, body, **fields):
 
 
 def keys(backend, query, **kwargs):
-    return [hit.key for hit in backend.search(query, page_size=100, **kwargs).hits]
+    return [hit.key for hit in search(query, page_size=100, **kwargs, backend=backend).hits]
 
 
 def api(client, query):
@@ -86,7 +87,7 @@ def test_a_public_annotation_is_found_by_a_word_of_its_text_and_links_to_itself(
             "Provincial recycling quotas",
             "Three provinces now publish **wallaby** quotas; see [the notice](https://example.com/kangaroo-court).",
         )
-    hits = live.search("wallaby").hits
+    hits = search("wallaby", backend=live).hits
     assert [hit.key for hit in hits] == [f"annotation:{note.pk}"]
     hit = hits[0]
     assert hit.kind == "annotation"
@@ -111,7 +112,7 @@ def test_a_public_annotation_is_found_by_a_word_of_its_text_and_links_to_itself(
 def test_an_annotation_on_a_document_links_to_the_document(live, plan, commit):
     with commit():
         note = annotate(plan, "Mid-term review", "The review found the plan on track for the kookaburra milestone.")
-    [hit] = live.search("kookaburra").hits
+    [hit] = search("kookaburra", backend=live).hits
     assert hit.url == note.get_absolute_url() == plan.get_absolute_url() + f"#annotation-{note.pk}"
     assert hit.num == ""
 
@@ -176,8 +177,8 @@ def test_a_provision_made_a_draft_disappears_everywhere_until_published(live, it
     with commit():
         note = annotate(item, "Bilby quotas", "Bilby quotas apply.")
     assert f"provision:{item.pk}" in keys(live, heading)
-    assert live.search(ITEM_REFERENCE).hits[0].key == f"provision:{item.pk}"
-    assert live.search(ITEM).hits[0].key == f"provision:{item.pk}"
+    assert search(ITEM_REFERENCE, backend=live).hits[0].key == f"provision:{item.pk}"
+    assert search(ITEM, backend=live).hits[0].key == f"provision:{item.pk}"
     assert item.heading_en in [s["label"] for s in suggestions(client, "Strengthen recycling of renew")]
 
     with commit():
@@ -186,7 +187,7 @@ def test_a_provision_made_a_draft_disappears_everywhere_until_published(live, it
     assert f"provision:{item.pk}" not in keys(live, heading)
     assert f"provision:{item.pk}" not in keys(live, ITEM_REFERENCE)  # the reference jump
     assert f"provision:{item.pk}" not in keys(live, ITEM)  # the identifier jump
-    reference = live.search(ITEM_REFERENCE)
+    reference = search(ITEM_REFERENCE, backend=live)
     assert [hit.key for hit in reference.hits if hit.pinned] == [f"document:{item.document_id}"]
     assert item.heading_en not in [s["label"] for s in suggestions(client, "Strengthen recycling of renew")]
     assert keys(live, "bilby") == []  # its public annotation goes with it
@@ -196,7 +197,7 @@ def test_a_provision_made_a_draft_disappears_everywhere_until_published(live, it
         item.publication = Publication.PUBLISHED
         item.save()
     assert f"provision:{item.pk}" in keys(live, heading)
-    assert live.search(ITEM_REFERENCE).hits[0].key == f"provision:{item.pk}"
+    assert search(ITEM_REFERENCE, backend=live).hits[0].key == f"provision:{item.pk}"
     assert keys(live, "bilby") == [f"annotation:{note.pk}"]
 
 
@@ -212,7 +213,7 @@ def test_a_draft_sharing_a_number_leaves_the_published_reference_alone(live, ite
             heading_en="Redrafted item",
             publication=Publication.DRAFT,
         )
-    assert live.search(ITEM_REFERENCE).hits[0].key == f"provision:{item.pk}"
+    assert search(ITEM_REFERENCE, backend=live).hits[0].key == f"provision:{item.pk}"
 
 
 def test_a_draft_documents_provisions_and_number_disappear(live, plan, item, commit, client, capsys):
@@ -220,15 +221,15 @@ def test_a_draft_documents_provisions_and_number_disappear(live, plan, item, com
     with commit():
         note = annotate(plan, "Wombat review", "Wombat review of the plan.")
     assert provisions | {f"document:{plan.pk}", f"annotation:{note.pk}"} <= set(live.digests())
-    assert live.search(PLAN_NUMBER).hits[0].key == f"document:{plan.pk}"
+    assert search(PLAN_NUMBER, backend=live).hits[0].key == f"document:{plan.pk}"
 
     with commit():
         plan.publication = Publication.DRAFT
         plan.save()
     indexed = set(live.digests())
     assert not (provisions | {f"document:{plan.pk}", f"annotation:{note.pk}"}) & indexed
-    assert not [hit for hit in live.search(PLAN_NUMBER).hits if hit.pinned]
-    assert not [hit for hit in live.search(ITEM_REFERENCE).hits if hit.document_slug == plan.slug]
+    assert not [hit for hit in search(PLAN_NUMBER, backend=live).hits if hit.pinned]
+    assert not [hit for hit in search(ITEM_REFERENCE, backend=live).hits if hit.document_slug == plan.slug]
     data = api(client, "Industrial Carbon Peaking Plan")
     assert plan.slug not in {value["value"] for value in data["facets"].get("document", [])}
     assert all(s["document"] != plan.short_title for s in suggestions(client, "Strengthen"))
@@ -241,7 +242,7 @@ def test_a_draft_documents_provisions_and_number_disappear(live, plan, item, com
         plan.publication = Publication.PUBLISHED
         plan.save()
     assert provisions | {f"document:{plan.pk}", f"annotation:{note.pk}"} <= set(live.digests())
-    assert live.search(PLAN_NUMBER).hits[0].key == f"document:{plan.pk}"
+    assert search(PLAN_NUMBER, backend=live).hits[0].key == f"document:{plan.pk}"
 
 
 def test_an_annotation_on_a_draft_provision_waits_for_the_provision(live, item, commit):

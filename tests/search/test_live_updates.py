@@ -8,10 +8,11 @@ from pathlib import Path
 from django.core.management import call_command
 
 from regulations.models import GlossaryTerm, Provision, Relation
+from search.service import search
 
 
 def keys(backend, query):
-    return [hit.key for hit in backend.search(query).hits]
+    return [hit.key for hit in search(query, backend=backend).hits]
 
 
 def test_a_saved_provision_is_searchable_after_commit(empty_backend, plan, django_capture_on_commit_callbacks):
@@ -44,7 +45,7 @@ def test_renaming_a_document_reindexes_its_provisions(empty_backend, plan, djang
     with django_capture_on_commit_callbacks(execute=True):
         plan.short_title = "Quokka Plan"
         plan.save()
-    found = {hit.key for hit in empty_backend.search("quokka", page_size=500).hits}
+    found = {hit.key for hit in search("quokka", page_size=500, backend=empty_backend).hits}
     own = {f"document:{plan.pk}"} | {
         f"provision:{pk}" for pk in Provision.objects.filter(document=plan).values_list("pk", flat=True)
     }
@@ -66,14 +67,14 @@ def test_editing_a_glossary_term_changes_the_synonyms(backend, empty_backend, dj
     with django_capture_on_commit_callbacks(execute=True):
         term.synonyms_en = [*term.synonyms_en, "wombat output"]
         term.save()
-    assert "wombat output" in empty_backend.search("IVA").also_searched
+    assert "wombat output" in search("IVA", backend=empty_backend).also_searched
 
 
 def test_check_and_fix_repair_the_index(empty_backend, capsys):
     call_command("rebuild_index", "--check", "--fix")
     call_command("rebuild_index", "--check")
     assert "matches the database" in capsys.readouterr().out
-    assert empty_backend.search("battery").total > 0
+    assert search("battery", backend=empty_backend).total > 0
 
 
 WRITER = textwrap.dedent(
@@ -110,17 +111,17 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 
 
 def test_small_segments_from_live_saves_are_merged_away_from_the_save(empty_backend, monkeypatch):
-    from search.backends import whoosh
+    from search.backends.whoosh import writing
     from tests.search.conftest import make_record
 
     merges = []
-    original = whoosh._merge_small_only
-    monkeypatch.setattr(whoosh, "_merge_small_only", lambda *args: merges.append(1) or original(*args))
-    for number in range(whoosh.MAX_SMALL_SEGMENTS + 3):
+    original = writing.merge_small_only
+    monkeypatch.setattr(writing, "merge_small_only", lambda *args: merges.append(1) or original(*args))
+    for number in range(writing.MAX_SMALL_SEGMENTS + 3):
         empty_backend.index([make_record(f"provision:{number}", f"Heading {number}", "shared words")])
     deadline = time.monotonic() + 10
-    while empty_backend.segment_count() > whoosh.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
+    while empty_backend.segment_count() > writing.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
         time.sleep(0.05)
     assert merges, "the small segments were never merged"
-    assert empty_backend.segment_count() <= whoosh.MAX_SMALL_SEGMENTS
-    assert empty_backend.search("shared").total == whoosh.MAX_SMALL_SEGMENTS + 3
+    assert empty_backend.segment_count() <= writing.MAX_SMALL_SEGMENTS
+    assert search("shared", backend=empty_backend).total == writing.MAX_SMALL_SEGMENTS + 3

@@ -1,8 +1,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.analysis import fold, words
-from search.query import MAX_QUERY_LENGTH, Clause, parse_query
+from search.query.analysis import fold, words
+from search.query.parser import MAX_QUERY_LENGTH, Clause, parse_query
 
 
 def test_plain_words_are_each_required():

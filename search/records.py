@@ -1,8 +1,9 @@
-"""What is indexed: the fields of an index record, their default boosts, and how records are read
-from the database. Declared once here; backends map these fields to their engine.
+"""Index records read from the database: what each entry of the index holds (the fields of
+``search.fields``), filled for documents, provisions, glossary terms and public annotations.
 
-A record is a plain dict: ``key`` ("provision:12"), ``kind``, the text fields below, the facet
-fields, ``data`` (what a result shows) and ``digest`` (changes whenever any of it changes).
+A record is a plain dict: ``key`` ("provision:12"), ``kind``, the text fields, ``facets``, ``data``
+(what a result shows, its ``url`` included: built here once, when the record is read, so that no
+backend builds addresses) and ``digest`` (changes whenever any of it changes).
 
 Only what an anonymous reader may see is indexed: published documents and provisions
 (``published()``), glossary terms, and public annotations (``Annotation.objects.public()``). A record
@@ -17,35 +18,14 @@ import html
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from django.db.models import Prefetch, Q
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import strip_tags
 
+from regulations.addresses import annotation_url, document_url, glossary_url, provision_url
 from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Publication, Relation, Topic
+from regulations.text.rendering import render_markdown
 
-# Text fields and their default boosts (the admin's ranking settings start from these).
-TEXT_FIELDS: dict[str, float] = {
-    "num": 4.0,  # document number and provision number
-    "heading": 3.0,  # provision heading, document title, glossary term
-    "glossary": 2.5,  # glossary names and key terms attached to the entry
-    "title": 1.5,  # the title of the entry's document
-    "body": 1.0,  # provision text, targets, document summary, definitions
-    "meta": 0.5,  # kind, industries, topics, status, issuers, related documents
-}
-# Fields whose values filter and are counted. Multi-valued: industry (with its parents) and topic.
-FACET_FIELDS = ("kind", "industry", "document", "topic", "status", "jurisdiction", "year")
-MULTI_VALUED = ("industry", "topic")
-# How matches are explained on the result page.
-FIELD_LABELS = {
-    "num": "number",
-    "heading": "heading",
-    "glossary": "key terms",
-    "title": "document title",
-    "body": "text",
-    "meta": "industry or topic",
-}
 KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term", "annotation": "Annotation"}
 
 
@@ -59,57 +39,15 @@ def _join(*parts) -> str:
     return "\n".join(out)
 
 
-def _url(name: str, args: list, fragment: str = "") -> str:
-    return _cached_url(name, tuple(args), fragment, get_script_prefix(), get_urlconf())
-
-
-@lru_cache(maxsize=8192)
-def _cached_url(name: str, args: tuple, fragment: str, prefix: str, urlconf) -> str:
-    """reverse() is a noticeable share of a search's time; the prefix and urlconf are part of the key."""
-    try:
-        return reverse(name, args=list(args)) + fragment
-    except NoReverseMatch:  # the browse pages may not be wired yet
-        return ""
-
-
-def provision_url(document_slug: str, eid: str) -> str:
-    return _url("regulations:provision-detail", [document_slug, eid]) or (
-        _url("regulations:document-detail", [document_slug], f"#{eid}")
-    )
-
-
-def document_url(document_slug: str) -> str:
-    return _url("regulations:document-detail", [document_slug])
-
-
-def annotation_url(document_slug: str, eid: str, pk) -> str:
-    """``Annotation.get_absolute_url()``: its provision's or document's page, at the annotation."""
-    fragment = f"#annotation-{pk}"
-    if eid:
-        return _url("regulations:provision-detail", [document_slug, eid], fragment) or (
-            _url("regulations:document-detail", [document_slug], fragment)
-        )
-    return _url("regulations:document-detail", [document_slug], fragment)
-
-
 def markdown_text(text: str) -> str:
     """Markdown as the reader sees it, in plain text: no markup, no link targets."""
     if not text:
         return ""
-    from regulations.text.rendering import render_markdown
-
     plain = html.unescape(strip_tags(render_markdown(text)))
     return "\n".join(line.strip() for line in plain.splitlines() if line.strip())
 
 
-def glossary_url(slug: str) -> str:
-    try:
-        return reverse("regulations:glossary") + f"#{slug}"
-    except NoReverseMatch:
-        return ""
-
-
-def _finish(record: dict) -> dict:
+def with_digest(record: dict) -> dict:
     payload = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     record["digest"] = hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
     return record
@@ -221,10 +159,11 @@ class RecordBuilder:
                 "document_slug": document.slug,
                 "num": document.doc_number,
                 "eid": "",
+                "url": document_url(document.slug),
                 "text": document.summary,
             },
         }
-        return _finish(record)
+        return with_digest(record)
 
     def provision_record(self, provision: Provision) -> dict:
         document = self.document(provision.document_id)
@@ -274,10 +213,11 @@ class RecordBuilder:
                 "document_slug": document.slug,
                 "num": provision.num,
                 "eid": provision.eid,
+                "url": provision_url(document.slug, provision.eid),
                 "text": provision.text,
             },
         }
-        return _finish(record)
+        return with_digest(record)
 
     def annotation_record(self, annotation: Annotation) -> dict:
         """A public annotation: found by its title and text, filtered like its provision (industries)
@@ -319,10 +259,11 @@ class RecordBuilder:
                 "num": provision.num if provision is not None else "",
                 "eid": provision.eid if provision is not None else "",
                 "annotation": annotation.pk,
+                "url": annotation_url(document.slug, provision.eid if provision is not None else None, annotation.pk),
                 "text": text,
             },
         }
-        return _finish(record)
+        return with_digest(record)
 
     def glossary_record(self, term: GlossaryTerm) -> dict:
         record = {
@@ -350,10 +291,11 @@ class RecordBuilder:
                 "document_slug": "",
                 "num": ", ".join(term.abbreviations),
                 "eid": term.slug,
+                "url": glossary_url(term.slug),
                 "text": term.definition,
             },
         }
-        return _finish(record)
+        return with_digest(record)
 
 
 def _has_draft_end(relation: Relation) -> bool:
@@ -443,28 +385,14 @@ def dependent_keys(keys: Iterable[str], chunk_size: int = 500) -> set[str]:
     return out - set(keys)
 
 
-def result_url(kind: str, data: dict) -> str:
-    if kind == "provision":
-        return provision_url(data.get("document_slug", ""), data.get("eid", ""))
-    if kind == "document":
-        return document_url(data.get("document_slug", ""))
-    if kind == "glossary":
-        return glossary_url(data.get("eid", ""))
-    if kind == "annotation":
-        return annotation_url(data.get("document_slug", ""), data.get("eid", ""), data.get("annotation", ""))
-    return ""
-
-
 def label_maps() -> dict[str, dict[str, str]]:
     """Facet value → human label."""
-    from regulations.models import Provision as P
-
     return {
         "kind": dict(KINDS),
         "industry": {i.slug: i.name_en for i in Industry.objects.only("slug", "name_en")},
         "document": {d.slug: d.short_title for d in Document.objects.published().only("slug", "short_title")},
         "topic": {t.slug: t.name_en for t in Topic.objects.only("slug", "name_en")},
-        "status": {**dict(Document.Status.choices), **{k: v for k, v in P.Status.choices if k}},
+        "status": {**dict(Document.Status.choices), **{k: v for k, v in Provision.Status.choices if k}},
         "jurisdiction": dict(Document.Jurisdiction.choices),
         "year": {},
     }

@@ -147,24 +147,6 @@ def words(text: str, subwords: bool = False, stoplist: frozenset = STOP_WORDS, s
             pos += 1
 
 
-def cjk_units(run: str) -> list[list[str]]:
-    """How a CJK run typed in a query is searched: each dictionary word on its own, and neighbouring
-    single characters kept together as a phrase (工信部联节 segments into five characters)."""
-    units: list[list[str]] = []
-    singles: list[str] = []
-    for word in words(run):
-        if len(word.text) == 1:
-            singles.append(word.text)
-            continue
-        if singles:
-            units.append(singles)
-            singles = []
-        units.append([word.text])
-    if singles:
-        units.append(singles)
-    return units
-
-
 _DOCNUM_STRIP = re.compile(r"[\s()〔〕\[\]【】（）［］<>《》]")
 
 

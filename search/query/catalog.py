@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from search.analysis import fold, normalize_docnum
-from search.backends.base import Expansion, SearchResults
-from search.query import Clause, ParsedQuery
+from regulations.models import Document, GlossaryTerm, Industry, Provision, Publication, Topic
+from search.backends.base import SearchBackend
+from search.query.analysis import fold, normalize_docnum
+from search.query.parser import Clause, ParsedQuery
+from search.records import label_maps
+from search.results import Expansion, SearchResults
+
+Analyze = Callable[[str], list[str]]  # text → the index's terms (the backend's ``analyze``)
 
 MAX_NAME_WORDS = 8
 _NUM_STRIP = re.compile(r"[\s()（）〔〕\[\]、.．。:：第条章节]")
@@ -37,7 +43,7 @@ class Catalog:
     reverse_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # facet → folded label → value
 
     # -- synonyms -----------------------------------------------------------------------------------
-    def expand(self, backend, parsed: ParsedQuery):
+    def expand(self, analyze: Analyze, parsed: ParsedQuery) -> tuple[list[list[Clause]], set[Clause], list[Expansion]]:
         """Extend the query's groups with glossary synonyms. Runs of plain words that spell a glossary
         name (after analysis, so "power batteries" matches "power battery") become one group: the
         words as a phrase, OR each other name of the term."""
@@ -50,7 +56,7 @@ class Catalog:
         for group in groups:
             clause = group[0]
             if len(group) == 1 and not clause.prefix:
-                analyzed.append(tuple(backend.analyze(clause.text)))
+                analyzed.append(tuple(analyze(clause.text)))
             else:
                 analyzed.append(None)
         out: list[list[Clause]] = []
@@ -73,9 +79,9 @@ class Catalog:
             typed = " ".join(groups[k][0].text for k in range(i, j + 1))
             alternatives = [Clause(typed, phrase=j > i or groups[i][0].phrase)]
             added = []
-            seen_terms = {tuple(backend.analyze(typed))}
+            seen_terms = {tuple(analyze(typed))}
             for name in self.groups[group_id]:
-                name_terms = tuple(backend.analyze(name))
+                name_terms = tuple(analyze(name))
                 if not name_terms or name_terms in seen_terms:
                     continue
                 seen_terms.add(name_terms)
@@ -156,16 +162,13 @@ class Catalog:
                 value.label = labels.get(value.value, value.value)
 
 
-def build_catalog(backend) -> Catalog:
-    from regulations.models import Document, GlossaryTerm, Industry, Provision, Publication, Topic
-    from search.documents import label_maps
-
+def build_catalog(analyze: Analyze) -> Catalog:
     catalog = Catalog()
     for group_id, term in enumerate(GlossaryTerm.objects.all()):
         names = term.all_names
         catalog.groups[group_id] = names
         for name in names:
-            terms = tuple(backend.analyze(name))
+            terms = tuple(analyze(name))
             if terms and len(terms) <= MAX_NAME_WORDS:
                 catalog.synonyms.setdefault(terms, (group_id, name))
     for pk, number in Document.objects.published().exclude(doc_number="").values_list("pk", "doc_number"):
@@ -223,12 +226,12 @@ def invalidate() -> None:
     _local_version += 1
 
 
-def get_catalog(backend) -> Catalog:
+def get_catalog(backend: SearchBackend) -> Catalog:
     token = (backend.generation(), _local_version)
     cached = _catalogs.get(backend.name + repr(backend.params))
     if cached is not None and cached[0] == token:
         return cached[1]
     with _lock:
-        catalog = build_catalog(backend)
+        catalog = build_catalog(backend.analyze)
         _catalogs[backend.name + repr(backend.params)] = (token, catalog)
     return catalog

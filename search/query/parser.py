@@ -8,20 +8,12 @@ Anything malformed is searched as well as it can be, and ``notes`` says what was
 import re
 from dataclasses import dataclass, field
 
-from search.analysis import fold_width, has_cjk, strip_controls
+from search.fields import FACET_FIELDS
+from search.query.analysis import fold_width, has_cjk, strip_controls
 
 MAX_QUERY_LENGTH = 300
 MAX_CLAUSES = 24
-FILTER_FIELDS = {
-    "industry": "industry",
-    "kind": "kind",
-    "doc": "document",
-    "document": "document",
-    "topic": "topic",
-    "year": "year",
-    "status": "status",
-    "jurisdiction": "jurisdiction",
-}
+FILTER_FIELDS = {**{name: name for name in FACET_FIELDS}, "doc": "document"}  # typed name → facet
 _FIELD_RE = re.compile(r"^([a-z]{2,15}):(.*)$")
 _BRACKETS = "()[]{}<>"
 

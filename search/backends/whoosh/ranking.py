@@ -1,0 +1,60 @@
+"""Ranking of the matched documents only (never every document that has a word).
+
+BM25 on the match field at the body boost, plus, for each word found in a small field (heading,
+number, glossary, title, meta), that field's boost × the word's idf.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+from search.backends.whoosh.matching import SegmentMatch, tree_terms
+from search.backends.whoosh.postings import field_lengths
+from search.backends.whoosh.schema import BOOST_FIELDS, MATCH_FIELD
+
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+def top_scored(
+    searcher, segments: list[SegmentMatch], per_leaf: list[set[int]], tree, boosts: dict[str, float], limit: int
+) -> list[tuple[int, float]]:
+    """The ``limit`` best (global document number, score) pairs, best first; ties in index order."""
+    total_docs = max(1, searcher.doc_count_all())
+    average_length = max(1.0, searcher.field_length(MATCH_FIELD) / total_docs)
+    body_boost = boosts.get("body", 1.0)
+    field_boosts = [(name, boosts[name]) for name in BOOST_FIELDS if boosts.get(name, 0) > 0]
+    idf_cache: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        if term not in idf_cache:
+            frequency = searcher.doc_frequency(MATCH_FIELD, term)
+            idf_cache[term] = math.log(1 + (total_docs - frequency + 0.5) / (frequency + 0.5))
+        return idf_cache[term]
+
+    scored: list[tuple[int, float]] = []
+    for segment, leaf_docs in zip(segments, per_leaf, strict=True):
+        if not leaf_docs:
+            continue
+        lengths = field_lengths(segment.reader)
+        # Length normalisation once per matched document, not once per (word, document).
+        norms = {docnum: BM25_K1 * (1 - BM25_B + BM25_B * lengths[docnum] / average_length) for docnum in leaf_docs}
+        scores = dict.fromkeys(leaf_docs, 0.0)
+        for term in dict.fromkeys(tree_terms(tree, segment.reader)):
+            weight = idf(term) * body_boost * (BM25_K1 + 1)
+            postings = segment.read(MATCH_FIELD, term)
+            frequencies = dict(zip(postings.ids, postings.weights, strict=True))
+            # Walk whichever is shorter: the matched documents or the word's postings.
+            if len(leaf_docs) < len(frequencies):
+                pairs = ((docnum, frequencies.get(docnum)) for docnum in leaf_docs)
+            else:
+                pairs = ((docnum, frequency) for docnum, frequency in frequencies.items() if docnum in norms)
+            for docnum, frequency in pairs:
+                if frequency:
+                    scores[docnum] += weight * frequency / (frequency + norms[docnum])
+            for name, boost in field_boosts:
+                bonus = boost * idf(term)
+                for docnum in leaf_docs.intersection(segment.read(name, term).ids):
+                    scores[docnum] += bonus
+        scored.extend((segment.offset + docnum, score) for docnum, score in scores.items())
+    return heapq.nlargest(limit, scored, key=lambda pair: (pair[1], -pair[0]))

@@ -1,0 +1,27 @@
+"""What an index record holds, declared once: its text fields with their default boosts, its facet
+fields, and how a match in each is explained.
+
+Django-free and below everything else in search: ``search.records`` fills these fields, the ranking
+settings start from these boosts, backends index them, the parser's filters name these facets.
+"""
+
+# Text fields and their default boosts (the admin's ranking settings start from these).
+TEXT_FIELDS: dict[str, float] = {
+    "num": 4.0,  # document number and provision number
+    "heading": 3.0,  # provision heading, document title, glossary term
+    "glossary": 2.5,  # glossary names and key terms attached to the entry
+    "title": 1.5,  # the title of the entry's document
+    "body": 1.0,  # provision text, targets, document summary, definitions
+    "meta": 0.5,  # kind, industries, topics, status, issuers, related documents
+}
+# Fields whose values filter and are counted. Multi-valued: industry (with its parents) and topic.
+FACET_FIELDS = ("kind", "industry", "document", "topic", "status", "jurisdiction", "year")
+# How matches are explained on the result page.
+FIELD_LABELS = {
+    "num": "number",
+    "heading": "heading",
+    "glossary": "key terms",
+    "title": "document title",
+    "body": "text",
+    "meta": "industry or topic",
+}

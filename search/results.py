@@ -1,0 +1,104 @@
+"""The plain records a search passes around: the plan a backend executes, and what it answers.
+
+No engine object and no model instance appears here, so views, the service and every backend can
+share these without importing one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from search.query.parser import Clause, ParsedQuery
+
+
+class SearchError(Exception):
+    """A search that cannot be answered as asked (views turn it into a 400)."""
+
+
+@dataclass
+class SearchHit:
+    key: str  # "provision:12", "document:3", "glossary:7"
+    kind: str  # provision, document or glossary
+    title: str
+    document: str  # short title of the document ("" for glossary terms)
+    document_slug: str
+    num: str
+    url: str
+    snippet: str  # HTML: escaped text with <mark> around matches
+    score: float
+    matched_in: list[str] = field(default_factory=list)  # "heading", "text", "document title", "synonym: …"
+    pinned: bool = False  # put first because the query named it (a document number or provision reference)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str  # what was searched, in query syntax
+    total: int
+    page: int
+    page_size: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None  # a corrected query ("did you mean")
+    also_searched: list[str] = field(default_factory=list)  # synonyms added from the glossary
+    notes: list[str] = field(default_factory=list)  # how a malformed query was read
+    any_word: bool = False  # no result had all the words, so results have any of them
+    timed_out: bool = False  # the time limit cut the search short: the best results found so far
+    elapsed_ms: float = 0.0
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
+class Suggestion:
+    label: str
+    kind: str
+    url: str
+    document: str = ""
+
+
+@dataclass
+class CheckReport:
+    missing: list[str] = field(default_factory=list)  # in the database, not in the index
+    stale: list[str] = field(default_factory=list)  # indexed from an older version of the record
+    extra: list[str] = field(default_factory=list)  # in the index, gone from the database
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+@dataclass
+class Expansion:
+    """Synonyms added for a run of query words."""
+
+    matched: str
+    synonyms: list[str]
+
+
+@dataclass
+class SearchPlan:
+    """Everything a backend's ``execute`` needs, engine-neutral: the service reads the catalog and the
+    ranking settings, so the backend never has to."""
+
+    parsed: ParsedQuery
+    groups: list[list[Clause]]  # the query's groups, each extended with synonyms where the glossary has some
+    synonym_clauses: set[Clause]
+    filters: dict[str, list[str]]
+    facets: list[str]
+    page: int
+    page_size: int
+    pinned: list[str]  # index keys to put first
+    boosts: dict[str, float]
+    any_word_fallback: bool
+    snippet_length: int
+    time_limit: float | None
