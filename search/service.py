@@ -12,9 +12,9 @@ import time
 
 from search.backends import get_backend
 from search.backends.base import SearchBackend
+from search.catalog import get_catalog
 from search.fields import FACET_FIELDS
 from search.models import get_ranking
-from search.query.catalog import get_catalog
 from search.query.parser import ParsedQuery, parse_query
 from search.results import SearchError, SearchPlan, SearchResults, Suggestion
 

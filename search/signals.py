@@ -132,7 +132,7 @@ def on_glossary(sender, instance, **kwargs):
 def on_catalog(sender, instance, **kwargs):
     """Industries and topics: their names are indexed on provisions and label the facets."""
     from regulations.models import Industry, Provision
-    from search.query import catalog
+    from search import catalog
 
     catalog.invalidate()
     if kwargs.get("signal") is post_delete:

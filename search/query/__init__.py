@@ -1,2 +1,1 @@
-"""Reading what people type: the lenient parser, text analysis, and the catalog of names the query can
-mention (glossary synonyms, document numbers, provision references, facet labels)."""
+"""Reading what people type: the lenient parser and the text analysis it shares with the index (no Django here)."""
