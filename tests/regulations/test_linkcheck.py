@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
 from regulations.history import linkcheck
-from regulations.history.linkcheck import find_addresses
+from regulations.history.quoted_addresses import find_addresses
 from regulations.models import Document, Provision, Publication
 
 PLAN = "industrial-carbon-peaking-2022"
