@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from regulations import addresses
 from regulations.addresses import document_url, named
 from regulations.text.cjk import has_cjk
 from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
@@ -90,6 +91,14 @@ def unverified_legend(context):
     if request is None or not getattr(request, _MARKED, False):
         return ""
     return render_to_string("regulations/_unverified_legend.html", {"text": UNVERIFIED_TEXT})
+
+
+@register.simple_tag
+def address(builder: str, *args, **params):
+    """An address from regulations/addresses.py, e.g. {% address "target_list_url" document=document.slug %}."""
+    if not builder.endswith("_url") or not hasattr(addresses, builder):
+        raise template.TemplateSyntaxError(f"regulations.addresses has no builder “{builder}”.")
+    return getattr(addresses, builder)(*args, **params)
 
 
 @register.simple_tag(takes_context=True)
