@@ -8,4 +8,4 @@ urlpatterns = [
     path("", include("regulations.site.urls")),
 ]
 
-handler404 = "regulations.site.views.not_found"
+handler404 = "regulations.site.views.errors.not_found"

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from regulations.api import views as api
-from regulations.history import linkcheck
+from regulations.api.linkcheck import LinkCheckAPIView
 
 router = DefaultRouter()
 router.register("documents", api.DocumentViewSet, basename="document")
@@ -24,7 +24,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("changes/", api.ChangeList.as_view(), name="changes"),
-    path("links/check/", linkcheck.LinkCheckAPIView.as_view(), name="link-check"),
+    path("links/check/", LinkCheckAPIView.as_view(), name="link-check"),
     path("documents/<slug:document_slug>/provisions/", document_provisions, name="document-provisions"),
     path(
         "documents/<slug:document_slug>/provisions/<str:eid>/",

@@ -27,10 +27,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from regulations.addresses import annotation_url, document_url, history_url, provision_url, subject_url
 from regulations.history import versions
 from regulations.models import (
     Annotation,
@@ -148,23 +148,6 @@ def parse_cursor(value) -> Cursor:
     if what not in RANKS or not history_id.isdigit() or len(history_id) > 18:
         raise InvalidFilter(f"“{text[:60]}” is not a position in the list of changes.")
     return Cursor(moment, what, int(history_id))
-
-
-# -- addresses -------------------------------------------------------------------------------
-
-
-def history_url(slug: str, eid: str | None = None) -> str | None:
-    """The history page of a document or one of its provisions (None while those pages are not installed)."""
-    try:
-        if eid:
-            return reverse("regulations:provision-history", args=[slug, eid])
-        return reverse("regulations:document-history", args=[slug])
-    except NoReverseMatch:
-        return None
-
-
-def _document_address(slug: str) -> str:
-    return reverse("regulations:document-detail", args=[slug])
 
 
 # -- what the reader may see, as SQL -------------------------------------------------------------
@@ -527,19 +510,19 @@ def _describe(row, names: _Names) -> tuple[str, str, str | None]:
     if what == "document":
         slug = names.document_slug(row.id) or row.slug
         label = row.short_title or row.title_en
-        return label, _document_address(slug), history_url(slug)
+        return label, document_url(slug), history_url(slug)
     if what == "provision":
         slug, eid = names.provision_address(row.id)
         slug, eid = slug or names.document_slug(row.document_id), eid or row.eid
         reference = " ".join(
             part for part in [names.document_title(row.document_id), names.citation(row.id) or row.num] if part
         )
-        return f"{reference} — {row.heading_en}", f"{_document_address(slug)}{eid}/", history_url(slug, eid)
+        return f"{reference} — {row.heading_en}", provision_url(slug, eid), history_url(slug, eid)
     if what == "target":
         slug, eid = names.provision_address(row.provision_id)
         year = row.target_year or "no year"
         label = f"Target “{row.metric}” ({year}) in {names.provision_label(row.provision_id)}"
-        url = f"{_document_address(slug)}{eid}/" if slug else ""
+        url = provision_url(slug, eid) if slug else ""
         return label, url, history_url(slug, eid) if slug else None
     if what == "relation":
         ends = []
@@ -554,7 +537,7 @@ def _describe(row, names: _Names) -> tuple[str, str, str | None]:
                 ends.append((names.document_title(document_id), names.document_slug(document_id), None))
         verb = names.relation_verbs.get(row.type_id, "is related to")
         (source_label, slug, eid), (target_label, _, _) = ends
-        url = _document_address(slug) + (f"{eid}/" if eid else "") if slug else ""
+        url = subject_url(slug, eid) if slug else ""
         return f"{source_label} {verb} {target_label}", url, history_url(slug, eid) if slug else None
     # annotation
     if row.provision_id:
@@ -563,9 +546,9 @@ def _describe(row, names: _Names) -> tuple[str, str, str | None]:
     else:
         slug, eid = names.document_slug(row.document_id), None
         subject = names.document_title(row.document_id)
-    url = (_document_address(slug) + (f"{eid}/" if eid else "")) if slug else ""
-    if url and row.history_type != "-":
-        url += f"#annotation-{row.id}"
+    url = ""
+    if slug:
+        url = annotation_url(slug, eid, row.id) if row.history_type != "-" else subject_url(slug, eid)
     return f"“{row.title}” on {subject}", url, history_url(slug, eid) if slug else None
 
 

@@ -17,100 +17,25 @@ then their recorded versions, so a memo of 500 addresses costs a handful of quer
 """
 
 import datetime
-import re
 from collections import Counter
-from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
+from dataclasses import dataclass
+from urllib.parse import urlunsplit
 
-from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http.request import split_domain_port
-from django.shortcuts import render
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
-from rest_framework import status as http_status
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from regulations.addresses import compare_url
 from regulations.history import versions
+from regulations.history.quoted_addresses import QuotedAddress, clean, host_names, parse
 from regulations.models import Document, Industry, Provision, Publication
 from regulations.permissions import can_read_internal
-
-MAX_ADDRESSES = 500
-MAX_TEXT = 200_000
-MAX_ADDRESS_LENGTH = 2_000
-SHARE_LINK_LIMIT = 1_500  # a check this short can be shared as a GET address
 
 OUTCOMES = ("ok", "changed", "moved", "removed", "not_ours", "unknown")
 OUTCOME_LABELS = {outcome: outcome.replace("_", " ") for outcome in OUTCOMES}
 # Existing badge colours: green, amber, blue, red; "not ours" and "unknown" stay plain.
 BADGE_COLOURS = {"ok": "in_force", "changed": "amended", "moved": "not_yet_in_force", "removed": "repealed"}
-
-
-# -- finding addresses in pasted text -------------------------------------------------------------
-
-# Characters of a web address as memos write them: printable ASCII without spaces, quotes, angle
-# brackets, braces or backticks. CJK text and punctuation (。，、）) end an address.
-_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%()]"
-_ADDRESS_RE = re.compile(
-    rf"(?:https?://{_URL_CHARS}+)"  # an absolute address
-    rf"|(?:(?<![A-Za-z0-9\-._~:/%@])/documents/{_URL_CHARS}*)",  # a site-relative one, not inside another
-    re.IGNORECASE,
-)
-_TRAILING = ".,;:!?*_~'\""
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
-# Entities a memo saved as HTML writes around or inside addresses.
-_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#34;": '"', "&#39;": "'", "&#x27;": "'", "&nbsp;": " "}
-
-
-class AddressList(list):
-    """The addresses found, in order, at most MAX_ADDRESSES; `dropped` says how many more there were."""
-
-    dropped: int = 0
-
-    @property
-    def note(self) -> str:
-        if not self.dropped:
-            return ""
-        return (
-            f"The text holds {len(self) + self.dropped:,} different addresses; only the first {len(self):,} "
-            f"were checked. Check the rest separately."
-        )
-
-
-def _trim(address: str) -> str:
-    """Drop punctuation that ends a sentence or closes a bracket the address did not open."""
-    while address:
-        last = address[-1]
-        if last in _TRAILING:
-            address = address[:-1]
-        elif last in _CLOSERS and address.count(last) > address.count(_CLOSERS[last]):
-            address = address[:-1]
-        else:
-            break
-    return address
-
-
-def find_addresses(text: str, limit: int = MAX_ADDRESSES) -> AddressList:
-    """Every http(s) address and every site-relative /documents/… path in `text`, in order, once each."""
-    for entity, character in _ENTITIES.items():
-        text = text.replace(entity, character)
-    found, seen = AddressList(), set()
-    for match in _ADDRESS_RE.finditer(text):
-        address = _trim(match.group(0).replace("&amp;", "&"))
-        if address.lower() in {"http://", "https://"} or address in seen:
-            continue
-        seen.add(address)
-        if len(found) < limit:
-            found.append(address)
-        else:
-            found.dropped += 1
-    return found
 
 
 # -- results ----------------------------------------------------------------------------------------
@@ -161,159 +86,6 @@ def counts(results) -> dict:
 
 def _day(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
-
-
-# -- what an address names --------------------------------------------------------------------------
-
-# Route name -> (what it shows, how a date applies): "text" compares with the memo's date (or
-# ?as_of on detail pages), "pinned" with its @date, "fixed" (a comparison of two set versions) not at all.
-_ROUTES = {
-    "regulations:document-detail": ("document", "text"),
-    "regulations:document-pinned": ("document", "pinned"),
-    "regulations:document-history": ("document", "text"),
-    "regulations:document-compare": ("document", "fixed"),
-    "regulations:document-export-json": ("document", "text"),
-    "regulations:document-export-markdown": ("document", "text"),
-    "regulations:provision-detail": ("provision", "text"),
-    "regulations:provision-pinned": ("provision", "pinned"),
-    "regulations:provision-history": ("provision", "text"),
-    "regulations:provision-compare": ("provision", "fixed"),
-    "api:document-detail": ("document", "text"),
-    "api:document-provisions": ("document", "text"),
-    "api:document-provision": ("provision", "text"),
-}
-_AS_OF_ROUTES = {"regulations:document-detail", "regulations:provision-detail"}
-_READER_NAMESPACES = {"regulations", "search", "api"}
-_API_LISTS_OR_TOOLS = {"api:schema", "api:docs", "api:changes", "api:api-root"}
-
-
-@dataclass
-class _Target:
-    """One address, taken apart."""
-
-    address: str
-    origin: str = ""  # scheme://host of an absolute address of ours
-    path: str = ""
-    query: str = ""
-    fragment: str = ""
-    view_name: str = ""
-    kwargs: dict = field(default_factory=dict)
-    kind: str = ""  # "document" | "provision" | "page" | "industry" | "" (settled already)
-    dating: str = ""
-    slug: str = ""
-    eid: str = ""
-    settled: LinkResult | None = None  # decided while parsing (not ours, unknown, a page…)
-
-    @property
-    def slug_key(self) -> str:
-        return "document_slug" if "document_slug" in self.kwargs else "slug"
-
-    @property
-    def pinned(self) -> bool:
-        """Pinned to a date by the address itself: @YYYY-MM-DD/, or ?as_of= on a text page."""
-        return self.dating == "pinned" or (self.view_name in _AS_OF_ROUTES and self.query_value("as_of") is not None)
-
-    def query_value(self, name: str) -> str | None:
-        values = parse_qs(self.query, keep_blank_values=True).get(name)
-        return values[-1] if values else None
-
-
-def _host_names(hosts) -> tuple[set[str], str]:
-    """(host names we answer to, scheme://host to put before relative addresses)."""
-    names, base = set(), ""
-    for entry in hosts or ():
-        entry = str(entry).strip()
-        if not entry or entry == "*" or entry.startswith("."):
-            continue
-        if "://" in entry:
-            parts = urlsplit(entry)
-            name = (parts.hostname or "").lower()
-            origin = f"{parts.scheme}://{parts.netloc}"
-        else:
-            name = split_domain_port(entry.lower())[0] or entry.lower().strip("[]")
-            origin = f"https://{entry}"
-        if name:
-            names.add(name.rstrip(".").strip("[]"))
-            base = base or origin
-    return names, base
-
-
-def _clean(address) -> str:
-    address = str(address).encode("utf-8", "replace").decode("utf-8").strip()
-    if address[:1] == "<" and address[-1:] == ">":
-        address = address[1:-1].strip()
-    return _trim(address.strip("\"'“”‘’「」"))
-
-
-def _resolve_path(path: str):
-    try:
-        return resolve(path)
-    except Resolver404:
-        return None
-
-
-def _parse(address: str, host_names: set[str]) -> _Target:
-    target = _Target(address)
-    if not address:
-        target.settled = LinkResult(address, "unknown", "An empty address.")
-        return target
-    if len(address) > MAX_ADDRESS_LENGTH:
-        target.settled = LinkResult(address, "unknown", "This is too long to be a Rulebook address.")
-        return target
-    candidate = address
-    if re.match(r"^[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(?::\d+)?/", candidate):  # "host/path" without a scheme
-        candidate = "https://" + candidate
-    try:
-        parts = urlsplit(candidate)
-        hostname = parts.hostname
-    except ValueError:
-        target.settled = LinkResult(address, "unknown", "This is not a valid web address.")
-        return target
-    if parts.scheme or parts.netloc:
-        if parts.scheme.lower() not in {"http", "https"} or not hostname:
-            target.settled = LinkResult(address, "not_ours", "Not a web address of Rulebook; it was not checked.")
-            return target
-        if hostname.lower().rstrip(".") not in host_names:
-            target.settled = LinkResult(
-                address, "not_ours", f"An address on another site ({hostname}); Rulebook cannot vouch for it."
-            )
-            return target
-        target.origin = f"{parts.scheme.lower()}://{parts.netloc}"
-    elif not parts.path.startswith("/"):
-        target.settled = LinkResult(address, "unknown", "Not a web address: give a full address or a path from /.")
-        return target
-    target.path, target.query, target.fragment = parts.path or "/", parts.query, parts.fragment
-    path = unquote(target.path)
-    match = _resolve_path(path)
-    if match is None and not path.endswith("/"):  # the site adds the slash for the reader, so shall we
-        match = _resolve_path(path + "/")
-        if match is not None:
-            target.path += "/"
-    if match is None:
-        message = "Not an address of a page on this site."
-        if path.startswith("/documents/"):
-            message = "Rulebook has no document page at this address."
-        target.settled = LinkResult(address, "unknown", message)
-        return target
-    target.view_name, target.kwargs = match.view_name, dict(match.kwargs)
-    if target.view_name in _ROUTES:
-        target.kind, target.dating = _ROUTES[target.view_name]
-        target.slug = str(target.kwargs.get(target.slug_key, ""))
-        target.eid = str(target.kwargs.get("eid", ""))  # only provision routes have one
-    elif target.view_name == "regulations:industry-detail":
-        target.kind, target.slug = "industry", str(target.kwargs.get("slug", ""))
-    elif match.namespace == "api" and set(target.kwargs) - {"format"} and target.view_name not in _API_LISTS_OR_TOOLS:
-        target.settled = LinkResult(
-            address,
-            "unknown",
-            "An API address the link checker does not check (it checks documents and provisions); "
-            "open it to see whether it still answers.",
-        )
-    elif match.namespace in _READER_NAMESPACES:
-        target.kind = "page"
-    else:
-        target.settled = LinkResult(address, "unknown", "An address of this site that is not a page for readers.")
-    return target
 
 
 # -- recorded versions, compared ------------------------------------------------------------------
@@ -399,7 +171,7 @@ class Checker:
     """Checks many addresses with shared look-ups; one per request."""
 
     def __init__(self, *, hosts=(), memo_date: datetime.date | None = None, drafts: bool = False):
-        self.host_names, self.base = _host_names(hosts)
+        self.host_names, self.base = host_names(hosts)
         self.memo_date, self.drafts = memo_date, drafts
         self._documents: dict[str, Document] = {}
         self._provisions: dict[tuple[int, str], Provision] = {}
@@ -412,19 +184,19 @@ class Checker:
 
     # Loading, in bulk.
 
-    def _preload(self, targets: list[_Target]):
-        slugs = {t.slug for t in targets if t.kind in ("document", "provision") and t.slug}
+    def _preload(self, parsed: list[QuotedAddress]):
+        slugs = {q.slug for q in parsed if q.kind in ("document", "provision") and q.slug}
         if slugs:
             for document in Document.objects.filter(slug__in=slugs):
                 self._documents[document.slug] = document
-        pairs = {(self._documents[t.slug].pk, t.eid) for t in targets if t.eid and t.slug in self._documents}
+        pairs = {(self._documents[q.slug].pk, q.eid) for q in parsed if q.eid and q.slug in self._documents}
         if pairs:
             query = Provision.objects.filter(
                 document_id__in={pk for pk, _ in pairs}, eid__in={eid for _, eid in pairs}
             ).select_related("document")
             for provision in query:
                 self._provisions[(provision.document_id, provision.eid)] = provision
-        industry_slugs = {t.slug for t in targets if t.kind == "industry"}
+        industry_slugs = {q.slug for q in parsed if q.kind == "industry"}
         if industry_slugs:
             self._industries = set(Industry.objects.filter(slug__in=industry_slugs).values_list("slug", flat=True))
 
@@ -496,61 +268,59 @@ class Checker:
     # Checking.
 
     def check_many(self, addresses) -> list[LinkResult]:
-        targets = [_parse(_clean(address), self.host_names) for address in addresses]
-        self._preload([t for t in targets if t.settled is None])
+        parsed = [parse(clean(address), self.host_names) for address in addresses]
+        self._preload([quoted for quoted in parsed if quoted.settled is None])
         work, results = [], {}
-        for index, target in enumerate(targets):
-            if target.settled is not None:
-                results[index] = target.settled
-            elif target.kind == "industry" and target.slug not in self._industries:
-                results[index] = LinkResult(target.address, "unknown", f"Rulebook has no industry “{target.slug}”.")
-            elif target.kind in ("page", "industry"):
-                page = "An industry page" if target.kind == "industry" else "A page"
+        for index, quoted in enumerate(parsed):
+            if quoted.settled is not None:
+                results[index] = LinkResult(quoted.address, *quoted.settled)
+            elif quoted.kind == "industry" and quoted.slug not in self._industries:
+                results[index] = LinkResult(quoted.address, "unknown", f"Rulebook has no industry “{quoted.slug}”.")
+            elif quoted.kind in ("page", "industry"):
+                page = "An industry page" if quoted.kind == "industry" else "A page"
                 message = f"{page} of this site; not a regulation text."
                 results[index] = LinkResult(
-                    target.address, "ok", message, current_url=self._absolute(target, target.path)
+                    quoted.address, "ok", message, current_url=self._absolute(quoted, quoted.path)
                 )
             else:
-                day, problem = self._reference_day(target)
+                day, problem = self._reference_day(quoted)
                 if problem:
-                    results[index] = LinkResult(target.address, "unknown", problem)
+                    results[index] = LinkResult(quoted.address, "unknown", problem)
                     continue
-                moment = versions.end_of_day(day) if day and target.dating != "fixed" else None
-                work.append((index, target, self._resolve(target.slug, target.eid), day, moment))
+                moment = versions.end_of_day(day) if day and quoted.dating != "fixed" else None
+                work.append((index, quoted, self._resolve(quoted.slug, quoted.eid), day, moment))
         self._load_history([(found, moment) for _, _, found, _, moment in work])
-        for index, target, found, day, moment in work:
-            results[index] = self._judge(target, found, day, moment)
-        return [results[index] for index in range(len(targets))]
+        for index, quoted, found, day, moment in work:
+            results[index] = self._judge(quoted, found, day, moment)
+        return [results[index] for index in range(len(parsed))]
 
-    def _reference_day(self, target: _Target) -> tuple[datetime.date | None, str]:
-        raw = None
-        if target.dating == "pinned":
-            raw = target.kwargs.get("day")
-        elif target.view_name in _AS_OF_ROUTES:
-            raw = target.query_value("as_of")
+    def _reference_day(self, quoted: QuotedAddress) -> tuple[datetime.date | None, str]:
+        raw = quoted.date_given
         if raw is None:
-            return (self.memo_date if target.dating != "fixed" else None), ""
+            return (self.memo_date if quoted.dating != "fixed" else None), ""
         try:
             return versions.parse_day(raw), ""
         except versions.InvalidDate as error:
             return None, f"The date in this address cannot be used: {error}"
 
-    def _absolute(self, target: _Target, path: str, *, query: str | None = None, fragment: str | None = None) -> str:
-        scheme, _, netloc = (target.origin or self.base).partition("://")
-        query = target.query if query is None else query
-        fragment = target.fragment if fragment is None else fragment
+    def _absolute(
+        self, quoted: QuotedAddress, path: str, *, query: str | None = None, fragment: str | None = None
+    ) -> str:
+        scheme, _, netloc = (quoted.origin or self.base).partition("://")
+        query = quoted.query if query is None else query
+        fragment = quoted.fragment if fragment is None else fragment
         return urlunsplit((scheme, netloc, path, query, fragment))
 
-    def _address_now(self, target: _Target, found: versions.Resolution) -> str:
+    def _address_now(self, quoted: QuotedAddress, found: versions.Resolution) -> str:
         """The address with the object's current slug and identifier, keeping its suffix, query and fragment."""
-        kwargs = {**target.kwargs, target.slug_key: found.document.slug}
+        kwargs = {**quoted.kwargs, quoted.slug_key: found.document.slug}
         if found.provision is not None:
             kwargs["eid"] = found.provision.eid
         try:
-            path = reverse(target.view_name, kwargs=kwargs)
+            path = reverse(quoted.view_name, kwargs=kwargs)
         except NoReverseMatch:
             path = found.url
-        return self._absolute(target, path)
+        return self._absolute(quoted, path)
 
     def _title(self, found: versions.Resolution) -> str:
         document, provision = found.document, found.provision
@@ -570,14 +340,14 @@ class Checker:
         short = (document.short_title or document.title_en) if document else ""
         return " ".join(part for part in (short, record.num or record.eid, record.heading_en) if part)
 
-    def _judge(self, target, found, day, moment) -> LinkResult:
-        address, is_provision = target.address, target.kind == "provision"
+    def _judge(self, quoted, found, day, moment) -> LinkResult:
+        address, is_provision = quoted.address, quoted.kind == "provision"
         if found.outcome == "unknown":
-            container = self._resolve(target.slug) if is_provision else found
+            container = self._resolve(quoted.slug) if is_provision else found
             if container.outcome in ("current", "moved"):
-                message = f"{container.document.short_title} has no provision “{target.eid}”."
+                message = f"{container.document.short_title} has no provision “{quoted.eid}”."
             else:
-                message = f"Rulebook has no document “{target.slug}”."
+                message = f"Rulebook has no document “{quoted.slug}”."
             return LinkResult(address, "unknown", message)
         if found.outcome == "removed":
             record = found.last_record
@@ -590,14 +360,14 @@ class Checker:
                 address, "removed", message, removed_on=removed_on, title=self._removed_title(record, is_provision)
             )
         title = self._title(found)
-        change, problem = self._change(target, found, moment, day)
+        change, problem = self._change(quoted, found, moment, day)
         if problem:
             return LinkResult(address, "unknown", problem, title=title)
-        redline = self._redline(found, change, day, target) if change else None
+        redline = self._redline(found, change, day, quoted) if change else None
         changed_on = timezone.localdate(change.first.history_date) if change else None
-        pinned = target.pinned
+        pinned = quoted.pinned
         if found.outcome == "moved":
-            new_address = self._address_now(target, found)
+            new_address = self._address_now(quoted, found)
             message = f"This moved: it is now at {new_address}."
             if change:
                 message += f" Its text has also changed since {_day(day)} (first on {_day(changed_on)})."
@@ -630,13 +400,13 @@ class Checker:
                 address,
                 "changed",
                 message,
-                current_url=self._absolute(target, found.url, query="", fragment=""),
+                current_url=self._absolute(quoted, found.url, query="", fragment=""),
                 redline_url=redline,
                 changed_on=changed_on,
                 title=title,
                 since=day,
             )
-        if target.dating == "fixed":
+        if quoted.dating == "fixed":
             message = "A comparison between two recorded versions; it stays as it is."
         elif pinned:
             message = f"Shows the text as it stood on {_day(day)}, which is still the current text."
@@ -645,10 +415,10 @@ class Checker:
         else:
             message = "The address works and shows the current text (give the memo's date to check for changes)."
         return LinkResult(
-            address, "ok", message, current_url=self._absolute(target, target.path), title=title, since=day
+            address, "ok", message, current_url=self._absolute(quoted, quoted.path), title=title, since=day
         )
 
-    def _change(self, target, found, moment, day) -> tuple[_Change | None, str]:
+    def _change(self, quoted, found, moment, day) -> tuple[_Change | None, str]:
         """The text's change since the reference moment (None if unchanged), or a reason the address fails."""
         if moment is None:
             return None, ""
@@ -657,7 +427,7 @@ class Checker:
         else:
             records, fields = self._document_records.get(found.document.pk, []), versions.DOCUMENT_TEXT_FIELDS
         there = _visible_then(records, moment, fields, self.drafts)
-        if target.pinned and not there:
+        if quoted.pinned and not there:
             return None, self._not_then(records, day)
         change = _text_change(records, moment, fields, self.drafts)
         if change:
@@ -682,17 +452,17 @@ class Checker:
             return f"It did not exist on {_day(day)}: its first recorded text dates from {_day(first_day)}."
         return f"It had no published text on {_day(day)}."
 
-    def _redline(self, found, change: _Change, day, target) -> str | None:
+    def _redline(self, found, change: _Change, day, quoted) -> str | None:
         if found.provision is None:
-            base = reverse("regulations:document-compare", args=[found.document.slug])
+            base = compare_url(found.document.slug)
             today = timezone.localdate().isoformat()
-            return self._absolute(target, base, query=f"from={day.isoformat()}&to={today}", fragment="")
+            return self._absolute(quoted, base, query=f"from={day.isoformat()}&to={today}", fragment="")
         then, now = change.then, change.now
         fields = versions.PROVISION_TEXT_FIELDS
         if _state(then, fields, self.drafts) is None or _state(now, fields, self.drafts) is None:
             return None
-        base = reverse("regulations:provision-compare", args=[found.document.slug, found.provision.eid])
-        return self._absolute(target, base, query=f"from={then.history_id}&to={now.history_id}", fragment="")
+        base = compare_url(found.document.slug, found.provision.eid)
+        return self._absolute(quoted, base, query=f"from={then.history_id}&to={now.history_id}", fragment="")
 
 
 def check(address: str, *, hosts=(), memo_date: datetime.date | None = None, drafts: bool = False) -> LinkResult:
@@ -709,209 +479,3 @@ def check_for_request(request, addresses, memo_date: datetime.date | None) -> li
     made absolute with this request's origin (then the site's other named hosts)."""
     hosts = [f"{request.scheme}://{request.get_host()}", *settings.ALLOWED_HOSTS]
     return check_all(addresses, hosts=hosts, memo_date=memo_date, drafts=can_read_internal(request.user))
-
-
-# -- the page ---------------------------------------------------------------------------------------
-
-
-class LinkCheckForm(forms.Form):
-    text = forms.CharField(
-        label="Paste links or a memo's text",
-        widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": "Paste at least one link, or a memo's text with links in it."},
-    )
-    memo_date = forms.CharField(label="Memo written on", required=False)
-
-    def clean_text(self):
-        text = self.cleaned_data["text"]
-        if len(text) > MAX_TEXT:
-            raise ValidationError(
-                f"The text is {len(text):,} characters long; the checker takes at most {MAX_TEXT:,} at a time. "
-                "Check the memo in parts."
-            )
-        return text
-
-    def clean_memo_date(self):
-        value = self.cleaned_data["memo_date"]
-        if not value:
-            return None
-        try:
-            return versions.parse_day(value)
-        except versions.InvalidDate as error:
-            raise ValidationError(f"Memo date: {error}") from None
-
-
-def link_check_view(request):
-    """Paste a memo (or links), get each Rulebook address back as ok / changed / moved / removed / …"""
-    data = request.POST if request.method == "POST" else request.GET
-    submitted = request.method == "POST" or "text" in request.GET or "memo_date" in request.GET
-    form = LinkCheckForm(data if submitted else None)
-    context = {"section": "links", "form": form, "text": "", "memo_date_value": "", "max_text": MAX_TEXT}
-    if not submitted:
-        return render(request, "regulations/linkcheck.html", context)
-    context["text"] = str(data.get("text", ""))
-    context["memo_date_value"] = str(data.get("memo_date", ""))[:40]
-    if not form.is_valid():
-        context["errors"] = [error for errors in form.errors.values() for error in errors]
-        return render(request, "regulations/linkcheck.html", context, status=400)
-    text, memo_date = form.cleaned_data["text"], form.cleaned_data["memo_date"]
-    addresses = find_addresses(text)
-    results = check_for_request(request, addresses, memo_date)
-    tally = counts(results)
-    for outcome in OUTCOMES:  # the summary's counts link to the first row of each outcome
-        first = next((result for result in results if result.outcome == outcome), None)
-        if first is not None:
-            first.anchor = f"results-{outcome}"
-    share_url = ""
-    if len(text) <= SHARE_LINK_LIMIT:
-        share_url = "?" + urlencode({"text": text, **({"memo_date": memo_date.isoformat()} if memo_date else {})})
-    context.update(
-        {
-            "checked": True,
-            "results": results,
-            "summary": [(outcome, OUTCOME_LABELS[outcome], tally[outcome]) for outcome in OUTCOMES if tally[outcome]],
-            "moved": [result for result in results if result.outcome == "moved"],
-            "memo_date": memo_date,
-            "notes": [addresses.note] if addresses.dropped else [],
-            "share_url": share_url,
-        }
-    )
-    return render(request, "regulations/linkcheck.html", context)
-
-
-# -- the API ----------------------------------------------------------------------------------------
-
-
-class LinkCheckRequestSerializer(serializers.Serializer):
-    addresses = serializers.ListField(
-        child=serializers.CharField(max_length=MAX_ADDRESS_LENGTH),
-        required=False,
-        max_length=MAX_ADDRESSES,
-        error_messages={
-            "max_length": f"At most {MAX_ADDRESSES} addresses per request; send the rest in another request."
-        },
-        help_text=f"Addresses to check (full, or paths such as /documents/…/), at most {MAX_ADDRESSES}.",
-    )
-    text = serializers.CharField(
-        required=False,
-        max_length=MAX_TEXT,
-        error_messages={
-            "blank": "The text is empty: send a memo's text with links in it, or a list of addresses.",
-            "max_length": f"The text is too long: at most {MAX_TEXT:,} characters per request.",
-        },
-        help_text="A memo's text (plain, Markdown or HTML): every address in it is checked. Instead of addresses.",
-    )
-    as_of = serializers.DateField(
-        required=False,
-        allow_null=True,
-        error_messages={"invalid": "as_of: write the date as YYYY-MM-DD, e.g. 2024-01-31."},
-        help_text="The memo's date: a text changed after it is reported as changed. Addresses pinned to "
-        "a date (@YYYY-MM-DD/ or ?as_of=) use their own date.",
-    )
-
-    def validate_as_of(self, value):
-        if value is not None:
-            try:
-                versions.parse_day(value.isoformat())
-            except versions.InvalidDate as error:
-                raise serializers.ValidationError(f"as_of: {error}") from None
-        return value
-
-    def validate(self, attrs):
-        addresses, text = attrs.get("addresses"), attrs.get("text")
-        if addresses and text is not None:
-            raise serializers.ValidationError("Send either a list of addresses or a text, not both.")
-        if not addresses and text is None:
-            raise serializers.ValidationError("Send “addresses” (a list of addresses) or “text” (a memo's text).")
-        return attrs
-
-
-class LinkCheckResultSerializer(serializers.Serializer):
-    address = serializers.CharField(help_text="The address as given (tidied of surrounding brackets and quotes).")
-    outcome = serializers.ChoiceField(choices=list(OUTCOMES))
-    message = serializers.CharField(help_text="What was found, in a sentence.")
-    current_url = serializers.CharField(allow_null=True, help_text="Where it is now (the new address if moved).")
-    redline_url = serializers.CharField(allow_null=True, help_text="What changed since the reference date.")
-    changed_on = serializers.DateField(allow_null=True, help_text="The first change after the reference date.")
-    removed_on = serializers.DateField(allow_null=True)
-    title = serializers.CharField(allow_blank=True, help_text="The document, or the provision with its document.")
-    since = serializers.DateField(allow_null=True, help_text="The reference date the text was compared with.")
-
-
-class LinkCheckCountsSerializer(serializers.Serializer):
-    ok = serializers.IntegerField()
-    changed = serializers.IntegerField()
-    moved = serializers.IntegerField()
-    removed = serializers.IntegerField()
-    not_ours = serializers.IntegerField()
-    unknown = serializers.IntegerField()
-
-
-class LinkCheckResponseSerializer(serializers.Serializer):
-    results = LinkCheckResultSerializer(many=True)
-    counts = LinkCheckCountsSerializer()
-
-
-class LinkCheckProblemSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-def _first_message(errors) -> str:
-    """One readable sentence from DRF's nested validation errors: the first error, and where it is."""
-    if isinstance(errors, dict):
-        if not errors:
-            return "The request cannot be used."
-        key, value = next(iter(errors.items()))
-        message = _first_message(value)
-        if str(key).isdigit():
-            return f"address {int(key) + 1}: {message}"
-        if key == "non_field_errors" or str(key).lower() in message.lower() or message.startswith("address "):
-            return message
-        return f"{key}: {message}"
-    if isinstance(errors, list | tuple):
-        return _first_message(errors[0]) if errors else "The request cannot be used."
-    return str(errors)
-
-
-@extend_schema(
-    request=LinkCheckRequestSerializer,
-    responses={200: LinkCheckResponseSerializer, 400: LinkCheckProblemSerializer},
-    summary="Check links quoted in a memo",
-    description="Each address comes back as ok, changed (since the memo's date or its own pinned date, with a "
-    "redline), moved (with the new address), removed (with the date), not_ours or unknown. Send a list of "
-    f"addresses (at most {MAX_ADDRESSES}) or a memo's text. Anyone may call it; it only reads.",
-    examples=[
-        OpenApiExample(
-            "Two addresses and the memo's date",
-            value={
-                "addresses": [
-                    "/documents/industrial-carbon-peaking-2022/part_2__sec_7__item_2/",
-                    "https://example.com/x",
-                ],
-                "as_of": "2024-01-31",
-            },
-            request_only=True,
-        )
-    ],
-)
-class LinkCheckAPIView(APIView):
-    """Check the Rulebook addresses quoted in a client memo."""
-
-    permission_classes = [AllowAny]
-
-    def post(self, request):
-        incoming = LinkCheckRequestSerializer(data=request.data)
-        if not incoming.is_valid():
-            return Response({"detail": _first_message(incoming.errors)}, status=http_status.HTTP_400_BAD_REQUEST)
-        data = incoming.validated_data
-        if data.get("text") is not None:
-            addresses = find_addresses(data["text"])
-            if addresses.dropped:
-                return Response(
-                    {"detail": f"The text holds more than {MAX_ADDRESSES} addresses; send it in parts."},
-                    status=http_status.HTTP_400_BAD_REQUEST,
-                )
-        else:
-            addresses = data["addresses"]
-        results = check_for_request(request, addresses, data.get("as_of"))
-        return Response({"results": [result.as_dict() for result in results], "counts": counts(results)})

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils import timezone
 
+from regulations.addresses import compare_url, pinned_url, provision_url
 from regulations.history import versions
 from regulations.models import Document, Provision
 from regulations.text.cjk import has_cjk
@@ -188,7 +189,6 @@ def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
         .prefetch_related(*versions.links_of(Provision))
     )
     previous = None
-    base = document.get_absolute_url()
     for record in records:
         if previous is not None and previous.id != record.id:
             previous = None
@@ -202,7 +202,7 @@ def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
                         versions.ACTIONS.get(record.history_type, record.history_type),
                         [versions.field_label(Provision, name) for name in changed],
                         f"{record.num or record.eid} {record.heading_en}".strip(),
-                        f"{base}{record.eid}/",
+                        provision_url(document.slug, record.eid),
                     )
                 )
         previous = record
@@ -278,9 +278,8 @@ def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool
         first = versions.first_record(Document, document.pk)
         raise NotInForceOnDate(day, timezone.localdate(first.history_date) if first else None)
     provisions = versions.document_provisions_at(document.pk, moment, drafts=drafts)
-    base = document.get_absolute_url()
     for provision in provisions:
-        provision.url = f"{base}{provision.eid}/@{day.isoformat()}/"
+        provision.url = pinned_url(document.slug, provision.eid, day)
         provision.num_is_zh = has_cjk(provision.num)
         provision.heading_level = min(6, 2 + provision.depth)
     events = [event for event in document_events(document, drafts=drafts) if event.record.history_date >= moment]
@@ -324,17 +323,17 @@ def decorate_annotations(annotations: list, *, drafts: bool = False) -> list:
         if not changes:
             continue
         annotation.changed_since = changes[0].history_date
-        subject = annotation.provision if annotation.provision_id else annotation.document
         if annotation.provision_id:
             then = versions.version_in(history, after)
             now = changes[-1]
             if then is not None and now.history_type != "-":
-                annotation.redline_url = (
-                    f"{subject.get_absolute_url()}compare/?from={then.history_id}&to={now.history_id}"
+                provision = annotation.provision
+                annotation.redline_url = compare_url(
+                    provision.document.slug, provision.eid, **{"from": then.history_id, "to": now.history_id}
                 )
         else:
-            annotation.redline_url = (
-                f"{subject.get_absolute_url()}compare/?from={moment_param(annotation.written_against_at)}"
-                f"&to={moment_param(changes[-1].history_date)}"
+            annotation.redline_url = compare_url(
+                annotation.document.slug,
+                **{"from": moment_param(annotation.written_against_at), "to": moment_param(changes[-1].history_date)},
             )
     return annotations

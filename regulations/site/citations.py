@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from regulations.addresses import pinned_url, subject_url
 from regulations.models import Document, DocumentDate, Provision
 
 # The date a citation gives: the one the document bears, in the order a reader would look for it.
@@ -66,18 +67,16 @@ def cite(document: Document, provision: Provision | None, site_root: str, ancest
         chinese += f"（{document.doc_number}）"
     if date:
         chinese += f"，{_chinese_date(date)}"
-    target = document
     if provision is not None:
-        target = provision
         # A provision's own number ("2.") is only unique under its parents' numbers ("二、（七）2.").
         chain = [node.num for node in (*ancestors, provision) if node.num]
         number = " ".join(chain) if provision.num else provision.eid
         english.append(f"{number} {provision.heading_en}".strip())
         if provision.heading_zh or provision.num:
             chinese += f"，{''.join(chain)}{provision.heading_zh}"
-    path = target.get_absolute_url()
-    address = f"{site_root}{path}"
-    pinned = f"{site_root}{path}@{today.isoformat()}/"
+    eid = provision.eid if provision is not None else None
+    address = site_root + subject_url(document.slug, eid)
+    pinned = site_root + pinned_url(document.slug, eid, today)
     short = document.short_title + (f" {number}" if provision is not None else "")
     return Citation(
         english=", ".join(english) + ".",
@@ -87,3 +86,16 @@ def cite(document: Document, provision: Provision | None, site_root: str, ancest
         markdown=f"[{short}]({address})",
         retrieved_on=today,
     )
+
+
+def citation_rows(citation: Citation) -> list[tuple[str, str, str]]:
+    """(label, text, language) of each way to quote it, for the cite panel."""
+    rows = [("Citation (English)", citation.english, "en")]
+    if citation.chinese:
+        rows.append(("Citation (Chinese)", citation.chinese, "zh"))
+    rows += [
+        ("Permanent address", citation.address, ""),
+        (f"The text as of {citation.retrieved_on:%-d %B %Y}", citation.pinned_address, ""),
+        ("Markdown link", citation.markdown, ""),
+    ]
+    return rows

@@ -8,9 +8,9 @@ import csv
 import io
 from collections.abc import Callable
 
-from regulations.addresses import document_url, provision_url
+from regulations.addresses import document_url, provision_url, subject_url
 from regulations.models import Document, DocumentIssuer, Provision, Relation, Target
-from regulations.site.pages import attach_tree, without_hidden_subtrees
+from regulations.site.pages.provision_trees import attach_tree, without_hidden_subtrees
 from regulations.text.figures import target_value_text
 
 Absolute = Callable[[str], str]  # path → absolute URL
@@ -94,7 +94,7 @@ def document_json(document: Document, absolute: Absolute) -> dict:
 
 
 def _end_url(document: Document, provision: Provision | None) -> str:
-    return provision_url(document.slug, provision.eid) if provision else document_url(document.slug)
+    return subject_url(document.slug, provision.eid if provision else None)
 
 
 def document_markdown(document: Document, absolute: Absolute) -> str:

@@ -1,7 +1,6 @@
 from django.urls import path, register_converter
 
-from regulations.history import linkcheck
-from regulations.site import feeds, views
+from regulations.site.views import changes, documents, glossary, home, industries, links, provisions, targets
 
 
 class DayConverter:
@@ -20,24 +19,24 @@ register_converter(DayConverter, "day")
 
 app_name = "regulations"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("documents/", views.document_list, name="document-list"),
-    path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
-    path("documents/<slug:slug>/export.json", views.document_export_json, name="document-export-json"),
-    path("documents/<slug:slug>/export.md", views.document_export_markdown, name="document-export-markdown"),
-    path("documents/<slug:slug>/@<day:day>/", views.document_pinned, name="document-pinned"),
-    path("documents/<slug:slug>/history/", views.document_history, name="document-history"),
-    path("documents/<slug:slug>/compare/", views.document_compare, name="document-compare"),
-    path("documents/<slug:slug>/<slug:eid>/", views.provision_detail, name="provision-detail"),
-    path("documents/<slug:slug>/<slug:eid>/@<day:day>/", views.provision_pinned, name="provision-pinned"),
-    path("documents/<slug:slug>/<slug:eid>/history/", views.provision_history, name="provision-history"),
-    path("documents/<slug:slug>/<slug:eid>/compare/", views.provision_compare, name="provision-compare"),
-    path("industries/", views.industry_list, name="industry-list"),
-    path("industries/<slug:slug>/", views.industry_detail, name="industry-detail"),
-    path("targets/", views.target_list, name="target-list"),
-    path("targets/export.csv", views.target_export_csv, name="target-export-csv"),
-    path("glossary/", views.glossary, name="glossary"),
-    path("changes/", feeds.recent_changes_view, name="changes"),
-    path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
-    path("links/check/", linkcheck.link_check_view, name="link-check"),
+    path("", home.home, name="home"),
+    path("documents/", documents.document_list, name="document-list"),
+    path("documents/<slug:slug>/", documents.document_detail, name="document-detail"),
+    path("documents/<slug:slug>/export.json", documents.document_export_json, name="document-export-json"),
+    path("documents/<slug:slug>/export.md", documents.document_export_markdown, name="document-export-markdown"),
+    path("documents/<slug:slug>/@<day:day>/", documents.document_pinned, name="document-pinned"),
+    path("documents/<slug:slug>/history/", documents.document_history, name="document-history"),
+    path("documents/<slug:slug>/compare/", documents.document_compare, name="document-compare"),
+    path("documents/<slug:slug>/<slug:eid>/", provisions.provision_detail, name="provision-detail"),
+    path("documents/<slug:slug>/<slug:eid>/@<day:day>/", provisions.provision_pinned, name="provision-pinned"),
+    path("documents/<slug:slug>/<slug:eid>/history/", provisions.provision_history, name="provision-history"),
+    path("documents/<slug:slug>/<slug:eid>/compare/", provisions.provision_compare, name="provision-compare"),
+    path("industries/", industries.industry_list, name="industry-list"),
+    path("industries/<slug:slug>/", industries.industry_detail, name="industry-detail"),
+    path("targets/", targets.target_list, name="target-list"),
+    path("targets/export.csv", targets.target_export_csv, name="target-export-csv"),
+    path("glossary/", glossary.glossary, name="glossary"),
+    path("changes/", changes.recent_changes_page, name="changes"),
+    path("changes/feed/", changes.ChangesFeed(), name="changes-feed"),
+    path("links/check/", links.link_check, name="link-check"),
 ]

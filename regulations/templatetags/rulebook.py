@@ -1,4 +1,4 @@
-"""Template helpers for the browse pages: Markdown, Chinese runs, the † mark, search box, details."""
+"""Template helpers for the site's pages: Markdown, Chinese runs, the † mark, search box, details."""
 
 import html
 import re
@@ -6,10 +6,12 @@ from functools import lru_cache
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from regulations import addresses
+from regulations.addresses import document_url, named
 from regulations.text.cjk import has_cjk
 from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
 
@@ -91,11 +93,19 @@ def unverified_legend(context):
     return render_to_string("regulations/_unverified_legend.html", {"text": UNVERIFIED_TEXT})
 
 
+@register.simple_tag
+def address(builder: str, *args, **params):
+    """An address from regulations/addresses.py, e.g. {% address "target_list_url" document=document.slug %}."""
+    if not builder.endswith("_url") or not hasattr(addresses, builder):
+        raise template.TemplateSyntaxError(f"regulations.addresses has no builder “{builder}”.")
+    return getattr(addresses, builder)(*args, **params)
+
+
 @register.simple_tag(takes_context=True)
 def search_box(context, suffix=""):
     """The site search form, or nothing where the search app's URL is not installed."""
     try:
-        action = reverse("search:results")
+        action = named("search:results")
     except NoReverseMatch:
         return ""
     request = context.get("request")
@@ -145,8 +155,7 @@ class DetailsRenderer:
             return ""
         text = str(value)
         if text in self.documents:
-            url = reverse("regulations:document-detail", args=[text])
-            return format_html('<a href="{}">{}</a>', url, self.documents[text])
+            return format_html('<a href="{}">{}</a>', document_url(text), self.documents[text])
         if _URL_ONLY.match(text):
             return format_html('<a href="{}" rel="{}" class="source-link">{}</a>', text, EXTERNAL_REL, text)
         if key == "note" or len(text) > 80:
@@ -227,7 +236,7 @@ def _agency_item(abbr, zh_name, en_name, role):
 
 
 def agency_list(agencies):
-    """<ul> of responsible agencies (browse.Agency): abbreviation with its name as title, Chinese name."""
+    """<ul> of responsible agencies (provision_trees.Agency): abbreviation with its name as title, Chinese name."""
     if not agencies:
         return ""
     items = "".join(_agency_item(a.abbr, a.zh, a.en, a.role) for a in agencies)
@@ -248,7 +257,7 @@ def _industry_item(url, name_en, name_zh):
 
 
 def industry_links(industries):
-    """<ul> of links to industries; each industry needs .url (set by regulations.browse)."""
+    """<ul> of links to industries; each industry needs .url (set by the site's page builders)."""
     if not industries:
         return ""
     items = "".join(_industry_item(industry.url, industry.name_en, industry.name_zh) for industry in industries)
@@ -290,7 +299,7 @@ def _relation_item(view, show_this: bool) -> str:
 
 @register.simple_tag
 def relation_list(views, show_this=False):
-    """<ul> of relations seen from one side (regulations.browse.RelationView): “[this] verb other”."""
+    """<ul> of relations seen from one side (regulations.site.pages.relations.RelationView): “[this] verb other”."""
     items = "".join(_relation_item(view, show_this) for view in views)
     return mark_safe(f'<ul class="relations">{items}</ul>')  # noqa: S308 - every value is escaped
 
@@ -299,7 +308,7 @@ def relation_list(views, show_this=False):
 def provision_facts(provision):
     """<dl> of a provision's official heading, articles, industries, agencies and key terms.
 
-    Expects the lists regulations.browse attaches: provision.industry_list (each with .url) and
+    Expects the lists the site's page builders attach: provision.industry_list (each with .url) and
     provision.agencies.
     """
     rows = []

@@ -1,0 +1,126 @@
+"""The recent-changes page (/changes/) and its Atom feed (/changes/feed/); see regulations.site.pages.changes."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http.request import split_domain_port
+from django.shortcuts import render
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from regulations.addresses import changes_feed_url, changes_url, query_string
+from regulations.history.changes import Change, recent_changes
+from regulations.site.pages.changes import Selection, changes_page, choose, public_finders
+from regulations.site.views.shared import reads_drafts
+from regulations.text.rendering import render_markdown
+
+FEED_LIMIT = 50
+# The year in the entries' tag: URIs (RFC 4151); fixed, so that an entry's id never changes.
+TAG_YEAR = 2025
+
+
+def recent_changes_page(request):
+    context = changes_page(request.GET, request.user, reads_drafts(request))
+    return render(request, "regulations/changes.html", {"section": "changes", **context})
+
+
+class ChangesAtomFeed(Atom1Feed):
+    """Atom 1.0 with the entry's HTML content (an annotation's body) in <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+@dataclass
+class FeedRequest:
+    selection: Selection
+    tag_authority: str
+
+
+def _tag_authority(request) -> str:
+    """The domain in entry ids: settings.RULEBOOK_FEED_TAG_AUTHORITY if set (ids then survive a change of host)."""
+    configured = getattr(settings, "RULEBOOK_FEED_TAG_AUTHORITY", "")
+    if configured:
+        return configured
+    domain, _port = split_domain_port(request.get_host())
+    return domain if domain and not domain.startswith("[") else "rulebook.invalid"
+
+
+def _summary(change: Change) -> str:
+    parts = []
+    if change.fields:
+        parts.append("Changed: " + ", ".join(change.fields) + ".")
+    if change.reason:
+        parts.append(f"Reason: {change.reason}")
+    return " ".join(parts) or f"{change.what.capitalize()} {change.action}."
+
+
+class ChangesFeed(Feed):
+    feed_type = ChangesAtomFeed
+    author_name = "Rulebook"
+
+    def get_object(self, request, *args, **kwargs):
+        # Feed readers fetch without anyone's session, so the feed is the public view for everyone,
+        # including a signed-in staff member: no drafts, no internal annotations, no editors' names.
+        selection = choose(request.GET, public_finders(), strict=True)
+        return FeedRequest(selection=selection, tag_authority=_tag_authority(request))
+
+    def title(self, obj):
+        return obj.selection.feed_title()
+
+    def subtitle(self, obj):
+        return "What was added, changed or removed in Rulebook's regulation knowledge base, newest first."
+
+    def link(self, obj):
+        return changes_url(**obj.selection.values)
+
+    def feed_url(self, obj):
+        return changes_feed_url(**obj.selection.values)
+
+    def feed_guid(self, obj):
+        return f"tag:{obj.tag_authority},{TAG_YEAR}:changes" + query_string(obj.selection.values)
+
+    def items(self, obj):
+        selection = obj.selection
+        changes = recent_changes(
+            user=None,  # always public; see get_object
+            document=selection.document,
+            industry=selection.industry,
+            topic=selection.topic,
+            limit=FEED_LIMIT,
+        )
+        for change in changes:
+            # RFC 4151 tag URI from the historical table and record id: unique, and stable across edits.
+            change.guid = f"tag:{obj.tag_authority},{TAG_YEAR}:rulebook/{change.uid}"
+        return changes
+
+    def item_title(self, item: Change):
+        return f"{item.action.capitalize()} {item.what}: {item.label}"
+
+    def item_link(self, item: Change):
+        return item.url or item.history_url or changes_url()
+
+    def item_guid(self, item: Change):
+        return item.guid
+
+    item_guid_is_permalink = False
+
+    def item_description(self, item: Change):
+        # Atom's <summary type="html"> holds HTML: escape the plain text once.
+        return escape(_summary(item))
+
+    def item_pubdate(self, item: Change):
+        return item.date
+
+    def item_updateddate(self, item: Change):
+        return item.date
+
+    def item_extra_kwargs(self, item: Change):
+        extra = {}
+        if item.body:
+            # The same sanitised rendering as on the pages.
+            extra["content"] = str(render_markdown(item.body))
+        return extra

@@ -1,0 +1,95 @@
+"""A provision's pages: the text, as of a day, its history, and a redline between two of its versions."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from regulations.history import timeline
+from regulations.site import citations
+from regulations.site.pages.provisions import provision_page
+from regulations.site.views.errors import problem
+from regulations.site.views.shared import current_subject, follow_old_address, pinned_day, reads_drafts, site_root
+
+
+def provision_detail(request, slug, eid):
+    if "as_of" in request.GET:
+        return _provision_pinned(request, slug, eid, request.GET["as_of"], suffix="")
+    try:
+        context = provision_page(slug, eid, reads_drafts(request))
+    except Http404 as missing:
+        return follow_old_address(request, slug, eid, not_found=missing)
+    citation = citations.cite(context["document"], context["provision"], site_root(request), context["ancestors"])
+    return render(
+        request,
+        "regulations/provision_detail.html",
+        {
+            "section": "documents",
+            "site_root": site_root(request),
+            "citation": citation,
+            "citation_rows": citations.citation_rows(citation),
+            **context,
+        },
+    )
+
+
+def provision_pinned(request, slug, eid, day):
+    return _provision_pinned(request, slug, eid, day, suffix=f"@{day}/")
+
+
+def _provision_pinned(request, slug, eid, day, suffix):
+    document, provision, answer = current_subject(request, slug, eid, suffix=suffix)
+    if answer:
+        return answer
+    day, answer = pinned_day(request, day)
+    if answer:
+        return answer
+    try:
+        context = timeline.pinned_provision_page(provision, day, drafts=reads_drafts(request))
+    except timeline.NotInForceOnDate as missing:
+        return problem(
+            request,
+            f"{document.short_title} {provision.citation_number} on that date",
+            str(missing),
+            status=404,
+            document=document,
+            provision=provision,
+        )
+    return render(
+        request,
+        "regulations/provision_pinned.html",
+        {
+            "section": "documents",
+            "document": document,
+            "provision": provision,
+            "site_root": site_root(request),
+            **context,
+        },
+    )
+
+
+def provision_history(request, slug, eid):
+    document, provision, answer = current_subject(request, slug, eid, suffix="history/")
+    if answer:
+        return answer
+    context = timeline.provision_history_page(provision, drafts=reads_drafts(request))
+    return render(
+        request,
+        "regulations/provision_history.html",
+        {"section": "documents", "document": document, "provision": provision, **context},
+    )
+
+
+def provision_compare(request, slug, eid):
+    document, provision, answer = current_subject(request, slug, eid, suffix="compare/")
+    if answer:
+        return answer
+    try:
+        context = timeline.provision_compare_page(
+            provision, request.GET.get("from"), request.GET.get("to"), drafts=reads_drafts(request)
+        )
+    except timeline.InvalidVersion as error:
+        return problem(request, "That comparison cannot be made", str(error), document=document, provision=provision)
+    return render(
+        request,
+        "regulations/provision_compare.html",
+        {"section": "documents", "document": document, "provision": provision, **context},
+    )

@@ -1,0 +1,66 @@
+"""What the site's views share: who reads, from where, and what an address names now (or where it went)."""
+
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+
+from regulations.addresses import document_url
+from regulations.history import versions
+from regulations.models import Document, Provision
+from regulations.permissions import can_read_internal
+from regulations.site.views.errors import problem
+
+
+def reads_drafts(request) -> bool:
+    return can_read_internal(request.user)
+
+
+def site_root(request) -> str:
+    """scheme://host, for printing full permanent addresses."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def as_attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def follow_old_address(request, slug: str, eid: str | None = None, suffix: str = "", not_found: Http404 | None = None):
+    """An address that names nothing current: 301 to where it moved, 410 with the last text if removed."""
+    drafts = reads_drafts(request)
+    found = (
+        versions.resolve_provision(slug, eid, drafts=drafts) if eid else versions.resolve_document(slug, drafts=drafts)
+    )
+    if found.outcome == "moved":
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(found.url + suffix + (f"?{query}" if query else ""))
+    if found.outcome == "removed":
+        record = found.last_record
+        return render(
+            request,
+            "regulations/gone.html",
+            {"record": record, "is_provision": eid is not None, "slug": slug, "document_url": document_url(slug)},
+            status=410,
+        )
+    raise not_found or Http404(
+        f"No document “{slug}”." if eid is None else f"Document “{slug}” has no provision “{eid}”."
+    )
+
+
+def current_subject(request, slug: str, eid: str | None = None, suffix: str = ""):
+    """(document, provision, None) for a current address, or (None, None, response) for an old one."""
+    drafts = reads_drafts(request)
+    document = Document.objects.visible(drafts).filter(slug=slug).first()
+    provision = None
+    if document is not None and eid is not None:
+        provision = Provision.objects.visible(drafts).filter(document=document, eid=eid).first()
+    if document is None or (eid is not None and provision is None):
+        return None, None, follow_old_address(request, slug, eid, suffix)
+    return document, provision, None
+
+
+def pinned_day(request, day: str):
+    """(the date, None), or (None, a problem page) for a date that cannot be used."""
+    try:
+        return versions.parse_day(day), None
+    except versions.InvalidDate as error:
+        return None, problem(request, "That date cannot be used", str(error))

@@ -1,0 +1,30 @@
+"""The targets table (with its chart) and its CSV download, both filtered and sorted by the same GET form."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from regulations.site import exports
+from regulations.site.forms import TargetFilterForm
+from regulations.site.pages.targets import chosen_targets, target_filter_options, target_list_page
+from regulations.site.views.shared import as_attachment, reads_drafts
+
+
+def target_list(request):
+    drafts = reads_drafts(request)
+    industries, documents = target_filter_options(drafts)
+    values, notes = TargetFilterForm(request.GET, industries, documents).usable_data()
+    context = target_list_page(values, industries, documents, drafts)
+    return render(
+        request,
+        "regulations/target_list.html",
+        {"section": "targets", "notes": notes, "csv_query": request.GET.urlencode(), **context},
+    )
+
+
+def target_export_csv(request):
+    # Exports leave Rulebook: drafts never go into them, whoever asks.
+    industries, documents = target_filter_options(drafts=False)
+    values, _notes = TargetFilterForm(request.GET, industries, documents).usable_data()
+    _industry, _document, targets = chosen_targets(values, industries, documents, drafts=False)
+    text = exports.targets_csv(targets, request.build_absolute_uri)
+    return as_attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), "targets.csv")
