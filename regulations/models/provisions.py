@@ -144,7 +144,7 @@ class Provision(Revisioned):
         # Depth follows the parent links here and nowhere else, whoever saves (admin, API, loader).
         moved = not self._state.adding and self._place() != getattr(self, "_saved_place", None)
         with transaction.atomic(using=router.db_for_write(Provision, instance=self), savepoint=False):
-            if self._state.adding or moved:
+            if self._state.adding or moved:  # a new row has no children: its own depth is all that is new
                 self.depth = self._depth_below_parent()
             super().save(*args, **kwargs)
             if moved:  # its subtree moved with it
