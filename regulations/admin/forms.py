@@ -1,16 +1,13 @@
-"""Forms for the admin, the consultants' editor of the corpus."""
+"""The admin's model forms: change notes and optimistic locking on the models with history, and checks that
+explain what the database would refuse."""
 
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms.utils import flatatt
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from regulations.history.locking import RevisionLockMixin
+from regulations.admin.locking import RevisionLockMixin
+from regulations.admin.widgets import LinesField, MarkdownTextarea
 from regulations.models import (
-    MAX_TREE_DEPTH,
+    TARGET_FIELDS,
     Annotation,
     Document,
     GlossaryTerm,
@@ -18,109 +15,10 @@ from regulations.models import (
     Provision,
     Relation,
     Target,
+    tree_error,
 )
 
-CYCLE_MESSAGE = "This would put the provision inside itself (a cycle in the tree)."
-DEPTH_MESSAGE = f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."
-
-
-class LinesField(forms.Field):
-    """A list of short texts, edited one item per line; stored as a JSON list of strings."""
-
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
-    default_help = "One per line."
-
-    def __init__(self, *, required=False, help_text=None, **kwargs):
-        super().__init__(required=required, help_text=help_text or self.default_help, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "\n".join(str(item) for item in value)
-        return value
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return []
-        if isinstance(value, list | tuple):
-            return [str(item) for item in value]
-        return [line.strip() for line in str(value).splitlines() if line.strip()]
-
-    def has_changed(self, initial, data):
-        return self.to_python(initial) != self.to_python(data)
-
-
-class CompactSelect(forms.Select):
-    """A flat select written out in Python rather than a template per option.
-
-    The document page has a parent and a kind select on each of its (sometimes hundreds of)
-    provision rows; rendering their options through templates takes most of the page's time.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)  # noqa: S308
-                for option_value, label in self.choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
-
-
-def outline_label(provision: Provision) -> str:
-    """'— — 2.7.2 Heading' style label that shows a provision's place in its tree."""
-    number = provision.num or provision.eid
-    return f"{'— ' * provision.depth}{number} {provision.heading_en}"
-
-
-def ancestry_error(parents: dict, pk, parent_pk) -> str | None:
-    """Walk up from parent_pk in the parent map; say what is wrong with hanging pk there, if anything."""
-    levels, seen, node = 1, set(), parent_pk
-    while node is not None:
-        if pk is not None and node == pk:
-            return CYCLE_MESSAGE
-        if node in seen:  # an existing cycle elsewhere; the database would not have allowed it
-            return CYCLE_MESSAGE
-        seen.add(node)
-        levels += 1
-        if levels > MAX_TREE_DEPTH:
-            return DEPTH_MESSAGE
-        node = parents.get(node)
-    return None
-
-
-MARKDOWN_PREVIEW_URL = "admin:regulations_markdown_preview"
-
-
-class MarkdownTextarea(AdminTextareaWidget):
-    """A Markdown text area with a preview area under it.
-
-    The preview button and area are rendered hidden; static/js/admin-preview.js shows them and asks
-    the admin's preview endpoint for the rendering. Without JavaScript this is a plain text area.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        textarea = super().render(name, value, attrs, renderer)
-        try:
-            url = reverse(MARKDOWN_PREVIEW_URL)
-        except NoReverseMatch:  # outside the admin
-            return textarea
-        return format_html(
-            '<div class="markdown-field">{}'
-            '<div class="markdown-preview" data-preview-url="{}" hidden>'
-            '<button type="button" class="button markdown-preview-button">Preview Markdown</button> '
-            '<button type="button" class="button markdown-preview-hide" hidden>Hide preview</button>'
-            '<div class="markdown-preview-output" aria-live="polite" hidden></div>'
-            "</div></div>",
-            textarea,
-            url,
-        )
-
-
+CHANGE_NOTE = "change_note"
 CHANGE_NOTE_LENGTH = Document.history.model._meta.get_field("history_change_reason").max_length or 100
 
 
@@ -132,7 +30,7 @@ class ChangeNoteField(forms.CharField):
 
 
 class ChangeNoteMixin(forms.ModelForm):
-    """An optional short note that becomes the history record's change reason (see the admin's save_model)."""
+    """An optional short note that becomes the history record's change reason (see TrackedAdmin.save_model)."""
 
     change_note = ChangeNoteField(
         label="Change note",
@@ -164,6 +62,9 @@ class ModelErrorsAsNonFieldMixin:
         super().add_error(field, error)
 
 
+# -- documents and provisions ---------------------------------------------------------------
+
+
 class DocumentAdminForm(TrackedAdminForm):
     sources = LinesField(label="Official and research sources", help_text="One address per line.")
 
@@ -181,7 +82,6 @@ class DocumentAdminForm(TrackedAdminForm):
 
 class ProvisionAdminForm(TrackedAdminForm):
     key_terms = LinesField(label="Key terms")
-    lock_ignored_fields = ("depth",)  # follows the parent links
 
     class Meta:
         model = Provision
@@ -212,7 +112,6 @@ class ProvisionInlineForm(RevisionLockMixin):
     """A row of the document page's provision tree."""
 
     lock_only_changed = True
-    lock_ignored_fields = ("depth",)
 
     class Meta:
         model = Provision
@@ -238,7 +137,7 @@ class ProvisionInlineFormSet(forms.BaseInlineFormSet):
                 parents[form.instance.pk] = parent.pk if parent else None
             changed.append((form, parent))
         for form, parent in changed:
-            message = ancestry_error(parents, form.instance.pk, parent.pk if parent else None)
+            message = tree_error(parents, form.instance.pk, parent.pk if parent else None)
             if message:
                 form.add_error("parent", message)
 
@@ -256,10 +155,9 @@ class ProvisionInlineFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-TARGET_FIELDS = [
-    "provision", "position", "metric", "metric_zh", "scope", "baseline_year", "baseline_value",
-    "target_year", "value", "unit", "comparison", "direction", "description", "verified", "note",
-]  # fmt: skip
+# -- targets, relations, annotations --------------------------------------------------------
+
+TARGET_FORM_FIELDS = ["provision", "position", *TARGET_FIELDS]
 
 
 class TargetChecks:
@@ -274,7 +172,7 @@ class TargetChecks:
 class TargetAdminForm(TargetChecks, TrackedAdminForm):
     class Meta:
         model = Target
-        fields = TARGET_FIELDS
+        fields = TARGET_FORM_FIELDS
 
 
 class TargetInlineForm(TargetChecks, RevisionLockMixin):
@@ -284,7 +182,7 @@ class TargetInlineForm(TargetChecks, RevisionLockMixin):
 
     class Meta:
         model = Target
-        fields = TARGET_FIELDS
+        fields = TARGET_FORM_FIELDS
 
 
 RELATION_FIELDS = [
@@ -344,6 +242,9 @@ class ProvisionAnnotationFormSet(forms.BaseInlineFormSet):
         if form.instance.document_id is None and self.instance.document_id is not None:
             form.instance.document_id = self.instance.document_id
         return form
+
+
+# -- reference lists ------------------------------------------------------------------------
 
 
 class IndustryAdminForm(forms.ModelForm):

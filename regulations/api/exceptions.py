@@ -3,7 +3,24 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from regulations.api.serializers import EditConflict
+from regulations.history.locking import Conflict
+
+
+class EditConflict(Exception):
+    """An edit based on an old revision; `payload` says what changed meanwhile (answered as 409)."""
+
+    def __init__(self, conflict: Conflict):
+        changed_at = conflict.changed_at
+        self.payload = {
+            "detail": f"Someone saved this after revision {conflict.loaded}; it is now at revision "
+            f"{conflict.current}. Nothing was changed. Reload it, reapply your edit, and send the new revision.",
+            "your_revision": conflict.loaded,
+            "current_revision": conflict.current,
+            "changed_meanwhile": conflict.changed_fields(),
+            "changed_by": conflict.changed_by.get_username() if conflict.changed_by else None,
+            "changed_at": changed_at.isoformat() if changed_at else None,
+        }
+        super().__init__(self.payload["detail"])
 
 
 def exception_handler(error, context):

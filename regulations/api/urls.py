@@ -2,20 +2,25 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from regulations.api import views as api
 from regulations.api.linkcheck import LinkCheckAPIView
+from regulations.api.views.annotations import AnnotationViewSet
+from regulations.api.views.changes import ChangeList
+from regulations.api.views.documents import AllProvisionViewSet, DocumentViewSet, ProvisionViewSet
+from regulations.api.views.relations import RelationViewSet
+from regulations.api.views.targets import TargetViewSet
+from regulations.api.views.taxonomy import GlossaryTermViewSet, IndustryViewSet
 
 router = DefaultRouter()
-router.register("documents", api.DocumentViewSet, basename="document")
-router.register("provisions", api.AllProvisionViewSet, basename="provision")
-router.register("targets", api.TargetViewSet, basename="target")
-router.register("industries", api.IndustryViewSet, basename="industry")
-router.register("relations", api.RelationViewSet, basename="relation")
-router.register("glossary", api.GlossaryTermViewSet, basename="glossaryterm")
-router.register("annotations", api.AnnotationViewSet, basename="annotation")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("provisions", AllProvisionViewSet, basename="provision")
+router.register("targets", TargetViewSet, basename="target")
+router.register("industries", IndustryViewSet, basename="industry")
+router.register("relations", RelationViewSet, basename="relation")
+router.register("glossary", GlossaryTermViewSet, basename="glossaryterm")
+router.register("annotations", AnnotationViewSet, basename="annotation")
 
-document_provisions = api.ProvisionViewSet.as_view({"get": "list", "post": "create"})
-document_provision = api.ProvisionViewSet.as_view(
+document_provisions = ProvisionViewSet.as_view({"get": "list", "post": "create"})
+document_provision = ProvisionViewSet.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 )
 
@@ -23,7 +28,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("changes/", api.ChangeList.as_view(), name="changes"),
+    path("changes/", ChangeList.as_view(), name="changes"),
     path("links/check/", LinkCheckAPIView.as_view(), name="link-check"),
     path("documents/<slug:document_slug>/provisions/", document_provisions, name="document-provisions"),
     path(

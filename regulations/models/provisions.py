@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 
 from regulations import addresses
@@ -17,6 +17,7 @@ eid_validator = RegexValidator(
 MAX_TREE_DEPTH = 12
 CYCLE_MESSAGE = "This would put the provision inside itself (a cycle in the tree)."
 DEPTH_MESSAGE = f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."
+_UNKNOWN = object()
 
 
 def tree_error(parents: dict, pk, parent_pk) -> str | None:
@@ -129,15 +130,40 @@ class Provision(Revisioned):
     def __str__(self):
         return f"{self.document.short_title} {self.citation_number}: {self.heading_en}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_place = instance._place()
+        return instance
+
+    def _place(self):
+        # A field deferred when loaded and never set is not saved either, so it cannot have moved.
+        return (self.__dict__.get("document_id", _UNKNOWN), self.__dict__.get("parent_id", _UNKNOWN))
+
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.publication == Publication.DRAFT:
-            # A draft hides its parts too, so nothing published ever sits below a draft; each part is
-            # saved on its own so that its history records the change.
-            for child in self.children.exclude(publication=Publication.DRAFT):
-                child.publication = Publication.DRAFT
-                child._change_reason = f"Made a draft with {self.citation_number}"
-                child.save()
+        # Depth follows the parent links here and nowhere else, whoever saves (admin, API, loader).
+        moved = not self._state.adding and self._place() != getattr(self, "_saved_place", None)
+        with transaction.atomic(using=router.db_for_write(Provision, instance=self), savepoint=False):
+            if self._state.adding or moved:  # a new row has no children: its own depth is all that is new
+                self.depth = self._depth_below_parent()
+            super().save(*args, **kwargs)
+            if moved:  # its subtree moved with it
+                Provision.objects.recompute_depths(self.document_id)
+                self.refresh_from_db(fields=["depth"])
+            self._saved_place = self._place()
+            if self.publication == Publication.DRAFT:
+                # A draft hides its parts too, so nothing published ever sits below a draft; each part is
+                # saved on its own so that its history records the change.
+                for child in self.children.exclude(publication=Publication.DRAFT):
+                    child.publication = Publication.DRAFT
+                    child._change_reason = f"Made a draft with {self.citation_number}"
+                    child.save()
+
+    def _depth_below_parent(self) -> int:
+        if self.parent_id is None:
+            return 0
+        parent_depth = Provision.objects.filter(pk=self.parent_id).values_list("depth", flat=True).first()
+        return 0 if parent_depth is None else parent_depth + 1
 
     def get_absolute_url(self):
         return addresses.provision_url(self.document.slug, self.eid)

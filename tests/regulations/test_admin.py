@@ -2,8 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from regulations.admin.forms import CYCLE_MESSAGE
 from regulations.models import (
+    CYCLE_MESSAGE,
     Authority,
     Document,
     DocumentDate,

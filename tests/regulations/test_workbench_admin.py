@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from regulations.history.locking import REVISION_FIELD
+from regulations.admin.locking import REVISION_FIELD
 from regulations.models import Annotation, Document, Provision, Publication, Target
 
 PREVIEW_URL = "admin:regulations_markdown_preview"

@@ -1,0 +1,130 @@
+"""What the admins of the models with history share: change notes, the locked revision, publication actions,
+reverting; and the indented outline of a tree."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
+from simple_history.admin import SimpleHistoryAdmin
+
+from regulations.admin.forms import CHANGE_NOTE, CHANGE_NOTE_LENGTH
+from regulations.admin.locking import REVISION_FIELD
+from regulations.models import Annotation, Provision, Publication
+
+INDENT_EM = 1.5
+
+
+def indented(depth: int, text: str):
+    return format_html('<span style="padding-left: {}em">{}</span>', depth * INDENT_EM, text)
+
+
+def with_tracking_fields(fieldsets, *, lock: bool, note: bool):
+    """The fieldsets, with the hidden loaded revision and the change note when the user may save."""
+    result = []
+    for name, options in fieldsets:
+        fields = [field for field in options.get("fields", []) if field not in (REVISION_FIELD, CHANGE_NOTE)]
+        result.append((name, {**options, "fields": fields}))
+    if lock and result:
+        result[0][1]["fields"].append(REVISION_FIELD)
+    if note:
+        result.append(("Change note", {"fields": [CHANGE_NOTE]}))
+    return result
+
+
+class ProvisionLabels:
+    """Provision choices load their document: a provision's label (and so each selected option) names it."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Provision and "queryset" not in kwargs:
+            kwargs["queryset"] = Provision.objects.select_related("document")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TrackedAdmin(ProvisionLabels, SimpleHistoryAdmin):
+    """A model with history and revisions: change notes, locking, publication actions, reverting."""
+
+    history_list_display = ["revision"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            may_save = self.has_add_permission(request)
+        else:
+            may_save = self.has_change_permission(request, obj)
+        return with_tracking_fields(fieldsets, lock=may_save and obj is not None, note=may_save)
+
+    def change_reason(self, request, obj, form) -> str | None:
+        note = (form.cleaned_data.get(CHANGE_NOTE) or "").strip() if CHANGE_NOTE in form.fields else ""
+        reverted_from = getattr(obj, "_history", None)
+        if not note and reverted_from is not None:
+            note = (
+                f"Reverted to revision {reverted_from.revision} "
+                f"of {date_format(localtime(reverted_from.history_date), 'DATETIME_FORMAT')}"
+            )
+        return note[:CHANGE_NOTE_LENGTH] or None
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = self.change_reason(request, obj, form)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = getattr(form.instance, "_change_reason", None)
+        for row in formset.forms:
+            if reason:
+                row.instance._change_reason = reason
+            if isinstance(row.instance, Annotation) and row.instance.pk is None:
+                row.instance.author = request.user
+        super().save_formset(request, form, formset, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's revert view checks only the view permission, and builds an editable form
+        # even for a user who may only view: without this, a read-only user could save any old version.
+        if request.method == "POST" and (self.revert_disabled(request) or not self.has_change_permission(request)):
+            raise PermissionDenied
+        # The revert form saves like the change form does: in one transaction, so the lock holds.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # -- publication ------------------------------------------------------------------------
+
+    def _set_publication(self, request, queryset, value, reason, done):
+        opts = self.model._meta
+        pks = list(queryset.values_list("pk", flat=True))
+        changed = 0
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            rows = self.model._default_manager.filter(pk__in=pks).select_for_update().order_by("pk")
+            for obj in rows:
+                if obj.publication == value:
+                    continue
+                obj.publication = value
+                obj._change_reason = reason
+                obj._history_user = request.user
+                obj.save()  # one save (and one history record) per object, never queryset.update()
+                label = capfirst(opts.get_field("publication").verbose_name)
+                self.log_change(request, obj, [{"changed": {"fields": [label]}}])
+                changed += 1
+        unchanged = len(pks) - changed
+        message = f"{changed} {model_ngettext(opts, changed)} {done}."
+        if unchanged:
+            message += f" {unchanged} already {'was' if unchanged == 1 else 'were'}."
+        self.message_user(request, message, messages.SUCCESS if changed else messages.INFO)
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._set_publication(request, queryset, Publication.PUBLISHED, "Published", "published")
+
+    @admin.action(description="Mark selected %(verbose_name_plural)s as draft", permissions=["change"])
+    def mark_selected_as_draft(self, request, queryset):
+        self._set_publication(request, queryset, Publication.DRAFT, "Marked as draft", "marked as draft")
+
+
+class TrackedInline(ProvisionLabels):
+    """An inline of a model with revisions: each row carries the revision its editor loaded."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return with_tracking_fields(fieldsets, lock=self.has_change_permission(request, obj), note=False)

@@ -1,0 +1,94 @@
+import django_filters
+from django.db.models import Max, Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from regulations.api.mixins import AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin
+from regulations.api.permissions import ConsultantWrite
+from regulations.api.serializers.documents import DocumentDetailSerializer, DocumentSerializer
+from regulations.api.serializers.provisions import ProvisionSerializer
+from regulations.models import Document, Provision
+
+
+class DocumentFilter(django_filters.FilterSet):
+    topic = django_filters.CharFilter(field_name="topics__slug")
+    issuer = django_filters.CharFilter(field_name="issuers__slug")
+
+    class Meta:
+        model = Document
+        fields = ["status", "jurisdiction", "kind", "topic", "issuer"]
+
+
+class DocumentViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    permission_classes = [ConsultantWrite]
+    filterset_class = DocumentFilter
+    search_fields = ["title_en", "title_zh", "short_title", "doc_number"]
+    ordering_fields = ["slug", "title_en", "updated_at"]
+    ordering = ["slug"]
+
+    def get_queryset(self):
+        queryset = self.documents().select_related("superseded_by").prefetch_related("issuers", "topics", "dates")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("provisions", queryset=self.provisions().select_related("parent", "document"))
+            )
+        return queryset.distinct()
+
+    def get_serializer_class(self):
+        return DocumentSerializer if self.action == "list" else DocumentDetailSerializer
+
+    def last_modified(self, document):
+        newest_provision = document.provisions.aggregate(newest=Max("updated_at"))["newest"]
+        return max(filter(None, [document.updated_at, newest_provision]))
+
+
+class ProvisionFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="document__slug")
+    industry = django_filters.CharFilter(field_name="industries__slug")
+
+    class Meta:
+        model = Provision
+        fields = ["document", "industry", "kind", "status", "verified"]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("document_slug", str, OpenApiParameter.PATH)]),
+)
+class ProvisionViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
+    """Provisions of one document, addressed by their stable identifier."""
+
+    lookup_field = "eid"
+    lookup_value_regex = r"[a-z0-9_\-]+"
+    serializer_class = ProvisionSerializer
+    permission_classes = [ConsultantWrite]
+    filterset_class = ProvisionFilter
+    ordering_fields = ["position", "updated_at"]
+    ordering = ["position"]
+
+    def get_document(self):
+        if not hasattr(self, "_document"):
+            self._document = get_object_or_404(self.documents(), slug=self.kwargs["document_slug"])
+        return self._document
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Provision.objects.none()
+        return self.serialized_provisions().filter(document=self.get_document())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["document"] = self.get_document()
+        return context
+
+
+class AllProvisionViewSet(DraftsForStaff, viewsets.ReadOnlyModelViewSet):
+    """Every provision, across documents, for filtering (by industry, kind, status…)."""
+
+    serializer_class = ProvisionSerializer
+    filterset_class = ProvisionFilter
+
+    def get_queryset(self):
+        return self.serialized_provisions().in_document_order().distinct()
