@@ -160,7 +160,7 @@ class DocumentFilesLoading:
         kept_provisions, kept_targets = set(), set()
         position = 0
 
-        def walk(entries, parent, depth):
+        def walk(entries, parent):
             nonlocal position
             for entry in entries:
                 source = Source(path, entry)
@@ -194,7 +194,6 @@ class DocumentFilesLoading:
                     {
                         "parent": parent,
                         "position": position,
-                        "depth": depth,
                         "num": str(entry.get("num") or ""),
                         "kind": kind,
                         "heading_en": require(entry, "heading_en", source),
@@ -216,9 +215,9 @@ class DocumentFilesLoading:
                 kept_provisions.add(provision.pk)
                 for target_position, target in enumerate(list_of(entry, "targets", source)):
                     kept_targets.add(self._load_target(provision, target_position, target, path).pk)
-                walk(list_of(entry, "children", source), provision, depth + 1)
+                walk(list_of(entry, "children", source), provision)
 
-        walk(tree, None, 0)
+        walk(tree, None)
         self._delete_missing(Target.objects.filter(provision__document=document), kept_targets)
         # Children first, so that a removed subtree goes without tripping the tree trigger.
         stale = Provision.objects.filter(document=document).exclude(pk__in=kept_provisions)
