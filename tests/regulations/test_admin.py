@@ -16,6 +16,7 @@ from regulations.models import (
     Target,
     Topic,
 )
+from tests.helpers import admin_url, change_form_data, inline_prefix
 
 REGISTERED = [
     Authority,
@@ -32,12 +33,6 @@ REGISTERED = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _static_root(settings, tmp_path):
-    # WhiteNoise warns about a STATIC_ROOT that collectstatic has not created yet.
-    settings.STATIC_ROOT = tmp_path
-
-
 @pytest.fixture
 def editor(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
@@ -49,42 +44,6 @@ def editor(client, django_user_model):
 def action_plan(db):
     """A document with a three-level tree, smaller than the plan, for the document-page round trips."""
     return Document.objects.get(slug="cn-2030-action-plan")
-
-
-def admin_url(model, action, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
-
-
-def _form_fields(form, data):
-    for bound in form:
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            value = "on"
-        data[bound.html_name] = [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
-
-
-def change_form_data(client, obj, **changes):
-    """What the browser would post back from the object's change page, with some fields changed."""
-    response = client.get(admin_url(type(obj), "change", obj.pk))
-    assert response.status_code == 200
-    data = {}
-    _form_fields(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        _form_fields(inline.formset.management_form, data)
-        for form in inline.formset.forms:
-            _form_fields(form, data)
-    data.update(changes)
-    return data
-
-
-def inline_prefix(data, provision):
-    """The form prefix of a provision in the document page's provision inline."""
-    for key, value in data.items():
-        if key.startswith("provisions-") and key.endswith("-id") and value == str(provision.pk):
-            return key.removesuffix("-id")
-    raise AssertionError(f"{provision.eid} is not in the inline")
 
 
 def test_every_model_the_consultants_edit_is_registered_in_the_admin():
@@ -240,8 +199,8 @@ def test_an_unchanged_document_page_saves_without_errors(editor, action_plan):
 def test_two_provisions_put_under_each_other_in_one_save_of_the_document_page_are_refused(editor, action_plan):
     first, second = action_plan.provisions.filter(depth=0).order_by("position")[:2]
     data = change_form_data(editor, action_plan)
-    data[inline_prefix(data, first) + "-parent"] = str(second.pk)
-    data[inline_prefix(data, second) + "-parent"] = str(first.pk)
+    data[inline_prefix(data, "provisions", first) + "-parent"] = str(second.pk)
+    data[inline_prefix(data, "provisions", second) + "-parent"] = str(first.pk)
     response = editor.post(admin_url(Document, "change", action_plan.pk), data)
     assert response.status_code == 200
     assert CYCLE_MESSAGE in response.content.decode()
@@ -253,7 +212,7 @@ def test_a_former_parent_can_be_moved_under_its_former_child_on_the_document_pag
     child = parent.children.order_by("position").first()
     Provision.objects.filter(pk=child.pk).update(parent=None, depth=0)
     data = change_form_data(editor, action_plan)
-    data[inline_prefix(data, parent) + "-parent"] = str(child.pk)
+    data[inline_prefix(data, "provisions", parent) + "-parent"] = str(child.pk)
     response = editor.post(admin_url(Document, "change", action_plan.pk), data)
     assert response.status_code == 302
     parent.refresh_from_db()

@@ -19,6 +19,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 from regulations.history import linkcheck
 from regulations.history.quoted_addresses import find_addresses
 from regulations.models import Document, Provision, Publication
+from tests.helpers import edit
 
 PLAN = "industrial-carbon-peaking-2022"
 ITEM = "part_2__sec_7__item_2"
@@ -42,14 +43,6 @@ def staff(django_user_model):
     user = django_user_model.objects.create_user("staff-reader", password="pw")
     user.groups.add(Group.objects.get(name="Compliance staff"))
     return user
-
-
-def edit(instance, reason="", **values):
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance._change_reason = reason
-    instance.save()
-    return instance
 
 
 def page(client, text, memo_date="", method="post"):

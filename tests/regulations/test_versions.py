@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regulations.models import Document, Provision, Publication
+from tests.helpers import edit
 
 PLAN = "industrial-carbon-peaking-2022"
 
@@ -16,14 +17,6 @@ PLAN = "industrial-carbon-peaking-2022"
 @pytest.fixture
 def provision(plan):
     return plan.provisions.exclude(text="").order_by("position")[3]
-
-
-def edit(instance, reason="", **values):
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance._change_reason = reason
-    instance.save()
-    return instance
 
 
 def test_the_corpus_versions_date_from_the_documents_issue(plan, provision):

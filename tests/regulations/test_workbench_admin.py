@@ -10,14 +10,9 @@ from django.urls import reverse
 
 from regulations.admin.locking import REVISION_FIELD
 from regulations.models import Annotation, Document, Provision, Publication, Target
+from tests.helpers import admin_url, change_form_data, form_data, inline_prefix
 
 PREVIEW_URL = "admin:regulations_markdown_preview"
-
-
-@pytest.fixture(autouse=True)
-def _static_root(settings, tmp_path):
-    # WhiteNoise warns about a STATIC_ROOT that collectstatic has not created yet.
-    settings.STATIC_ROOT = tmp_path
 
 
 def staff_user(django_user_model, username, group):
@@ -53,46 +48,8 @@ def provision(plan):
     return Provision.objects.filter(document=plan, targets__isnull=False).exclude(text="").order_by("position").first()
 
 
-def admin_url(model, action, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
-
-
-def _form_fields(form, data):
-    for bound in form:
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            value = "on"
-        data[bound.html_name] = [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
-
-
-def form_data(response, **changes):
-    """What the browser would post back from a rendered change page (fresh or refused)."""
-    assert response.status_code == 200
-    data = {}
-    _form_fields(response.context["adminform"].form, data)
-    for inline in response.context.get("inline_admin_formsets", []):  # the revert form has none
-        _form_fields(inline.formset.management_form, data)
-        for form in inline.formset.forms:
-            _form_fields(form, data)
-    data.update(changes)
-    return data
-
-
-def open_change_page(client, obj, **changes):
-    return form_data(client.get(admin_url(type(obj), "change", obj.pk)), **changes)
-
-
 def errors_text(response):
     return " ".join(str(error) for error in response.context["adminform"].form.non_field_errors())
-
-
-def inline_prefix(data, name, obj):
-    for key, value in data.items():
-        if key.startswith(f"{name}-") and key.endswith("-id") and value == str(obj.pk):
-            return key.removesuffix("-id")
-    raise AssertionError(f"{obj} is not in the {name} inline")
 
 
 def latest_record(obj):
@@ -104,7 +61,7 @@ def latest_record(obj):
 
 def test_an_admin_edit_is_recorded_in_history_with_who_made_it_and_the_change_note(consultant, alice, provision):
     revision = provision.revision
-    data = open_change_page(consultant, provision, heading_en="Peaking in industry", change_note="Official wording")
+    data = change_form_data(consultant, provision, heading_en="Peaking in industry", change_note="Official wording")
     response = consultant.post(admin_url(Provision, "change", provision.pk), data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     provision.refresh_from_db()
@@ -115,14 +72,14 @@ def test_an_admin_edit_is_recorded_in_history_with_who_made_it_and_the_change_no
 
 
 def test_an_edit_without_a_change_note_has_no_change_reason(consultant, provision):
-    response = consultant.post(admin_url(Provision, "change", provision.pk), open_change_page(consultant, provision))
+    response = consultant.post(admin_url(Provision, "change", provision.pk), change_form_data(consultant, provision))
     assert response.status_code == 302
     assert latest_record(provision).history_change_reason is None
 
 
 def test_the_change_note_is_kept_on_the_history_of_the_inline_rows_saved_with_it(consultant, provision):
     target = provision.targets.order_by("position").first()
-    data = open_change_page(consultant, provision, change_note="Targets checked against the official text")
+    data = change_form_data(consultant, provision, change_note="Targets checked against the official text")
     data[inline_prefix(data, "targets", target) + "-scope"] = "Industrial enterprises above designated size"
     assert consultant.post(admin_url(Provision, "change", provision.pk), data).status_code == 302
     record = latest_record(target)
@@ -131,7 +88,7 @@ def test_the_change_note_is_kept_on_the_history_of_the_inline_rows_saved_with_it
 
 
 def test_the_history_page_of_a_provision_lists_its_edits(consultant, provision):
-    data = open_change_page(consultant, provision, heading_en="Renamed", change_note="Shorter heading")
+    data = change_form_data(consultant, provision, heading_en="Renamed", change_note="Shorter heading")
     assert consultant.post(admin_url(Provision, "change", provision.pk), data).status_code == 302
     response = consultant.get(admin_url(Provision, "history", provision.pk))
     assert response.status_code == 200
@@ -148,7 +105,7 @@ def test_the_history_pages_of_the_tracked_models_answer(consultant, model):
 
 def test_a_provision_can_be_reverted_to_an_earlier_version_from_its_history(consultant, provision):
     original = provision.heading_en
-    data = open_change_page(consultant, provision, heading_en="A heading to undo")
+    data = change_form_data(consultant, provision, heading_en="A heading to undo")
     assert consultant.post(admin_url(Provision, "change", provision.pk), data).status_code == 302
     provision.refresh_from_db()
     before_revert = provision.revision
@@ -196,7 +153,7 @@ def test_an_annotation_created_in_the_admin_gets_its_author_and_the_revision_it_
 
 def test_the_author_of_an_annotation_cannot_be_changed_in_the_admin(consultant, alice, bob, provision):
     annotation = Annotation.objects.create(provision=provision, title="Note", body="Text", author=bob)
-    data = open_change_page(consultant, annotation, title="Edited note")
+    data = change_form_data(consultant, annotation, title="Edited note")
     data["author"] = str(alice.pk)  # posted anyway; must be ignored
     assert consultant.post(admin_url(Annotation, "change", annotation.pk), data).status_code == 302
     annotation.refresh_from_db()
@@ -204,7 +161,7 @@ def test_the_author_of_an_annotation_cannot_be_changed_in_the_admin(consultant, 
 
 
 def test_an_annotation_added_on_the_provision_page_gets_its_author_and_document(consultant, alice, provision):
-    data = open_change_page(consultant, provision)
+    data = change_form_data(consultant, provision)
     data.update(
         {
             "annotations-TOTAL_FORMS": "1",
@@ -251,7 +208,7 @@ def test_an_annotation_added_with_a_new_provision_is_filed_under_it(consultant, 
 
 def test_a_document_level_annotation_added_on_the_document_page_has_no_provision(consultant, alice):
     document = Document.objects.get(slug="cn-2030-action-plan")
-    data = open_change_page(consultant, document)
+    data = change_form_data(consultant, document)
     prefix = next(key for key in data if key.endswith("-TOTAL_FORMS") and key.startswith("annotations"))
     prefix = prefix.removesuffix("-TOTAL_FORMS")
     data.update(
@@ -279,9 +236,9 @@ def test_a_second_save_of_an_outdated_page_is_refused_and_nothing_of_either_edit
     first, second = signed_in(alice), signed_in(bob)
     url = admin_url(Provision, "change", provision.pk)
     loaded = provision.revision
-    alice_data = open_change_page(first, provision, heading_en="Alice's heading", change_note="Alice's edit")
+    alice_data = change_form_data(first, provision, heading_en="Alice's heading", change_note="Alice's edit")
     bob_text = "Bob rewrote this provision.\n\nIt now has **two** paragraphs."
-    bob_data = open_change_page(second, provision, text=bob_text, change_note="Bob's edit")
+    bob_data = change_form_data(second, provision, text=bob_text, change_note="Bob's edit")
     assert bob_data[REVISION_FIELD] == str(loaded)
 
     assert first.post(url, alice_data).status_code == 302
@@ -324,8 +281,8 @@ def test_when_both_change_the_same_field_the_refusal_shows_both_versions_and_res
     url = admin_url(Provision, "change", provision.pk)
     original_text = provision.text
     alice_text = original_text + "\n\nAlice added a paragraph on 2030."
-    alice_data = open_change_page(first, provision, text=alice_text)
-    bob_data = open_change_page(second, provision, text=original_text.replace("2025", "2026", 1) + "\n\nBob's ending.")
+    alice_data = change_form_data(first, provision, text=alice_text)
+    bob_data = change_form_data(second, provision, text=original_text.replace("2025", "2026", 1) + "\n\nBob's ending.")
     assert first.post(url, alice_data).status_code == 302
 
     response = second.post(url, bob_data)
@@ -347,7 +304,7 @@ def test_when_both_change_the_same_field_the_refusal_shows_both_versions_and_res
 def test_a_page_opened_before_a_publication_change_cannot_undo_it(alice, bob, provision):
     """The action saves through the model: the revision moves, so a stale page is refused."""
     editor = signed_in(bob)
-    data = open_change_page(editor, provision, heading_en="Bob's heading")
+    data = change_form_data(editor, provision, heading_en="Bob's heading")
     response = signed_in(alice).post(
         admin_url(Provision, "changelist"), {"action": "mark_selected_as_draft", "_selected_action": [provision.pk]}
     )
@@ -363,7 +320,7 @@ def test_a_page_opened_before_a_publication_change_cannot_undo_it(alice, bob, pr
 
 
 def test_a_change_form_posted_without_the_revision_it_was_opened_on_is_refused(consultant, provision):
-    data = open_change_page(consultant, provision, heading_en="Blind overwrite")
+    data = change_form_data(consultant, provision, heading_en="Blind overwrite")
     del data[REVISION_FIELD]
     response = consultant.post(admin_url(Provision, "change", provision.pk), data)
     assert response.status_code == 200
@@ -375,10 +332,10 @@ def test_a_change_form_posted_without_the_revision_it_was_opened_on_is_refused(c
 def test_a_target_row_changed_meanwhile_is_not_overwritten_from_the_provision_page(alice, bob, provision):
     target = provision.targets.order_by("position").first()
     first, second = signed_in(alice), signed_in(bob)
-    page = open_change_page(second, provision)  # Bob opens the provision page, targets and all
+    page = change_form_data(second, provision)  # Bob opens the provision page, targets and all
     prefix = inline_prefix(page, "targets", target)
 
-    alice_data = open_change_page(first, target, scope="Alice's scope")
+    alice_data = change_form_data(first, target, scope="Alice's scope")
     assert first.post(admin_url(Target, "change", target.pk), alice_data).status_code == 302
 
     page[f"{prefix}-description"] = "Bob's description"
@@ -404,11 +361,11 @@ def test_a_provision_row_changed_meanwhile_is_not_overwritten_from_the_document_
     document = Document.objects.get(slug="cn-2030-action-plan")
     provision = document.provisions.order_by("position").first()
     first, second = signed_in(alice), signed_in(bob)
-    page = open_change_page(second, document)
+    page = change_form_data(second, document)
     prefix = inline_prefix(page, "provisions", provision)
     page[f"{prefix}-num"] = "Bob's number"
 
-    alice_data = open_change_page(first, provision, heading_en="Alice's heading")
+    alice_data = change_form_data(first, provision, heading_en="Alice's heading")
     assert first.post(admin_url(Provision, "change", provision.pk), alice_data).status_code == 302
 
     response = second.post(admin_url(Document, "change", document.pk), page)
@@ -427,9 +384,9 @@ def test_an_untouched_target_row_does_not_stop_a_provision_save(alice, bob, prov
     """A target changed by someone else, but not on this page, is neither overwritten nor in the way."""
     other_provision = Provision.objects.filter(targets__isnull=False).exclude(pk=provision.pk).first()
     first, second = signed_in(alice), signed_in(bob)
-    page = open_change_page(second, provision, heading_en="Bob's heading")
+    page = change_form_data(second, provision, heading_en="Bob's heading")
     target = other_provision.targets.first()
-    alice_data = open_change_page(first, target, scope="Alice's scope")
+    alice_data = change_form_data(first, target, scope="Alice's scope")
     assert first.post(admin_url(Target, "change", target.pk), alice_data).status_code == 302
     assert second.post(admin_url(Provision, "change", provision.pk), page).status_code == 302
     target.refresh_from_db()
@@ -551,7 +508,7 @@ def test_compliance_staff_can_view_but_not_change(django_user_model, provision):
 
 
 def test_compliance_staff_cannot_save_an_old_version_through_the_revert_page(consultant, django_user_model, provision):
-    data = open_change_page(consultant, provision, heading_en="Newer heading")
+    data = change_form_data(consultant, provision, heading_en="Newer heading")
     assert consultant.post(admin_url(Provision, "change", provision.pk), data).status_code == 302
     viewer = signed_in(staff_user(django_user_model, "viewer", "Compliance staff"))
     first = provision.history.order_by("history_date", "history_id").first()
