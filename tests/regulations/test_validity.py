@@ -169,3 +169,26 @@ def test_every_document_page_names_its_official_source_or_says_none_is_linked(cl
         else:
             assert "Official source not yet linked." in official
         assert "Official texts and the research sources" not in html
+
+
+def test_a_pinned_page_answers_by_legal_effect_apart_from_rulebooks_own_revisions(client, db):
+    before = client.get("/documents/cn-weee-regulation/@2018-01-01/").content.decode()
+    legal, editorial = before.split('class="notice notice--pinned"', 1)
+    assert 'badge--in_force" title="In force since 1 January 2011">In force<' in legal
+    assert "Since then the law has changed" in legal and "2 March 2019" in legal and "709" in legal
+    assert "In force as amended" in legal  # today's status, after the amendment
+    assert "Rulebook's text has not been revised since" in editorial
+    after = client.get("/documents/cn-weee-regulation/@2020-01-01/").content.decode()
+    assert "No legal event has taken effect since" in after
+
+
+def test_rewording_a_summary_is_an_editorial_revision_never_a_change_of_the_law(client, db):
+    document = Document.objects.get(slug="cn-weee-regulation")
+    provision = document.provisions.order_by("position").first()
+    provision.text = provision.text + " (Rulebook's wording, revised.)"
+    provision._change_reason = "Clearer wording"
+    provision.save()
+    page = client.get(f"{provision.get_absolute_url()}@2020-01-01/").content.decode()
+    legal, editorial = page.split('class="notice notice--pinned"', 1)
+    assert "No legal event has taken effect since" in legal
+    assert "Rulebook has revised its text since (editorial changes, not changes of the law)" in editorial
