@@ -76,13 +76,17 @@ def status_badge(context, subject, day=None):
 
     A status that rests on an unverified event reads "reported" and carries the † mark; the title says it all."""
     validity = subject.validity(day or context.get("status_day"))
-    badge = format_html(
+    badge = validity_badge(validity)
+    return badge + dagger_html(context) if validity.unverified else badge
+
+
+def validity_badge(validity):
+    return format_html(
         '<span class="badge badge--status badge--{}" title="{}">{}</span>',
         validity.badge,
         validity.text,
         validity.badge_label,
     )
-    return badge + dagger_html(context) if validity.unverified else badge
 
 
 @register.simple_tag
@@ -302,6 +306,9 @@ def _relation_item(view, show_this: bool) -> str:
     if view.other_provision is not None:
         other += f", {view.other_provision.num or view.other_provision.eid} {view.other_provision.heading_en}"
     parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{_e(other)}</a>')
+    validity = view.other_validity
+    if validity is not None and not validity.in_force:
+        parts.append(str(validity_badge(validity)))
     if view.note:
         parts.append(f'<span class="relation__note">{mark_chinese(view.note)}</span>')
     provenance = f"Asserted by {_e(view.relation.asserted_by)}"

@@ -1,6 +1,7 @@
 """A rule's legal status on a day, derived from its legal events, before, at and after each event (real database)."""
 
 import datetime
+import re
 
 import pytest
 
@@ -192,3 +193,12 @@ def test_rewording_a_summary_is_an_editorial_revision_never_a_change_of_the_law(
     legal, editorial = page.split('class="notice notice--pinned"', 1)
     assert "No legal event has taken effect since" in legal
     assert "Rulebook has revised its text since (editorial changes, not changes of the law)" in editorial
+
+
+def test_related_rules_that_no_longer_apply_say_so_and_come_after_those_in_force(client, db):
+    html = client.get("/documents/cn-nev-battery-standard-conditions-2024/").content.decode()
+    related = html.split('id="related-title"', 1)[1]
+    old = related.index('class="relation__other" href="/documents/cn-nev-battery-standard-conditions-2019/"')
+    assert 'badge--superseded" title="Superseded by' in related[old : old + 600]
+    groups = re.findall(r'<section class="related-group" aria-labelledby="related-([a-z0-9-]+)"', related)
+    assert len(groups) > 1 and groups[-1] == "cn-nev-battery-standard-conditions-2019"

@@ -14,7 +14,7 @@ from regulations.addresses import document_list_url, industry_url
 from regulations.history.timeline import decorate_annotations
 from regulations.models import Annotation, Document, Industry, LegalEvent, Provision, Relation, Status, Target, Topic
 from regulations.site.pages.provision_trees import agencies, attach_tree, without_hidden_subtrees
-from regulations.site.pages.relations import group_by_other_document, relation_order, views_for_document
+from regulations.site.pages.relations import group_by_other_document, relation_order, views_for_document, with_validity
 from regulations.site.pages.targets import decorate_target
 
 INDUSTRY_LINK_FIELDS = ("slug", "name_en", "name_zh", "position", "parent_id")
@@ -129,7 +129,7 @@ def document_page(slug: str, drafts: bool = False) -> dict:
         Relation.objects.visible(drafts).touching_document(document).with_light_ends().order_by("position", "pk")
     )
     relations = [r for r in relations if _ends_shown(r, document, by_id)]
-    views = views_for_document(relations, document)
+    views = with_validity(views_for_document(relations, document))
     document_views = []
     for view in sorted(views, key=relation_order):
         if view.this_provision is not None and view.this_provision.pk in by_id:

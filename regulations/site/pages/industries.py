@@ -10,7 +10,7 @@ from django.http import Http404
 from regulations.addresses import provision_url
 from regulations.models import Document, Industry, Provision, Publication, Relation
 from regulations.site.pages.provision_trees import PROVISION_KINDS
-from regulations.site.pages.relations import group_by_other_document, views_for_provisions
+from regulations.site.pages.relations import group_by_other_document, views_for_provisions, with_validity
 
 
 def industry_tree(industries: list[Industry]) -> list[Industry]:
@@ -115,7 +115,7 @@ def industry_page(slug: str, drafts: bool = False) -> dict:
         .with_light_ends()
         .order_by("position", "pk")
     )
-    views = views_for_provisions(relations, {provision.pk for provision in provisions})
+    views = with_validity(views_for_provisions(relations, {provision.pk for provision in provisions}))
     return {
         "industry": industry,
         "ancestors": ancestors,

@@ -9,7 +9,7 @@ from regulations.addresses import industry_url
 from regulations.history.timeline import decorate_annotations
 from regulations.models import Annotation, Document, Provision, Relation
 from regulations.site.pages.provision_trees import agencies, attach_tree, without_hidden_subtrees
-from regulations.site.pages.relations import relation_order, views_for_document, views_for_provisions
+from regulations.site.pages.relations import relation_order, views_for_document, views_for_provisions, with_validity
 from regulations.site.pages.targets import decorate_target
 
 # The tree (for ancestors, children, previous/next) needs only headings; the page's provision in full.
@@ -59,8 +59,9 @@ def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:
         .with_light_ends()
         .order_by("position", "pk")
     )
-    views = sorted(views_for_provisions(relations, {provision.pk}), key=relation_order)
-    whole_views = sorted(views_for_document(whole, document), key=relation_order)
+    own, of_whole = views_for_provisions(relations, {provision.pk}), views_for_document(whole, document)
+    with_validity(own + of_whole)
+    views, whole_views = sorted(own, key=relation_order), sorted(of_whole, key=relation_order)
     whole_views = [view for view in whole_views if view.this_provision is None]
     return {
         "document": document,
