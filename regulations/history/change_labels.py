@@ -108,6 +108,8 @@ def load_names(rows) -> Names:
             document_ids.add(row.document_id)
         elif what == "target":
             provision_ids.add(row.provision_id)
+        elif what == "event":
+            document_ids |= {row.document_id, row.by_id}
         elif what == "relation":
             relation_rows = True
             document_ids |= {row.source_document_id, row.target_document_id}
@@ -174,6 +176,12 @@ def describe(row, names: Names) -> tuple[str, str, str | None]:
             part for part in [names.document_title(row.document_id), names.citation(row.id) or row.num] if part
         )
         return f"{reference} — {row.heading_en}", provision_url(slug, eid), history_url(slug, eid)
+    if what == "event":
+        slug, event = names.document_slug(row.document_id), row.instance  # the event as this version recorded it
+        by = names.document_title(row.by_id) if row.by_id else row.instrument
+        label = f"{names.document_title(row.document_id)}: {event.get_kind_display().lower()} {event.display}"
+        label += f" by {by}" if by else ""
+        return label, document_url(slug) if slug else "", history_url(slug) if slug else None
     if what == "target":
         slug, eid = names.provision_address(row.provision_id)
         year = row.target_year or "no year"

@@ -17,6 +17,7 @@ from regulations.models import (
     Annotation,
     Document,
     Industry,
+    LegalEvent,
     Provision,
     Publication,
     Relation,
@@ -37,6 +38,7 @@ HProvision = Provision.history.model
 HTarget = Target.history.model
 HRelation = Relation.history.model
 HAnnotation = Annotation.history.model
+HLegalEvent = LegalEvent.history.model
 
 
 def not_in(column: str, *querysets) -> Q:
@@ -73,6 +75,8 @@ def public_condition(what: str) -> Q:
         return Q(publication=PUBLISHED) & not_in("id", *provisions) & not_in("document_id", *documents)
     if what == "target":
         return not_in("provision_id", *provisions)
+    if what == "event":
+        return not_in("document_id", *documents)
     if what == "relation":
         return (
             not_in("source_document_id", *documents)
@@ -127,7 +131,7 @@ def in_documents(what: str, documents) -> Q:
     """Changes to these documents and everything in them (relations from or to them)."""
     if what == "document":
         return Q(id__in=documents)
-    if what in ("provision", "annotation"):
+    if what in ("provision", "annotation", "event"):
         return Q(document_id__in=documents)
     if what == "target":
         return Q(provision_id__in=HProvision.objects.filter(document_id__in=documents).values("id"))
@@ -141,6 +145,8 @@ def in_industries(what: str, industry_ids: list[int]) -> Q:
     documents = Provision.objects.filter(pk__in=links.values("provision_id")).values("document_id")
     if what == "document":
         return Q(id__in=documents)
+    if what == "event":
+        return Q(document_id__in=documents)
     if what == "provision":
         return Q(id__in=provisions)
     if what == "target":
@@ -243,6 +249,7 @@ class Table:
 
 
 TABLES = [
+    Table("event", LegalEvent, 5, HLegalEvent),  # the law's own changes: recorded legal events
     Table("document", Document, 4, HDocument),
     Table("provision", Provision, 3, HProvision),
     Table("target", Target, 2, HTarget),

@@ -1,5 +1,6 @@
 """Recent changes (/changes/) and their Atom feed (/changes/feed/), against the real corpus (tests/conftest.py)."""
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -7,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from regulations.history.changes import recent_changes
-from regulations.models import Annotation, Document, Provision, Publication
+from regulations.models import Annotation, Document, LegalEvent, Provision, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -432,15 +433,26 @@ def test_the_page_runs_a_bounded_number_of_queries(client, django_assert_max_num
     for eid in [EPR_ITEM, STEEL_ITEM, NO_INDUSTRY_ITEM, CEMENT_ITEM]:
         edit(provision(PLAN, eid), "batch edit")
     # Two of them fetch the recorded links of the provisions' and documents' versions, at once.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # one query per historical table, legal events included
         client.get(url)
 
 
 def test_the_feed_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get("/changes/feed/?industry=steel")
 
 
 def test_the_insiders_page_runs_a_bounded_number_of_queries(insider, hidden_changes, django_assert_max_num_queries):
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         insider.get("/changes/")
+
+
+def test_a_recorded_legal_event_is_a_change_of_its_own_kind_on_the_page_and_in_the_feed(client):
+    weee = Document.objects.get(slug=WEEE)
+    event = LegalEvent(document=weee, kind="partly_repealed", date=datetime.date(2026, 5, 1), instrument="Order No. 1")
+    event._change_reason = "Recorded the partial repeal"
+    event.save()
+    entry = first_change(page(client))
+    assert ">Legal event<" in entry and "partly repealed 1 May 2026 by Order No. 1" in entry
+    feed = page(client, "/changes/feed/")
+    assert "Added legal event: " in feed and "partly repealed 1 May 2026" in feed

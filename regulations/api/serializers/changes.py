@@ -4,7 +4,7 @@ from rest_framework import serializers
 class ChangeSerializer(serializers.Serializer):
     date = serializers.DateTimeField()
     action = serializers.ChoiceField(choices=["added", "changed", "removed"])
-    what = serializers.ChoiceField(choices=["document", "provision", "target", "relation", "annotation"])
+    what = serializers.ChoiceField(choices=["event", "document", "provision", "target", "relation", "annotation"])
     label = serializers.CharField()
     url = serializers.CharField(help_text="The object's permanent address (its former one if removed).")
     history_url = serializers.CharField(allow_null=True)

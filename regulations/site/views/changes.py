@@ -98,7 +98,8 @@ class ChangesFeed(Feed):
         return changes
 
     def item_title(self, item: Change):
-        return f"{item.action.capitalize()} {item.what}: {item.label}"
+        what = "legal event" if item.what == "event" else item.what
+        return f"{item.action.capitalize()} {what}: {item.label}"
 
     def item_link(self, item: Change):
         return item.url or item.history_url or changes_url()
