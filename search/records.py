@@ -23,7 +23,17 @@ from django.db.models import Prefetch, Q
 from django.utils.html import strip_tags
 
 from regulations.addresses import annotation_url, document_url, glossary_url, provision_url
-from regulations.models import Annotation, Document, GlossaryTerm, Industry, Provision, Publication, Relation, Topic
+from regulations.models import (
+    Annotation,
+    Document,
+    GlossaryTerm,
+    Industry,
+    Provision,
+    Publication,
+    Relation,
+    Status,
+    Topic,
+)
 from regulations.text.rendering import render_markdown
 
 KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term", "annotation": "Annotation"}
@@ -91,13 +101,15 @@ class RecordBuilder:
     def document(self, pk: int) -> Document:
         document = self._documents.get(pk)
         if document is None:
-            document = Document.objects.prefetch_related("topics", "dates", Prefetch("issuers")).filter(pk=pk).first()
+            document = (
+                Document.objects.with_events().prefetch_related("topics", Prefetch("issuers")).filter(pk=pk).first()
+            )
             self._documents[pk] = document
         return document
 
     def preload_documents(self, queryset=None) -> None:
         queryset = queryset if queryset is not None else Document.objects.all()
-        for document in queryset.prefetch_related("topics", "dates", "issuers"):
+        for document in queryset.with_events().prefetch_related("topics", "issuers"):
             self._documents[document.pk] = document
 
     def _industry_slugs(self, industries) -> list[str]:
@@ -123,8 +135,14 @@ class RecordBuilder:
     def _document_words(document: Document) -> list[str]:
         return [document.title_en, document.title_zh, document.short_title, document.doc_number]
 
+    @staticmethod
+    def _validity_data(validity) -> dict:
+        """What a hit shows of its rule's status today (the index is refreshed when a status changes)."""
+        return {"status": validity.code, "status_label": validity.badge_label, "status_badge": validity.badge}
+
     def document_record(self, document: Document) -> dict:
         topics = list(document.topics.all())
+        validity = document.validity()
         record = {
             "key": f"document:{document.pk}",
             "kind": "document",
@@ -132,12 +150,13 @@ class RecordBuilder:
             "heading": _join(document.title_en, document.title_zh, document.short_title),
             "glossary": "",
             "title": _join(document.notice_title_en, document.notice_title_zh),
-            "body": _join(document.summary, document.title_note, document.status_detail),
+            "body": _join(document.summary, document.title_note),
             "meta": _join(
                 document.get_kind_display(),
                 document.form,
                 document.level,
-                document.get_status_display(),
+                document.get_rank_display(),
+                validity.label,
                 document.get_jurisdiction_display(),
                 [str(issuer) for issuer in document.issuers.all()],
                 [issuer.name_zh for issuer in document.issuers.all()],
@@ -150,7 +169,7 @@ class RecordBuilder:
                 **self._document_facets(document),
                 "kind": ["document"],
                 "industry": [],
-                "status": [document.status],
+                "status": [validity.code],
             },
             "data": {
                 "title": document.title_en,
@@ -161,6 +180,7 @@ class RecordBuilder:
                 "eid": "",
                 "url": document_url(document.slug),
                 "text": document.summary,
+                **self._validity_data(validity),
             },
         }
         return with_digest(record)
@@ -170,8 +190,8 @@ class RecordBuilder:
         industries = list(provision.industries.all())
         targets = list(provision.targets.all())
         industry_slugs = self._industry_slugs(industries)
-        status = provision.status or document.status
-        status_label = (provision.get_status_display() if provision.status else document.get_status_display()) or ""
+        provision.document = document  # its events are loaded with it
+        validity = provision.validity()
         record = {
             "key": f"provision:{provision.pk}",
             "kind": "provision",
@@ -181,6 +201,7 @@ class RecordBuilder:
             "title": _join(*self._document_words(document)),
             "body": _join(
                 provision.text,
+                provision.text_original,
                 provision.articles,
                 [
                     _join(target.metric, target.metric_zh, target.scope, target.description, target.target_year)
@@ -195,7 +216,7 @@ class RecordBuilder:
                 provision.get_kind_display(),
                 [word for industry in industries for word in self.industry_words.get(industry.pk, [])],
                 [topic.name_en for topic in document.topics.all()],
-                status_label,
+                validity.label,
                 document.get_jurisdiction_display(),
                 document.year,
                 self.relation_words.get(("provision", provision.pk), []),
@@ -204,7 +225,7 @@ class RecordBuilder:
                 **self._document_facets(document),
                 "kind": ["provision"],
                 "industry": industry_slugs,
-                "status": [status],
+                "status": [validity.code],
             },
             "data": {
                 "title": provision.heading_en,
@@ -215,6 +236,7 @@ class RecordBuilder:
                 "eid": provision.eid,
                 "url": provision_url(document.slug, provision.eid),
                 "text": provision.text,
+                **self._validity_data(validity),
             },
         }
         return with_digest(record)
@@ -392,7 +414,7 @@ def label_maps() -> dict[str, dict[str, str]]:
         "industry": {i.slug: i.name_en for i in Industry.objects.only("slug", "name_en")},
         "document": {d.slug: d.short_title for d in Document.objects.published().only("slug", "short_title")},
         "topic": {t.slug: t.name_en for t in Topic.objects.only("slug", "name_en")},
-        "status": {**dict(Document.Status.choices), **{k: v for k, v in Provision.Status.choices if k}},
+        "status": dict(Status.choices),
         "jurisdiction": dict(Document.Jurisdiction.choices),
         "year": {},
     }

@@ -108,7 +108,7 @@ def on_target(sender, instance, **kwargs):
 
 
 def on_document_part(sender, instance, **kwargs):
-    """DocumentDate and DocumentIssuer: the year and issuers show on the document and its provisions."""
+    """LegalEvent and DocumentIssuer: the status, year and issuers show on the document and its provisions."""
     mark(_document_and_provisions(instance.document_id))
 
 
@@ -196,7 +196,7 @@ def connect() -> None:
         (m.Document, on_document),
         (m.Provision, on_provision),
         (m.Target, on_target),
-        (m.DocumentDate, on_document_part),
+        (m.LegalEvent, on_document_part),
         (m.DocumentIssuer, on_document_part),
         (m.Relation, on_relation),
         (m.GlossaryTerm, on_glossary),

@@ -2,14 +2,15 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from regulations.admin.annotations import DocumentAnnotationInline
 from regulations.admin.base import TrackedAdmin
-from regulations.admin.forms import DocumentAdminForm
+from regulations.admin.forms import DocumentAdminForm, LegalEventForm
 from regulations.admin.preview import PREVIEW_JS, preview_urls
 from regulations.admin.provisions import ProvisionInline
 from regulations.admin.relations import RelationInline
-from regulations.models import Document, DocumentDate, DocumentIssuer
+from regulations.models import Document, DocumentIssuer, LegalEvent
 
 
 class DocumentIssuerInline(admin.TabularInline):
@@ -20,10 +21,15 @@ class DocumentIssuerInline(admin.TabularInline):
     extra = 0
 
 
-class DocumentDateInline(admin.TabularInline):
-    model = DocumentDate
-    fields = ["kind", "date", "precision", "verified"]
-    ordering = ["date", "kind"]
+class LegalEventInline(admin.StackedInline):
+    """The document's legal life, one event per row: what happened, when, by which instrument, affecting what."""
+
+    model = LegalEvent
+    form = LegalEventForm
+    fk_name = "document"
+    fields = [("kind", "date", "precision", "verified"), ("instrument", "by"), "provisions", "note", "source_url"]
+    autocomplete_fields = ["by", "provisions"]
+    ordering = ["date", "position"]
     extra = 0
 
 
@@ -31,29 +37,29 @@ class DocumentDateInline(admin.TabularInline):
 class DocumentAdmin(TrackedAdmin):
     form = DocumentAdminForm
     list_display = [
-        "short_title", "slug", "kind", "jurisdiction", "status", "publication", "doc_number", "year", "provision_count",
+        "short_title", "slug", "kind", "rank", "jurisdiction", "status_today", "publication", "doc_number", "year",
+        "provision_count",
     ]  # fmt: skip
     list_filter = [
-        "publication", "jurisdiction", "kind", "status", "topics", "issuers", "status_verified", "doc_number_verified",
+        "publication", "jurisdiction", "rank", "kind", "topics", "issuers", "doc_number_verified",
     ]  # fmt: skip
     search_fields = ["slug", "short_title", "title_en", "title_zh", "notice_title_zh", "doc_number"]
     ordering = ["slug"]
-    list_select_related = ["superseded_by"]
-    autocomplete_fields = ["superseded_by"]
-    readonly_fields = ["revision", "updated_at"]
+    readonly_fields = ["revision", "updated_at", "status_today"]
     filter_horizontal = ["topics"]
     prepopulated_fields = {"slug": ["short_title"]}
-    inlines = [DocumentIssuerInline, DocumentDateInline, ProvisionInline, RelationInline, DocumentAnnotationInline]
+    inlines = [DocumentIssuerInline, LegalEventInline, ProvisionInline, RelationInline, DocumentAnnotationInline]
     actions = ["publish_selected", "mark_selected_as_draft"]
     fieldsets = [
-        (None, {"fields": ["slug", "short_title", "kind", "form", "level", "jurisdiction", "language", "topics"]}),
+        (
+            None,
+            {"fields": ["slug", "short_title", "kind", "form", "rank", "level", "jurisdiction", "language", "topics"]},
+        ),
         ("Titles", {"fields": ["title_en", "title_zh", "title_note", "notice_title_en", "notice_title_zh"]}),
         ("Number", {"fields": ["doc_number", "doc_number_note", "doc_number_verified"]}),
-        (
-            "Status",
-            {"fields": ["status", "status_detail", "status_note", "status_verified", "superseded_by", "dates_note"]},
-        ),
-        ("Content", {"fields": ["summary", "details", "sources"]}),
+        ("Validity", {"fields": ["status_today", "status_note", "dates_note"]}),
+        ("Sources", {"fields": ["official_url", "official_publisher", "eli", "sources"]}),
+        ("Content", {"fields": ["summary", "details"]}),
         ("Record", {"fields": ["publication", ("revision", "updated_at")]}),
     ]
 
@@ -69,8 +75,12 @@ class DocumentAdmin(TrackedAdmin):
             super()
             .get_queryset(request)
             .annotate(provision_count=Count("provisions", distinct=True))
-            .prefetch_related("dates")
+            .prefetch_related("events__by")
         )
+
+    @admin.display(description="status today")
+    def status_today(self, obj):
+        return obj.validity().text if obj.pk else "—"
 
     @admin.display(description="year")
     def year(self, obj):
@@ -91,15 +101,20 @@ class DocumentIssuerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["document", "authority"]
 
 
-@admin.register(DocumentDate)
-class DocumentDateAdmin(admin.ModelAdmin):
-    list_display = ["document", "kind", "display", "precision", "verified"]
+@admin.register(LegalEvent)
+class LegalEventAdmin(SimpleHistoryAdmin):
+    """Every legal event, to record one on its own (say, an amendment) or to review them all; kept in history."""
+
+    form = LegalEventForm
+    list_display = ["document", "kind", "display", "instrument", "by", "verified"]
     list_filter = ["kind", "precision", "verified"]
-    list_select_related = ["document"]
-    search_fields = ["document__slug", "document__short_title"]
-    ordering = ["date", "kind"]
+    list_select_related = ["document", "by"]
+    search_fields = ["document__slug", "document__short_title", "instrument", "note"]
+    ordering = ["-date", "document__slug"]
     date_hierarchy = "date"
-    autocomplete_fields = ["document"]
+    autocomplete_fields = ["document", "by", "provisions"]
+    fields = [("document", "kind"), ("date", "precision", "verified"), ("instrument", "by"), "provisions", "note"]
+    fields += ["source_url", "position"]
 
     @admin.display(description="date", ordering="date")
     def display(self, obj):

@@ -12,6 +12,7 @@ from regulations.models import (
     Document,
     GlossaryTerm,
     Industry,
+    LegalEvent,
     Provision,
     Relation,
     Target,
@@ -66,16 +67,19 @@ class ModelErrorsAsNonFieldMixin:
 
 
 class DocumentAdminForm(TrackedAdminForm):
-    sources = LinesField(label="Official and research sources", help_text="One address per line.")
+    official_url = forms.URLField(label="Official publication", max_length=500, required=False, assume_scheme="https")
+    eli = forms.URLField(label="ELI", max_length=300, required=False, assume_scheme="https")
+    sources = LinesField(
+        label="Research sources", help_text="Secondary reports (reprints, news, translations), one address per line."
+    )
 
     class Meta:
         model = Document
         fields = [
-            "slug", "short_title", "kind", "form", "level", "jurisdiction", "language", "topics",
+            "slug", "short_title", "kind", "form", "rank", "level", "jurisdiction", "language", "topics",
             "title_en", "title_zh", "title_note", "notice_title_en", "notice_title_zh",
-            "doc_number", "doc_number_note", "doc_number_verified",
-            "status", "status_detail", "status_note", "status_verified", "superseded_by", "dates_note",
-            "summary", "details", "sources", "publication",
+            "doc_number", "doc_number_note", "doc_number_verified", "status_note", "dates_note",
+            "official_url", "official_publisher", "eli", "summary", "details", "sources", "publication",
         ]  # fmt: skip
         widgets = {"summary": MarkdownTextarea}
 
@@ -86,12 +90,12 @@ class ProvisionAdminForm(TrackedAdminForm):
     class Meta:
         model = Provision
         fields = [
-            "document", "parent", "eid", "num", "position", "kind", "status",
+            "document", "parent", "eid", "num", "position", "kind",
             "heading_en", "heading_zh", "heading_zh_note", "heading_official_en", "articles",
-            "text", "key_terms", "responsible_agencies", "industries", "verified", "note", "details",
+            "text", "text_original", "key_terms", "responsible_agencies", "industries", "verified", "note", "details",
             "publication",
         ]  # fmt: skip
-        widgets = {"text": MarkdownTextarea}
+        widgets = {"text": MarkdownTextarea, "text_original": MarkdownTextarea}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -274,3 +278,14 @@ class GlossaryTermAdminForm(forms.ModelForm):
             "slug", "term_en", "term_zh", "position", "abbreviations", "synonyms_en", "synonyms_zh",
             "definition", "note", "see_provisions",
         ]  # fmt: skip
+
+
+class LegalEventForm(forms.ModelForm):
+    """One legal event: what happened, when (as precisely as known), by which instrument, affecting what."""
+
+    source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = LegalEvent
+        fields = ["document", "kind", "date", "precision", "verified", "instrument", "by", "provisions", "note"]
+        fields += ["source_url", "position"]

@@ -83,9 +83,9 @@ class TargetInline(TrackedInline, admin.StackedInline):
 @admin.register(Provision)
 class ProvisionAdmin(TrackedAdmin):
     form = ProvisionAdminForm
-    list_display = ["outline", "document", "eid", "kind", "status", "publication", "verified", "target_count"]
+    list_display = ["outline", "document", "eid", "kind", "publication", "verified", "target_count"]
     list_display_links = ["outline"]
-    list_filter = ["publication", "document", "kind", "status", "verified", "industries"]
+    list_filter = ["publication", "document", "kind", "verified", "industries"]
     list_select_related = ["document"]
     search_fields = [
         "eid",
@@ -99,19 +99,29 @@ class ProvisionAdmin(TrackedAdmin):
     ]
     ordering = ["document__slug", "position"]
     autocomplete_fields = ["document", "parent", "industries"]
-    readonly_fields = ["depth", "revision", "updated_at"]
+    readonly_fields = ["depth", "revision", "updated_at", "status_today"]
     inlines = [TargetInline, ProvisionAnnotationInline]
     actions = ["publish_selected", "mark_selected_as_draft"]
     fieldsets = [
         (
             None,
-            {"fields": ["document", "parent", ("eid", "num"), ("position", "depth"), "kind", "status", "publication"]},
+            {
+                "fields": [
+                    "document",
+                    "parent",
+                    ("eid", "num"),
+                    ("position", "depth"),
+                    "kind",
+                    "status_today",
+                    "publication",
+                ]
+            },
         ),
         (
             "Headings",
             {"fields": ["heading_en", "heading_zh", "heading_zh_note", "heading_official_en", "articles"]},
         ),
-        ("Content", {"fields": ["text", "key_terms", "responsible_agencies", "industries"]}),
+        ("Content", {"fields": ["text", "text_original", "key_terms", "responsible_agencies", "industries"]}),
         ("Research", {"fields": ["verified", "note", "details", ("revision", "updated_at")]}),
     ]
 
@@ -120,6 +130,10 @@ class ProvisionAdmin(TrackedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("document").annotate(target_count=Count("targets"))
+
+    @admin.display(description="status today")
+    def status_today(self, obj):
+        return obj.validity().text if obj.pk else "—"
 
     @admin.display(description="provision", ordering="position")
     def outline(self, obj):

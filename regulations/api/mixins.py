@@ -1,8 +1,11 @@
 """What the API's views share: drafts for staff only, Last-Modified on detail answers, one transaction per write."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.http import http_date
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from regulations.models import Document, Provision, Target
@@ -53,9 +56,31 @@ class DraftsForStaff:
             self.provisions()
             .select_related("document", "parent")
             .prefetch_related(
-                "industries", Prefetch("targets", queryset=Target.objects.select_related("provision__document"))
+                "industries",
+                "document__events__provisions",
+                Prefetch("targets", queryset=Target.objects.select_related("provision__document")),
             )
         )
+
+
+def status_day(request) -> datetime.date | None:
+    """?on=YYYY-MM-DD: the day statuses are given for (None: today)."""
+    value = request.query_params.get("on", "").strip() if request is not None else ""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            {"on": f"“{value[:40]}” is not a day; write it as YYYY-MM-DD, e.g. 2025-06-01."}
+        ) from None
+
+
+class StatusOnDay:
+    """Answers give each rule's legal status today, or on the day asked for with ?on=."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "day": status_day(self.request)}
 
 
 class LastModifiedMixin:

@@ -6,11 +6,11 @@ from pathlib import Path
 from django.utils import timezone
 
 from regulations.corpus.entries import Source, check_keys, decimal, list_of, require, year
-from regulations.corpus.files import CorpusError, Mapping, parse_partial_date
+from regulations.corpus.files import Mapping, parse_partial_date
 from regulations.models import (
     Document,
-    DocumentDate,
     DocumentIssuer,
+    LegalEvent,
     Provision,
     Relation,
     Target,
@@ -24,15 +24,15 @@ class DocumentFilesLoading:
     DOCUMENT_KEYS = [
         "slug", "kind", "form", "title_en", "title_zh", "title_note", "short_title",
         "notice_title_en", "notice_title_zh", "doc_number", "doc_number_note", "doc_number_verified",
-        "jurisdiction", "level", "language", "issuers", "topics", "dates", "dates_verified",
-        "dates_note", "status", "status_detail", "status_verified", "status_note", "superseded_by",
-        "summary", "details", "sources", "provisions", "relations",
+        "jurisdiction", "rank", "level", "language", "issuers", "topics", "events", "dates_note", "status_note",
+        "official_source", "eli", "summary", "details", "sources", "provisions", "relations",
     ]  # fmt: skip
     PROVISION_KEYS = [
         "eid", "num", "kind", "heading_en", "heading_zh", "heading_zh_note", "heading_official_en",
-        "articles", "status", "text", "key_terms", "responsible_agencies", "industries", "targets",
+        "articles", "text", "text_original", "key_terms", "responsible_agencies", "industries", "targets",
         "verified", "note", "details", "children",
     ]  # fmt: skip
+    EVENT_KEYS = ["kind", "date", "instrument", "by", "provisions", "verified", "note", "source"]
     TARGET_KEYS = [
         "metric", "metric_zh", "scope", "baseline_year", "baseline_value", "target_year", "value",
         "unit", "comparison", "direction", "description", "verified", "note",
@@ -50,9 +50,13 @@ class DocumentFilesLoading:
         kind = require(data, "kind", source)
         if kind not in Document.Kind.values:
             raise source.error(f"kind “{kind}” is not one of {', '.join(Document.Kind.values)}")
-        status = data.get("status") or Document.Status.IN_FORCE
-        if status not in Document.Status.values:
-            raise source.error(f"status “{status}” is not one of {', '.join(Document.Status.values)}")
+        rank = data.get("rank") or ""
+        if rank and rank not in Document.Rank.values:
+            raise source.error(f"rank “{rank}” is not one of {', '.join(Document.Rank.values)}")
+        official = data.get("official_source") or {}
+        if not isinstance(official, dict):
+            raise source.error("“official_source” must be a mapping with “url” (and “publisher”)")
+        check_keys(official, ["url", "publisher"], source, "official_source")
         jurisdiction = require(data, "jurisdiction", source)
         if jurisdiction not in Document.Jurisdiction.values:
             raise source.error(f"jurisdiction “{jurisdiction}” is not one of {', '.join(Document.Jurisdiction.values)}")
@@ -83,12 +87,13 @@ class DocumentFilesLoading:
                 "doc_number_note": data.get("doc_number_note") or "",
                 "doc_number_verified": data.get("doc_number_verified", True),
                 "jurisdiction": jurisdiction,
+                "rank": rank,
                 "level": data.get("level") or "",
                 "language": data.get("language") or "zh",
-                "status": status,
-                "status_detail": data.get("status_detail") or "",
-                "status_verified": data.get("status_verified", True),
                 "status_note": data.get("status_note") or "",
+                "official_url": official.get("url") or "",
+                "official_publisher": official.get("publisher") or "",
+                "eli": data.get("eli") or "",
                 "dates_note": data.get("dates_note") or "",
                 "summary": require(data, "summary", source),
                 "details": dict(data.get("details") or {}),
@@ -97,20 +102,17 @@ class DocumentFilesLoading:
             m2m={"topics": topics},
         )
         self._load_issuers(document, data, source)
-        self._load_dates(document, data, source)
         self._load_provisions(document, path, list_of(data, "provisions", source))
         return document, data
 
     def _issue_datetime(self, data, source) -> datetime.datetime | None:
-        dates = data.get("dates") or {}
-        if not isinstance(dates, dict):
-            return None
-        line = dates.line if isinstance(dates, Mapping) else source.line
-        issued = [
-            parse_partial_date(value, source.path, line, f"dates.{kind}")[0]
-            for kind, value in dates.items()
-            if kind in DocumentDate.DOCUMENT_DATES
-        ]
+        """When the document was made (its earliest adoption, signature, issue…): its first version's date."""
+        issued = []
+        for entry in data.get("events") or []:
+            if isinstance(entry, dict) and entry.get("kind") in LegalEvent.MAKING and entry.get("date"):
+                issued.append(
+                    parse_partial_date(entry["date"], source.path, Source(source.path, entry).line, "date")[0]
+                )
         if not issued:
             return None
         return timezone.make_aware(datetime.datetime.combine(min(issued), datetime.time.min))
@@ -130,30 +132,6 @@ class DocumentFilesLoading:
                 ).pk
             )
         self._delete_missing(DocumentIssuer.objects.filter(document=document), set(wanted))
-
-    def _load_dates(self, document, data, source):
-        dates = data.get("dates") or {}
-        if not isinstance(dates, dict):
-            raise source.error("“dates” must map a kind of date to the date")
-        verified = data.get("dates_verified", True)
-        line = dates.line if isinstance(dates, Mapping) else source.line
-        keep = set()
-        for kind, value in dates.items():
-            if kind not in DocumentDate.Kind.values:
-                raise CorpusError(
-                    f"dates: unknown kind of date “{kind}” (one of {', '.join(DocumentDate.Kind.values)})",
-                    source.path,
-                    line,
-                )
-            date, precision = parse_partial_date(value, source.path, line, f"dates.{kind}")
-            keep.add(
-                self._sync(
-                    DocumentDate,
-                    {"document": document, "kind": kind},
-                    {"date": date, "precision": precision, "verified": verified},
-                ).pk
-            )
-        self._delete_missing(DocumentDate.objects.filter(document=document), keep)
 
     def _load_provisions(self, document, path, tree):
         seen: dict[str, int] = {}
@@ -178,11 +156,6 @@ class DocumentFilesLoading:
                 kind = require(entry, "kind", source)
                 if kind not in Provision.Kind.values:
                     raise source.error(f"kind “{kind}” is not one of {', '.join(Provision.Kind.values)}")
-                status = entry.get("status") or ""
-                if status not in Provision.Status.values:
-                    raise source.error(
-                        f"status “{status}” is not one of {', '.join(v for v in Provision.Status.values if v)}"
-                    )
                 industries = []
                 for slug in list_of(entry, "industries", source):
                     if slug not in self.industries:
@@ -201,8 +174,8 @@ class DocumentFilesLoading:
                         "heading_zh_note": entry.get("heading_zh_note") or "",
                         "heading_official_en": entry.get("heading_official_en") or "",
                         "articles": entry.get("articles") or "",
-                        "status": status,
                         "text": entry.get("text") or "",
+                        "text_original": entry.get("text_original") or "",
                         "key_terms": list(entry.get("key_terms") or []),
                         "responsible_agencies": [dict(a) for a in entry.get("responsible_agencies") or []],
                         "verified": entry.get("verified", True),
@@ -271,18 +244,7 @@ class DocumentFilesLoading:
         source = Source(path, data)
         self.change_reason = f"Loaded from the corpus ({path.name})"
         self.first_version_date = self._issue_datetime(data, source) if document.pk in self.created_documents else None
-        superseded_by = None
-        if data.get("superseded_by"):
-            superseded_by, _ = self._resolve(data["superseded_by"], source, "superseded_by")
-        if document.superseded_by_id != (superseded_by.pk if superseded_by else None):
-            document.superseded_by = superseded_by
-            document._change_reason = self.change_reason
-            if self.first_version_date is not None:
-                # Completes the first version rather than starting a second one on the load's day.
-                document._history_date = self.first_version_date
-            document.save(update_fields=["superseded_by"])
-            if document.pk not in self.created_documents:
-                self.report.updated["documents"] += 1
+        self._load_events(path, document, data)
 
         keep = set()
         for position, entry in enumerate(list_of(data, "relations", source)):
@@ -325,3 +287,37 @@ class DocumentFilesLoading:
                 ).pk
             )
         self._delete_missing(Relation.objects.filter(source_document=document), keep)
+
+    def _load_events(self, path: Path, document: Document, data):
+        """The document's legal events, in file order; `by` and `provisions` name what the corpus holds."""
+        keep = set()
+        for position, entry in enumerate(list_of(data, "events", Source(path, data))):
+            source = Source(path, entry)
+            check_keys(entry, self.EVENT_KEYS, source, "a legal event")
+            kind = require(entry, "kind", source)
+            if kind not in LegalEvent.Kind.values:
+                raise source.error(f"event kind “{kind}” is not one of {', '.join(LegalEvent.Kind.values)}")
+            date, precision = parse_partial_date(require(entry, "date", source), path, source.line, "date")
+            by = self._resolve(entry["by"], source, "by")[0] if entry.get("by") else None
+            provisions = [
+                self._resolve(f"{document.slug}#{eid}", source, "provisions")[1]
+                for eid in list_of(entry, "provisions", source)
+            ]
+            keep.add(
+                self._sync(
+                    LegalEvent,
+                    {"document": document, "position": position},
+                    {
+                        "kind": kind,
+                        "date": date,
+                        "precision": precision,
+                        "instrument": str(entry.get("instrument") or ""),
+                        "by": by,
+                        "verified": entry.get("verified", True),
+                        "note": entry.get("note") or "",
+                        "source_url": entry.get("source") or "",
+                    },
+                    m2m={"provisions": provisions},
+                ).pk
+            )
+        self._delete_missing(LegalEvent.objects.filter(document=document), keep)

@@ -65,8 +65,8 @@ def export_document(document: Document) -> dict:
                 "heading_zh_note": provision.heading_zh_note,
                 "heading_official_en": provision.heading_official_en,
                 "articles": provision.articles,
-                "status": provision.status,
                 "text": provision.text,
+                "text_original": provision.text_original,
                 "key_terms": provision.key_terms,
                 "responsible_agencies": _sorted_keys(provision.responsible_agencies),
                 "industries": [
@@ -86,7 +86,23 @@ def export_document(document: Document) -> dict:
         values |= {name: _number(values[name]) for name in ("baseline_value", "value")}
         return _compact(values, {"verified": True})
 
-    dates = list(document.dates.order_by("date", "kind"))
+    events = [
+        _compact(
+            {
+                "kind": event.kind,
+                "date": format_partial_date(event.date, event.precision),
+                "instrument": event.instrument,
+                "by": event.by.slug if event.by else "",
+                "provisions": [provision.eid for provision in event.provisions.order_by("position")],
+                "verified": event.verified,
+                "note": event.note,
+                "source": event.source_url,
+            },
+            {"verified": True},
+        )
+        for event in document.events.order_by("position").select_related("by")
+    ]
+    official = _compact({"url": document.official_url, "publisher": document.official_publisher})
     issuers = [
         {"authority": link.authority.slug, "role": link.role} if link.role else link.authority.slug
         for link in DocumentIssuer.objects.filter(document=document).select_related("authority")
@@ -121,25 +137,23 @@ def export_document(document: Document) -> dict:
             "doc_number_note": document.doc_number_note,
             "doc_number_verified": document.doc_number_verified,
             "jurisdiction": document.jurisdiction,
+            "rank": document.rank,
             "level": document.level,
             "language": document.language,
             "issuers": issuers,
             "topics": [topic.slug for topic in document.topics.order_by("position")],
-            "dates": {d.kind: format_partial_date(d.date, d.precision) for d in dates},
-            "dates_verified": all(d.verified for d in dates),
+            "events": events,
             "dates_note": document.dates_note,
-            "status": document.status,
-            "status_detail": document.status_detail,
-            "status_verified": document.status_verified,
             "status_note": document.status_note,
-            "superseded_by": document.superseded_by.slug if document.superseded_by else "",
+            "official_source": official,
+            "eli": document.eli,
             "summary": document.summary,
             "details": _sorted_keys(document.details),
             "sources": document.sources,
             "provisions": [provision_entry(p) for p in children.get(None, [])],
             "relations": relations,
         },
-        {"doc_number_verified": True, "dates_verified": True, "status_verified": True, "language": "zh"},
+        {"doc_number_verified": True, "language": "zh"},
     )
 
 

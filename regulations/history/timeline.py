@@ -16,15 +16,14 @@ PROVISION_FIELD_LABELS = {
     "num": "Number",
     "heading_en": "English heading",
     "heading_zh": "Chinese heading",
-    "status": "Status",
     "text": "Text",
+    "text_original": "Original text",
 }
 DOCUMENT_FIELD_LABELS = {
     "title_en": "English title",
     "title_zh": "Chinese title",
     "short_title": "Short title",
     "doc_number": "Document number",
-    "status": "Status",
     "summary": "Summary",
 }
 

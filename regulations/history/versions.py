@@ -14,8 +14,8 @@ from django.utils import timezone
 from regulations.models import Document, Provision, Publication
 
 # What a reader means by "the text": a change to one of these is a change of the text.
-PROVISION_TEXT_FIELDS = ["num", "heading_en", "heading_zh", "text", "status"]
-DOCUMENT_TEXT_FIELDS = ["title_en", "title_zh", "short_title", "doc_number", "status", "summary"]
+PROVISION_TEXT_FIELDS = ["num", "heading_en", "heading_zh", "text", "text_original"]
+DOCUMENT_TEXT_FIELDS = ["title_en", "title_zh", "short_title", "doc_number", "summary"]
 # Bookkeeping, not content: never listed as a change.
 IGNORED_FIELDS = {"revision", "updated_at", "position", "depth", "created_at", "written_against_revision"}
 IGNORED_FIELDS |= {"written_against_at"}

@@ -1,8 +1,9 @@
 """The knowledge base's models, one module per aggregate; every model is importable from here."""
 
 from regulations.models.annotations import Annotation, AnnotationQuerySet
-from regulations.models.documents import Document, DocumentDate, DocumentIssuer, DocumentQuerySet
+from regulations.models.documents import Document, DocumentIssuer, DocumentQuerySet
 from regulations.models.glossary import GlossaryTerm
+from regulations.models.legal_events import LegalEvent
 from regulations.models.provisions import (
     CYCLE_MESSAGE,
     DEPTH_MESSAGE,
@@ -17,11 +18,13 @@ from regulations.models.publication import Publication, ReaderQuerySet, Revision
 from regulations.models.relations import Relation, RelationQuerySet, RelationType
 from regulations.models.targets import TARGET_FIELDS, TARGET_FIGURE_FIELDS, Target, TargetQuerySet
 from regulations.models.taxonomy import Authority, Industry, Topic
+from regulations.models.validity import IN_FORCE_STATUSES, Status, Validity, validity_on
 
 __all__ = [
     "CYCLE_MESSAGE",
     "DEPTH_MESSAGE",
     "EID_RE",
+    "IN_FORCE_STATUSES",
     "MAX_TREE_DEPTH",
     "TARGET_FIELDS",
     "TARGET_FIGURE_FIELDS",
@@ -29,10 +32,10 @@ __all__ = [
     "AnnotationQuerySet",
     "Authority",
     "Document",
-    "DocumentDate",
     "DocumentIssuer",
     "DocumentQuerySet",
     "GlossaryTerm",
+    "LegalEvent",
     "Industry",
     "Provision",
     "ProvisionQuerySet",
@@ -42,9 +45,12 @@ __all__ = [
     "RelationQuerySet",
     "RelationType",
     "Revisioned",
+    "Status",
     "Target",
     "TargetQuerySet",
     "Topic",
+    "Validity",
     "eid_validator",
     "tree_error",
+    "validity_on",
 ]

@@ -1,22 +1,28 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from regulations import addresses
 from regulations.models.history import VersionHistory
+from regulations.models.legal_events import LegalEvent
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
 from regulations.models.taxonomy import Authority, Topic
+from regulations.models.validity import Status, Validity, validity_on
 
 
 class DocumentQuerySet(ReaderQuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
 
+    def with_events(self):
+        """The legal events every status is derived from, with what they name."""
+        return self.prefetch_related(
+            models.Prefetch("events", queryset=LegalEvent.objects.select_related("by").prefetch_related("provisions"))
+        )
+
     def for_browsing(self):
         """Listing data, with issuers in their stated order as `issuer_rows` (DocumentIssuer + authority)."""
-        return self.prefetch_related(
+        return self.with_events().prefetch_related(
             "topics",
-            "dates",
             models.Prefetch(
                 "documentissuer_set",
                 queryset=DocumentIssuer.objects.select_related("authority").order_by("position"),
@@ -25,12 +31,16 @@ class DocumentQuerySet(ReaderQuerySet):
         )
 
     def for_detail(self):
-        """for_browsing() plus both directions of supersession."""
-        return (
-            self.for_browsing()
-            .select_related("superseded_by")
-            .prefetch_related(models.Prefetch("supersedes", queryset=Document.objects.order_by("slug")))
+        """for_browsing() plus the legal events of other documents that name this one (what it replaced)."""
+        return self.for_browsing().prefetch_related(
+            models.Prefetch(
+                "events_by", queryset=LegalEvent.objects.select_related("document"), to_attr="events_naming"
+            )
         )
+
+    def with_status(self, status: str, day=None) -> list["Document"]:
+        """The documents whose status on `day` (today by default) is `status`, in this queryset's order."""
+        return [document for document in self.for_browsing() if document.validity(day).code == status]
 
 
 class Document(Revisioned):
@@ -45,12 +55,17 @@ class Document(Revisioned):
         PILOT_SCHEME = "pilot_scheme", "Pilot scheme"
         NOTICE = "notice", "Notice"
 
-    class Status(models.TextChoices):
-        IN_FORCE = "in_force", "In force"
-        AMENDED = "amended", "In force as amended"
-        NOT_YET_IN_FORCE = "not_yet_in_force", "Not yet in force"
-        SUPERSEDED = "superseded", "Superseded"
-        REPEALED = "repealed", "Repealed"
+    Status = Status  # the legal status on a day, derived from the events (regulations.models.validity)
+
+    class Rank(models.TextChoices):
+        """Where the instrument sits in the legal hierarchy, highest first."""
+
+        LAW = "law", "Law"
+        ADMINISTRATIVE_REGULATION = "administrative_regulation", "Administrative regulation"
+        DEPARTMENTAL_RULE = "departmental_rule", "Departmental rule"
+        NORMATIVE_DOCUMENT = "normative_document", "Normative document"
+        PLAN = "plan", "Plan or policy document"
+        EU_REGULATION = "eu_regulation", "EU regulation"
 
     class Jurisdiction(models.TextChoices):
         CN = "CN", "China"
@@ -68,18 +83,13 @@ class Document(Revisioned):
     doc_number_verified = models.BooleanField(default=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     form = models.CharField(max_length=200, blank=True, help_text="The instrument's form as issued, in words.")
-    level = models.CharField("legal rank", max_length=200, blank=True)
+    rank = models.CharField("legal rank", max_length=30, choices=Rank.choices, blank=True)
+    level = models.CharField("legal rank in words", max_length=200, blank=True)
     jurisdiction = models.CharField(max_length=5, choices=Jurisdiction.choices)
     language = models.CharField(max_length=10, default="zh")
     issuers = models.ManyToManyField(Authority, through="DocumentIssuer", related_name="documents")
     topics = models.ManyToManyField(Topic, related_name="documents")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_FORCE)
-    status_detail = models.CharField(max_length=200, blank=True)
-    status_note = models.TextField(blank=True)
-    status_verified = models.BooleanField(default=True)
-    superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
-    )
+    status_note = models.TextField("note on its validity", blank=True)
     dates_note = models.TextField(blank=True)
     summary = models.TextField(help_text="Markdown.")
     details = models.JSONField(
@@ -87,7 +97,16 @@ class Document(Revisioned):
         blank=True,
         help_text="Further researched facts (legal basis, implementing documents, editions…).",
     )
-    sources = models.JSONField("official and research sources", default=list, blank=True)
+    official_url = models.URLField(
+        "official publication", max_length=500, blank=True, help_text="The issuer's site, the gazette, EUR-Lex."
+    )
+    official_publisher = models.CharField(
+        "published officially by", max_length=200, blank=True, help_text="e.g. EUR-Lex (Publications Office of the EU)"
+    )
+    eli = models.URLField("ELI", max_length=300, blank=True, help_text="European Legislation Identifier, if any.")
+    sources = models.JSONField(
+        "research sources", default=list, blank=True, help_text="Secondary reports: reprints, news, translations."
+    )
     publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,9 +116,6 @@ class Document(Revisioned):
     class Meta:
         ordering = ["slug"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(superseded_by=models.F("pk")), name="document_not_superseded_by_itself"
-            ),
             models.CheckConstraint(
                 condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
                 name="document_slug_format",
@@ -113,15 +129,37 @@ class Document(Revisioned):
     def get_absolute_url(self):
         return addresses.document_url(self.slug)
 
-    def clean(self):
-        if self.superseded_by_id and self.superseded_by_id == self.pk:
-            raise ValidationError({"superseded_by": "A document cannot supersede itself."})
-        if self.status == self.Status.SUPERSEDED and not self.superseded_by_id:
-            raise ValidationError({"superseded_by": "Say which document supersedes this one."})
+    def validity(self, day=None) -> Validity:
+        """The document's legal status on `day` (today by default), from its events."""
+        return validity_on(list(self.events.all()), day)
+
+    @property
+    def status(self) -> str:
+        return self.validity().code
+
+    def get_status_display(self) -> str:
+        return self.validity().label
+
+    @property
+    def superseded_by(self) -> "Document | None":
+        """The rule that replaces this one (reported or confirmed), if a replacement is recorded."""
+        replaced = [event for event in self.events.all() if event.kind == LegalEvent.Kind.REPLACED and event.by_id]
+        return replaced[-1].by if replaced else None
+
+    @property
+    def supersedes(self) -> list["Document"]:
+        """The rules this one replaces (from their `replaced` events)."""
+        naming = getattr(self, "events_naming", None)
+        if naming is None:
+            naming = LegalEvent.objects.filter(by=self).select_related("document")
+        return sorted(
+            {event.document for event in naming if event.kind == LegalEvent.Kind.REPLACED},
+            key=lambda document: document.slug,
+        )
 
     @property
     def year(self):
-        dated = [d.date for d in self.dates.all() if d.kind in DocumentDate.DOCUMENT_DATES]
+        dated = [event.date for event in self.events.all() if event.kind in LegalEvent.MAKING]
         return min(dated).year if dated else None
 
 
@@ -137,52 +175,3 @@ class DocumentIssuer(models.Model):
 
     def __str__(self):
         return f"{self.authority} ({self.document})"
-
-
-class DocumentDate(models.Model):
-    """A dated event in a document's life; partial dates keep their precision."""
-
-    class Kind(models.TextChoices):
-        CONSULTATION_DRAFT = "consultation_draft", "Consultation draft"
-        ADOPTED = "adopted", "Adopted"
-        APPROVED = "approved", "Approved"
-        SIGNED = "signed", "Signed"
-        ISSUED = "issued", "Issued"
-        PUBLISHED = "published", "Published"
-        ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
-        EFFECTIVE = "effective", "Effective"
-        APPLIES_FROM = "applies_from", "Applies from"
-        SUPERSEDED = "superseded", "Superseded"
-
-    class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-
-    DOCUMENT_DATES = {"signed", "issued", "published", "adopted"}
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="dates")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField()
-    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
-    verified = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["date", "kind"]
-        constraints = [models.UniqueConstraint(fields=["document", "kind"], name="unique_document_date_kind")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.display}"
-
-    @property
-    def display(self):
-        if self.precision == self.Precision.YEAR:
-            return f"{self.date:%Y}"
-        if self.precision == self.Precision.MONTH:
-            return f"{self.date:%B %Y}"
-        return f"{self.date.day} {self.date:%B %Y}"
-
-    @property
-    def iso(self):
-        length = {"year": 4, "month": 7}.get(self.precision, 10)
-        return self.date.isoformat()[:length]

@@ -8,6 +8,7 @@ from regulations.models.documents import Document
 from regulations.models.history import VersionHistory
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
 from regulations.models.taxonomy import Industry
+from regulations.models.validity import Status, Validity, validity_on
 
 EID_RE = r"^[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*(?:__[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 eid_validator = RegexValidator(
@@ -72,12 +73,7 @@ class Provision(Revisioned):
         ORGANISATION = "organisation", "Organisation and supervision"
         ARTICLE = "article", "Article"
 
-    class Status(models.TextChoices):
-        AS_DOCUMENT = "", "As the document"
-        IN_FORCE = "in_force", "In force"
-        AMENDED = "amended", "Amended"
-        PARTLY_INVALID = "partly_invalid", "Partly invalid"
-        REPEALED = "repealed", "Repealed"
+    Status = Status  # derived from the document's legal events (regulations.models.validity)
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="provisions")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
@@ -96,11 +92,13 @@ class Provision(Revisioned):
     heading_zh_note = models.CharField(max_length=200, blank=True)
     heading_official_en = models.CharField("official English heading", max_length=300, blank=True)
     articles = models.CharField(max_length=100, blank=True, help_text="Articles this part covers.")
-    text = models.TextField(blank=True, help_text="Markdown.")
+    text = models.TextField(blank=True, help_text="Our summary of what it says, in Markdown.")
+    text_original = models.TextField(
+        "original text", blank=True, help_text="The official wording (原文), in the document's language; Markdown."
+    )
     key_terms = models.JSONField(default=list, blank=True)
     responsible_agencies = models.JSONField(default=list, blank=True)
     industries = models.ManyToManyField(Industry, blank=True, related_name="provisions")
-    status = models.CharField(max_length=20, choices=Status.choices, blank=True, default="")
     verified = models.BooleanField(default=True)
     note = models.TextField("research note", blank=True)
     details = models.JSONField(default=dict, blank=True)
@@ -177,8 +175,12 @@ class Provision(Revisioned):
         return self.num or self.eid
 
     @property
-    def effective_status(self):
-        return self.status or self.document.status
+    def effective_status(self) -> str:
+        return self.validity().code
+
+    def validity(self, day=None) -> Validity:
+        """The provision's legal status on `day`: its document's, unless an amendment or repeal names it."""
+        return validity_on(list(self.document.events.all()), day, provision=self)
 
     def clean(self):
         if self.parent_id is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from regulations.addresses import pinned_url, subject_url
-from regulations.models import Document, DocumentDate, Provision
+from regulations.models import Document, LegalEvent, Provision
 
 # The date a citation gives: the one the document bears, in the order a reader would look for it.
 CITED_DATE_KINDS = ["issued", "signed", "published", "adopted", "approved", "entry_into_force", "effective"]
@@ -27,17 +27,19 @@ class Citation:
     retrieved_on: datetime.date
 
 
-def _cited_date(document: Document) -> DocumentDate | None:
-    dates = {date.kind: date for date in document.dates.all()}
+def _cited_date(document: Document) -> LegalEvent | None:
+    dates = {}
+    for event in document.events.all():
+        dates.setdefault(event.kind, event)
     return next((dates[kind] for kind in CITED_DATE_KINDS if kind in dates), None)
 
 
-def _chinese_date(date: DocumentDate | None) -> str:
+def _chinese_date(date: LegalEvent | None) -> str:
     if date is None:
         return ""
-    if date.precision == DocumentDate.Precision.YEAR:
+    if date.precision == LegalEvent.Precision.YEAR:
         return f"{date.date.year}年"
-    if date.precision == DocumentDate.Precision.MONTH:
+    if date.precision == LegalEvent.Precision.MONTH:
         return f"{date.date.year}年{date.date.month}月"
     return f"{date.date.year}年{date.date.month}月{date.date.day}日"
 

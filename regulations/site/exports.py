@@ -9,7 +9,7 @@ import io
 from collections.abc import Callable
 
 from regulations.addresses import document_url, provision_url, subject_url
-from regulations.models import Document, DocumentIssuer, Provision, Relation, Target
+from regulations.models import TARGET_FIGURE_FIELDS, Document, DocumentIssuer, LegalEvent, Provision, Relation, Target
 from regulations.site.pages.provision_trees import attach_tree, without_hidden_subtrees
 from regulations.text.figures import target_value_text
 
@@ -28,18 +28,14 @@ def _number(value) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
+def _figure(target: Target, name: str):
+    value = getattr(target, name)
+    return _number(value) if name in ("baseline_value", "value") else value
+
+
 def _target_data(target: Target) -> dict:
     return {
-        "metric": target.metric,
-        "metric_zh": target.metric_zh,
-        "scope": target.scope,
-        "baseline_year": target.baseline_year,
-        "baseline_value": _number(target.baseline_value),
-        "target_year": target.target_year,
-        "value": _number(target.value),
-        "unit": target.unit,
-        "comparison": target.comparison,
-        "direction": target.direction,
+        **{name: _figure(target, name) for name in TARGET_FIGURE_FIELDS},
         "summary": target_value_text(target),
         "verified": target.verified,
     }
@@ -56,6 +52,7 @@ def document_json(document: Document, absolute: Absolute) -> dict:
             "heading_en": provision.heading_en,
             "heading_zh": provision.heading_zh,
             "text": provision.text,
+            "text_original": provision.text_original,
             "status": provision.effective_status,
             "verified": provision.verified,
             "industries": [industry.slug for industry in provision.industries.all()],
@@ -65,6 +62,7 @@ def document_json(document: Document, absolute: Absolute) -> dict:
         }
 
     roots = [provision for provision in _provisions(document) if provision.parent_id is None]
+    validity, replacing = document.validity(), document.superseded_by
     issuers = DocumentIssuer.objects.filter(document=document).select_related("authority")
     relations = Relation.objects.published().touching_document(document).with_ends().order_by("position", "pk")
     return {
@@ -76,9 +74,12 @@ def document_json(document: Document, absolute: Absolute) -> dict:
         "issuers": [{"abbreviation": i.authority.abbreviation, "name_en": i.authority.name_en} for i in issuers],
         "jurisdiction": document.jurisdiction,
         "kind": document.kind,
-        "status": document.status,
-        "superseded_by": absolute(document_url(document.superseded_by.slug)) if document.superseded_by else None,
-        "dates": {date.kind: date.iso for date in document.dates.all()},
+        "rank": document.rank,
+        "status": validity.code,
+        "status_text": validity.text,
+        "superseded_by": absolute(document_url(replacing.slug)) if replacing else None,
+        "official_source": document.official_url or None,
+        "events": [_event_data(event, absolute) for event in document.events.all()],
         "summary": document.summary,
         "provisions": [provision_data(provision) for provision in roots],
         "relations": [
@@ -93,6 +94,17 @@ def document_json(document: Document, absolute: Absolute) -> dict:
     }
 
 
+def _event_data(event: LegalEvent, absolute: Absolute) -> dict:
+    return {
+        "kind": event.kind,
+        "date": event.iso,
+        "instrument": event.instrument,
+        "by": absolute(document_url(event.by.slug)) if event.by else None,
+        "provisions": [provision.eid for provision in event.provisions.all()],
+        "verified": event.verified,
+    }
+
+
 def _end_url(document: Document, provision: Provision | None) -> str:
     return subject_url(document.slug, provision.eid if provision else None)
 
@@ -104,8 +116,9 @@ def document_markdown(document: Document, absolute: Absolute) -> str:
         lines += [document.title_zh, ""]
     facts = [
         ("Document number", document.doc_number),
-        ("Status", document.get_status_display()),
-        ("Dates", "; ".join(f"{date.get_kind_display()} {date.iso}" for date in document.dates.all())),
+        ("Status", document.validity().text),
+        ("Legal events", "; ".join(f"{event.get_kind_display()} {event.iso}" for event in document.events.all())),
+        ("Official text", document.official_url or "not yet linked"),
         ("Permanent address", absolute(document_url(document.slug))),
     ]
     lines += [f"- **{label}:** {value}" for label, value in facts if value]
@@ -126,47 +139,24 @@ def document_markdown(document: Document, absolute: Absolute) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-TARGET_COLUMNS = [
-    "document",
-    "doc_number",
-    "provision",
-    "metric",
-    "metric_zh",
-    "scope",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "value",
-    "unit",
-    "comparison",
-    "direction",
-    "verified",
-    "url",
-]
+TARGET_COLUMNS = ["document", "doc_number", "status", "provision", *TARGET_FIGURE_FIELDS, "verified", "url"]
 
 
 def targets_csv(targets, absolute: Absolute) -> str:
-    """One row per target, with the permanent address of its provision."""
+    """One row per target, with its rule's status today and the permanent address of its provision."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(TARGET_COLUMNS)
     for target in targets:
         provision, document = target.provision, target.provision.document
+        figures = [_figure(target, name) for name in TARGET_FIGURE_FIELDS]
         writer.writerow(
             [
                 document.short_title,
                 document.doc_number,
+                document.validity().text,
                 " ".join(part for part in (provision.num, provision.heading_en) if part),
-                target.metric,
-                target.metric_zh,
-                target.scope,
-                target.baseline_year or "",
-                _number(target.baseline_value) or "",
-                target.target_year or "",
-                _number(target.value) or "",
-                target.unit,
-                target.comparison,
-                target.direction,
+                *("" if value is None else value for value in figures),
                 "yes" if target.verified else "no (single source)",
                 absolute(provision_url(document.slug, provision.eid)),
             ]

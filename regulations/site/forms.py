@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from regulations.history import versions
 from regulations.history.quoted_addresses import MAX_TEXT
-from regulations.models import Document
+from regulations.models import Document, Status
 from regulations.site.pages.targets import TARGET_COLUMNS
 
 IGNORED_VALUE_LIMIT = 60
@@ -31,7 +31,7 @@ class LenientForm(forms.Form):
 
 class DocumentFilterForm(LenientForm):
     topic = forms.ChoiceField(label="Topic", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Document.Status.choices])
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Status.choices])
     jurisdiction = forms.ChoiceField(
         label="Jurisdiction", required=False, choices=[("", "Any"), *Document.Jurisdiction.choices]
     )

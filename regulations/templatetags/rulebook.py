@@ -70,6 +70,21 @@ def dagger(context, verified=False):
     return dagger_html(context)
 
 
+@register.simple_tag(takes_context=True)
+def status_badge(context, subject, day=None):
+    """The legal status of a document or provision on the page's day (?on=, else today), as a badge.
+
+    A status that rests on an unverified event reads "reported" and carries the † mark; the title says it all."""
+    validity = subject.validity(day or context.get("status_day"))
+    badge = format_html(
+        '<span class="badge badge--status badge--{}" title="{}">{}</span>',
+        validity.badge,
+        validity.text,
+        validity.badge_label,
+    )
+    return badge + dagger_html(context) if validity.unverified else badge
+
+
 @register.simple_tag
 def research_note(text, label="Research note"):
     if not text:

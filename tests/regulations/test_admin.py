@@ -6,10 +6,10 @@ from regulations.models import (
     CYCLE_MESSAGE,
     Authority,
     Document,
-    DocumentDate,
     DocumentIssuer,
     GlossaryTerm,
     Industry,
+    LegalEvent,
     Provision,
     Relation,
     RelationType,
@@ -25,7 +25,7 @@ REGISTERED = [
     Industry,
     Document,
     DocumentIssuer,
-    DocumentDate,
+    LegalEvent,
     Provision,
     Target,
     Relation,
@@ -84,7 +84,7 @@ def test_the_provision_list_can_be_searched_and_filtered_by_document(editor, pla
         (Provision, "document", "carbon"),
         (Provision, "industries", "steel"),
         (Industry, "parent", "metal"),
-        (Document, "superseded_by", "battery"),
+        (LegalEvent, "by", "battery"),
         (DocumentIssuer, "authority", "MIIT"),
         (Relation, "type", "implements"),
         (Relation, "source_document", "plan"),
@@ -160,14 +160,15 @@ def test_key_terms_are_edited_one_per_line_and_stored_as_a_list(editor, plan):
     assert provision.key_terms == ["碳达峰", "carbon peaking"]
 
 
-def test_a_document_cannot_be_marked_as_superseded_by_itself(editor):
+def test_a_document_cannot_be_recorded_as_replaced_by_itself(editor):
     document = Document.objects.get(slug="cn-nev-battery-action-plan-2025")
-    data = change_form_data(editor, document, superseded_by=str(document.pk))
-    response = editor.post(admin_url(Document, "change", document.pk), data)
+    event = document.events.first()
+    data = change_form_data(editor, event, kind="replaced", by=str(document.pk))
+    response = editor.post(admin_url(LegalEvent, "change", event.pk), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["superseded_by"] == ["A document cannot supersede itself."]
-    document.refresh_from_db()
-    assert document.superseded_by is None
+    assert response.context["adminform"].form.errors["by"] == ["A document cannot amend or replace itself."]
+    event.refresh_from_db()
+    assert event.by is None and document.superseded_by is None
 
 
 def test_a_target_with_its_baseline_after_its_target_year_is_refused_with_an_explanation(editor):

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from regulations.models import MAX_TREE_DEPTH, Document, Provision, Target
+from regulations.models import MAX_TREE_DEPTH, Document, LegalEvent, Provision, Target
 
 CYCLE_MESSAGE = "This would put the provision inside itself (a cycle in the tree)."
 SAME_DOCUMENT_MESSAGE = "The parent must belong to the same document."
@@ -91,12 +91,13 @@ def test_a_malformed_document_slug_is_refused_by_the_database(db):
     assert refused(lambda: new_document(slug="Not A Slug"))
 
 
-def test_a_document_cannot_be_superseded_by_itself(plan):
-    assert refused(lambda: Document.objects.filter(pk=plan.pk).update(superseded_by=plan))
-    plan.superseded_by = plan
+def test_a_document_cannot_be_replaced_by_itself(plan):
+    event = plan.events.first()
+    assert refused(lambda: LegalEvent.objects.filter(pk=event.pk).update(by=plan))
+    event.kind, event.by = LegalEvent.Kind.REPLACED, plan
     with pytest.raises(ValidationError) as caught:
-        plan.full_clean()
-    assert messages(caught.value, "superseded_by") == ["A document cannot supersede itself."]
+        event.full_clean()
+    assert messages(caught.value, "by") == ["A document cannot amend or replace itself."]
 
 
 # -- provision identifiers ------------------------------------------------------------------

@@ -20,10 +20,10 @@ from regulations.corpus.loader import load_corpus
 from regulations.models import (
     Authority,
     Document,
-    DocumentDate,
     DocumentIssuer,
     GlossaryTerm,
     Industry,
+    LegalEvent,
     Provision,
     Relation,
     RelationType,
@@ -39,7 +39,7 @@ ALL_TABLES = [
     Industry,
     Document,
     DocumentIssuer,
-    DocumentDate,
+    LegalEvent,
     Provision,
     Target,
     Relation,
@@ -172,8 +172,8 @@ def test_an_error_in_the_last_document_undoes_the_changes_already_made_by_earlie
     edit(
         corpus,
         "documents/industrial-carbon-peaking-2022.yaml",  # last in alphabetical order
-        "  issued: '2022-07-07'\n",
-        "  issued: '2022-07-77'\n",
+        "  - kind: issued\n    date: '2022-07-07'\n",
+        "  - kind: issued\n    date: '2022-07-77'\n",
     )
     before = snapshot()
     error = load_error(corpus)
@@ -208,16 +208,16 @@ def test_a_file_broken_half_way_leaves_the_database_as_it_was(corpus):
 def test_an_unknown_industry_is_named_with_its_provision_file_and_line(corpus):
     path = edit(corpus, BATTERY_PLAN, "      - new-energy-vehicles\n", "      - space-mining\n")
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 38)
+    assert (error.path, error.line) == (path, 41)
     assert str(error) == (
-        f"{path}, line 38: unknown industry “space-mining” in provision “sec_1” (see industries.yaml)"
+        f"{path}, line 41: unknown industry “space-mining” in provision “sec_1” (see industries.yaml)"
     )
 
 
 def test_a_relation_to_a_document_that_does_not_exist_is_named(corpus):
     path = edit(corpus, BATTERY_PLAN, "to: industrial-carbon-peaking-2022#part_2__sec_7__item_2", "to: no-such-plan")
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 87)
+    assert (error.path, error.line) == (path, 90)
     assert error.message == "to “no-such-plan”: no document “no-such-plan” in the corpus"
 
 
@@ -229,7 +229,7 @@ def test_a_relation_to_a_provision_that_does_not_exist_is_named(corpus):
         "to: industrial-carbon-peaking-2022#part_9",
     )
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 87)
+    assert (error.path, error.line) == (path, 90)
     assert error.message == (
         "to “industrial-carbon-peaking-2022#part_9”: "
         "document “industrial-carbon-peaking-2022” has no provision “part_9”"
@@ -239,38 +239,38 @@ def test_a_relation_to_a_provision_that_does_not_exist_is_named(corpus):
 def test_a_duplicate_identifier_names_both_lines(corpus):
     path = edit(corpus, BATTERY_PLAN, "  - eid: sec_2\n", "  - eid: sec_1\n")
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 52)
-    assert error.message == "duplicate identifier “sec_1” (first used on line 38)"
+    assert (error.path, error.line) == (path, 55)
+    assert error.message == "duplicate identifier “sec_1” (first used on line 41)"
 
 
 def test_a_malformed_identifier_is_refused(corpus):
     path = edit(corpus, BATTERY_PLAN, "  - eid: sec_2\n", "  - eid: Section 2\n")
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 52)
+    assert (error.path, error.line) == (path, 55)
     assert "“Section 2” is not a valid identifier" in error.message
 
 
 @pytest.mark.parametrize(
     ("written", "message"),
     [
-        ("2024-13-45", "dates.issued: “2024-13-45” is not a real date (month must be in 1..12)"),
+        ("2024-13-45", "date: “2024-13-45” is not a real date (month must be in 1..12)"),
         (
             "soon",
-            "dates.issued: “soon” is not a date (write YYYY-MM-DD, or YYYY-MM or YYYY when only that much is known)",
+            "date: “soon” is not a date (write YYYY-MM-DD, or YYYY-MM or YYYY when only that much is known)",
         ),
     ],
 )
 def test_a_malformed_date_is_named_with_its_field(corpus, written, message):
-    path = edit(corpus, BATTERY_PLAN, "  issued: '2025-02-28'\n", f"  issued: '{written}'\n")
+    path = edit(corpus, BATTERY_PLAN, "    date: '2025-02-28'\n", f"    date: '{written}'\n")
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 18)  # the line where the dates begin
+    assert (error.path, error.line) == (path, 22)  # the line where the event begins
     assert error.message.startswith(message)
 
 
 def test_invalid_yaml_is_reported_with_its_line(corpus):
     path = edit(corpus, BATTERY_PLAN, "    heading_en: Standards\n", "    heading_en: Standards: for design\n")
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 78)
+    assert (error.path, error.line) == (path, 81)
     assert error.message == "not valid YAML: mapping values are not allowed here"
 
 
@@ -279,7 +279,7 @@ def test_an_unknown_field_in_a_provision_is_named(corpus):
         corpus, BATTERY_PLAN, "    heading_en: Standards\n", "    heading_en: Standards\n    heading_fr: Normes\n"
     )
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 75)
+    assert (error.path, error.line) == (path, 78)
     assert error.message == "unknown field(s) in provision “sec_4”: heading_fr"
 
 
@@ -298,7 +298,7 @@ def test_an_unknown_field_in_a_target_is_named(corpus):
         "      - metric: energy consumption per unit of GDP\n        deadline: 2025\n",
     )
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 106)
+    assert (error.path, error.line) == (path, 109)
     assert error.message == "unknown field(s) in a target: deadline"
 
 
@@ -310,7 +310,7 @@ def test_a_target_whose_baseline_is_after_its_target_year_is_refused(corpus):
         "        baseline_year: 2026\n        target_year: 2025\n        value: 13.5\n",
     )
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 106)
+    assert (error.path, error.line) == (path, 109)
     assert error.message == "baseline year 2026 is after target year 2025"
 
 

@@ -68,22 +68,22 @@ def test_document_list_shows_titles_numbers_issuers_and_status_of_every_document
     assert "Implementation Plan for Carbon Peaking in the Industrial Sector" in html
     assert "工信部联节〔2022〕88号" in html
     assert "<abbr" in html and ">MIIT</abbr>" in html
-    assert 'class="badge badge--status badge--superseded">Superseded<' in html
+    assert re.search(r'class="badge badge--status badge--superseded" title="Superseded by [^"]+">Superseded<', html)
 
 
 def test_document_list_filters_by_topic_status_and_jurisdiction_together(client):
     html = page(client, "/documents/?topic=epr&status=in_force&jurisdiction=CN")
-    wanted = Document.objects.filter(topics__slug="epr", status="in_force", jurisdiction="CN")
-    assert wanted.exists()
+    wanted = [d for d in Document.objects.filter(topics__slug="epr", jurisdiction="CN") if d.status == "in_force"]
+    assert wanted
     for document in Document.objects.all():
         shown = f'<a href="{document.get_absolute_url()}">' in html
         assert shown == (document in wanted), document.slug
-    assert f"{wanted.count()} of {Document.objects.count()} documents" in html
+    assert f"{len(wanted)} of {Document.objects.count()} documents" in html
 
 
 def test_document_list_facets_show_counts_and_links_that_keep_other_filters(client):
     html = page(client, "/documents/?jurisdiction=CN")
-    in_force_cn = Document.objects.filter(status="in_force", jurisdiction="CN").count()
+    in_force_cn = len([d for d in Document.objects.filter(jurisdiction="CN") if d.status == "in_force"])
     assert re.search(rf'href="/documents/\?status=in_force&amp;jurisdiction=CN"[^>]*>In force</a>\s*'
                      rf'<span class="count"[^>]*>{in_force_cn}<', html)  # fmt: skip
 
@@ -141,8 +141,8 @@ def test_document_pages_show_supersession_in_both_directions(client):
     old = Document.objects.get(slug="cn-nev-battery-standard-conditions-2019")
     new = old.superseded_by
     assert new is not None
-    assert f'Superseded by <a href="{new.get_absolute_url()}">' in page(client, old.get_absolute_url())
-    assert f'Supersedes <a href="{old.get_absolute_url()}">' in page(client, new.get_absolute_url())
+    assert f'Replaced by <a href="{new.get_absolute_url()}">' in page(client, old.get_absolute_url())
+    assert f'Replaces <a href="{old.get_absolute_url()}">' in page(client, new.get_absolute_url())
 
 
 def test_document_details_are_shown_as_definition_lists_with_links_to_known_documents(client):
@@ -164,7 +164,7 @@ def test_unverified_facts_carry_a_dagger_with_a_note_and_the_page_explains_it_on
 
 
 def test_unverified_document_dates_and_numbers_are_marked(client):
-    document = Document.objects.filter(dates__verified=False).first()
+    document = Document.objects.filter(events__verified=False).first()
     html = page(client, document.get_absolute_url())
     assert re.search(r'</time>(<span class="precision">[^<]*</span>)?\s*<a class="dagger"', html)
 
@@ -391,16 +391,16 @@ def test_odd_query_parameters_never_cause_a_server_error(client, url):
 @pytest.mark.parametrize(
     ("url", "bound"),
     [
-        ("/", 14),
-        ("/documents/", 5),
-        ("/documents/?topic=epr&status=in_force", 5),
-        (PLAN, 12),
-        ("/documents/eu-battery-regulation-2023-1542/", 12),
-        (EPR_ITEM, 13),
+        ("/", 15),
+        ("/documents/", 6),
+        ("/documents/?topic=epr&status=in_force", 6),
+        (PLAN, 13),
+        ("/documents/eu-battery-regulation-2023-1542/", 13),
+        (EPR_ITEM, 14),
         ("/industries/", 1),
         ("/industries/building-materials/", 5),
-        ("/targets/", 3),
-        ("/targets/?industry=steel&sort=-value", 3),
+        ("/targets/", 4),
+        ("/targets/?industry=steel&sort=-value", 4),
         ("/glossary/", 2),
         # Not found: the document, then its former names in the history.
         ("/documents/no-such-document/", 3),

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from regulations.api.serializers.base import (
@@ -7,7 +8,8 @@ from regulations.api.serializers.base import (
     text_list,
 )
 from regulations.api.serializers.targets import TargetSerializer
-from regulations.models import Industry, Provision
+from regulations.api.serializers.validity import ValiditySerializer, day_of
+from regulations.models import Industry, Provision, Status
 
 
 class ProvisionOutlineSerializer(serializers.ModelSerializer):
@@ -31,7 +33,9 @@ class ProvisionSerializer(RevisionChecked, ModelValidationSerializer):
         slug_field="slug", many=True, queryset=Industry.objects.all(), required=False
     )
     targets = TargetSerializer(many=True, read_only=True)
-    effective_status = serializers.CharField(read_only=True)
+    status = serializers.SerializerMethodField(help_text="The legal status today, or on the day given as ?on=.")
+    effective_status = serializers.SerializerMethodField(help_text="The same as status (kept for older clients).")
+    validity = serializers.SerializerMethodField()
     key_terms = text_list()
     responsible_agencies = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False
@@ -53,11 +57,13 @@ class ProvisionSerializer(RevisionChecked, ModelValidationSerializer):
             "heading_official_en",
             "articles",
             "text",
+            "text_original",
             "key_terms",
             "responsible_agencies",
             "industries",
             "status",
             "effective_status",
+            "validity",
             "verified",
             "note",
             "targets",
@@ -79,6 +85,18 @@ class ProvisionSerializer(RevisionChecked, ModelValidationSerializer):
             last = document.provisions.order_by("-position").first()
             attrs["position"] = last.position + 1 if last else 0
         return super().validate(attrs)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, provision) -> str:
+        return provision.validity(day_of(self.context)).code
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_effective_status(self, provision) -> str:
+        return self.get_status(provision)
+
+    @extend_schema_field(ValiditySerializer)
+    def get_validity(self, provision):
+        return ValiditySerializer(provision.validity(day_of(self.context)), context=self.context).data
 
     def implicit_values(self):
         return {"document": self.context["document"]}

@@ -4,23 +4,37 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from regulations.api.mixins import AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin
+from regulations.api.mixins import AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin, StatusOnDay, status_day
 from regulations.api.permissions import ConsultantWrite
 from regulations.api.serializers.documents import DocumentDetailSerializer, DocumentSerializer
 from regulations.api.serializers.provisions import ProvisionSerializer
-from regulations.models import Document, Provision
+from regulations.models import Document, LegalEvent, Provision, Status
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    """The legal status derived for today, or for ?on=: a rule's status is never a stored column."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Status.choices, method=self.matching, **kwargs)
+
+    def matching(self, queryset, name, value):
+        day = status_day(self.parent.request)
+        events = "events__provisions" if queryset.model is Document else "document__events__provisions"
+        wanted = [row.pk for row in queryset.prefetch_related(events) if row.validity(day).code == value]
+        return queryset.filter(pk__in=wanted)
 
 
 class DocumentFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="topics__slug")
     issuer = django_filters.CharFilter(field_name="issuers__slug")
+    status = StatusFilter()
 
     class Meta:
         model = Document
-        fields = ["status", "jurisdiction", "kind", "topic", "issuer"]
+        fields = ["status", "jurisdiction", "kind", "rank", "topic", "issuer"]
 
 
-class DocumentViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
+class DocumentViewSet(AtomicWriteViewSetMixin, DraftsForStaff, StatusOnDay, LastModifiedMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     permission_classes = [ConsultantWrite]
     filterset_class = DocumentFilter
@@ -29,7 +43,11 @@ class DocumentViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin
     ordering = ["slug"]
 
     def get_queryset(self):
-        queryset = self.documents().select_related("superseded_by").prefetch_related("issuers", "topics", "dates")
+        queryset = self.documents().prefetch_related(
+            "issuers",
+            "topics",
+            Prefetch("events", queryset=LegalEvent.objects.select_related("by").prefetch_related("provisions")),
+        )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("provisions", queryset=self.provisions().select_related("parent", "document"))
@@ -47,6 +65,7 @@ class DocumentViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin
 class ProvisionFilter(django_filters.FilterSet):
     document = django_filters.CharFilter(field_name="document__slug")
     industry = django_filters.CharFilter(field_name="industries__slug")
+    status = StatusFilter()
 
     class Meta:
         model = Provision
@@ -56,7 +75,7 @@ class ProvisionFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("document_slug", str, OpenApiParameter.PATH)]),
 )
-class ProvisionViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin, viewsets.ModelViewSet):
+class ProvisionViewSet(AtomicWriteViewSetMixin, DraftsForStaff, StatusOnDay, LastModifiedMixin, viewsets.ModelViewSet):
     """Provisions of one document, addressed by their stable identifier."""
 
     lookup_field = "eid"
@@ -84,7 +103,7 @@ class ProvisionViewSet(AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixi
         return context
 
 
-class AllProvisionViewSet(DraftsForStaff, viewsets.ReadOnlyModelViewSet):
+class AllProvisionViewSet(DraftsForStaff, StatusOnDay, viewsets.ReadOnlyModelViewSet):
     """Every provision, across documents, for filtering (by industry, kind, status…)."""
 
     serializer_class = ProvisionSerializer

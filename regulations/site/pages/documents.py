@@ -12,7 +12,7 @@ from django.http import Http404
 
 from regulations.addresses import document_list_url, industry_url
 from regulations.history.timeline import decorate_annotations
-from regulations.models import Annotation, Document, DocumentDate, Industry, Provision, Relation, Target, Topic
+from regulations.models import Annotation, Document, Industry, LegalEvent, Provision, Relation, Status, Target, Topic
 from regulations.site.pages.provision_trees import agencies, attach_tree, without_hidden_subtrees
 from regulations.site.pages.relations import group_by_other_document, relation_order, views_for_document
 from regulations.site.pages.targets import decorate_target
@@ -25,9 +25,9 @@ def sort_documents(documents: list[Document]) -> None:
     """Newest first by the earliest of signing/issuing/publication/adoption; then by title."""
 
     def key(document):
-        dated = [d.date for d in document.dates.all() if d.kind in DocumentDate.DOCUMENT_DATES]
+        dated = [event.date for event in document.events.all() if event.kind in LegalEvent.MAKING]
         first = min(dated) if dated else None
-        document.first_date = next((d for d in document.dates.all() if d.date == first), None) if first else None
+        document.first_date = next((e for e in document.events.all() if e.date == first), None) if first else None
         return (-(first.toordinal() if first else 0), document.title_en)
 
     documents.sort(key=key)
@@ -70,7 +70,7 @@ def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False)
 
     choices = {
         "topic": [(topic.slug, topic.name_en, topic.name_zh) for topic in topics],
-        "status": [(value, label, "") for value, label in Document.Status.choices],
+        "status": [(value, label, "") for value, label in Status.choices],
         "jurisdiction": [(value, label, "") for value, label in Document.Jurisdiction.choices],
     }
     facets = []

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from regulations.addresses import anchor_url, provision_url
 from regulations.models import Document, Provision, Publication
 from regulations.text.cjk import has_cjk
 
 # Labels looked up once here: get_FOO_display() rebuilds the choices dict on every call.
 PROVISION_KINDS = dict(Provision.Kind.choices)
-PROVISION_STATUSES = dict(Provision.Status.choices)
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,15 @@ def attach_tree(document: Document, provisions: list[Provision]) -> list[Provisi
     """
     by_id = {provision.pk: provision for provision in provisions}
     roots = []
+    prefetch_related_objects([document], "events__by", "events__provisions")
+    # A provision shows a status of its own only where a legal event names it (an amendment, a partial repeal).
+    named = {provision.pk for event in document.events.all() for provision in event.provisions.all()}
     for provision in provisions:
         provision.document = document  # already loaded: no query for provision.document
         provision.child_nodes = []
         provision.num_is_zh = has_cjk(provision.num)
         provision.kind_label = PROVISION_KINDS.get(provision.kind, provision.kind)
-        provision.status_label = PROVISION_STATUSES.get(provision.status, "")
+        provision.own_validity = provision.pk in named
         provision.url = provision_url(document.slug, provision.eid)
         provision.anchor_url = anchor_url(document.slug, provision.eid)
     for provision in provisions:

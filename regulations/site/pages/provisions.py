@@ -14,7 +14,7 @@ from regulations.site.pages.targets import decorate_target
 
 # The tree (for ancestors, children, previous/next) needs only headings; the page's provision in full.
 TREE_FIELDS = (
-    "document_id", "parent_id", "eid", "num", "kind", "heading_en", "heading_zh", "position", "depth", "status",
+    "document_id", "parent_id", "eid", "num", "kind", "heading_en", "heading_zh", "position", "depth",
     "publication",
 )  # fmt: skip
 

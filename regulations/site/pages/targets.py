@@ -46,6 +46,8 @@ def decorate_target(target: Target) -> Target:
     if target.baseline_year or target.baseline_value is not None:
         value = f" ({target.baseline_value.normalize():f})" if target.baseline_value is not None else ""
         target.baseline_text = f"{target.baseline_year or ''}{value}".strip()
+    # A target of a rule no longer (or not yet) in force says so where it is listed.
+    target.rule_in_force = target.provision.document.validity().in_force
     return target
 
 
@@ -82,7 +84,11 @@ def chosen_targets(
     """(industry, document, targets) for validated filter values, from the options of target_filter_options."""
     industry = next((item for item in industries if item.slug == values["industry"]), None)
     document = next((item for item in documents if item.slug == values["document"]), None)
-    queryset = Target.objects.visible(drafts).select_related("provision__document")
+    queryset = (
+        Target.objects.visible(drafts)
+        .select_related("provision__document")
+        .prefetch_related("provision__document__events__by")
+    )
     if industry is not None:
         industry_tree(list(industries))
         ids = [industry.pk, *(item.pk for item in descendants(industry))]

@@ -16,6 +16,7 @@ from regulations.site.views.shared import (
     pinned_day,
     reads_drafts,
     site_root,
+    status_day,
 )
 
 
@@ -33,11 +34,15 @@ def document_list(request):
 def document_detail(request, slug):
     if "as_of" in request.GET:
         return _document_pinned(request, slug, request.GET["as_of"], suffix="")
+    day, answer = status_day(request)
+    if answer:
+        return answer
     try:
         context = document_page(slug, reads_drafts(request))
     except Http404 as missing:
         return follow_old_address(request, slug, not_found=missing)
     citation = citations.cite(context["document"], None, site_root(request))
+    context.update(status_day=day, status_validity=context["document"].validity(day))
     return render(
         request,
         "regulations/document_detail.html",

@@ -7,17 +7,28 @@ from regulations.history import timeline
 from regulations.site import citations
 from regulations.site.pages.provisions import provision_page
 from regulations.site.views.errors import problem
-from regulations.site.views.shared import current_subject, follow_old_address, pinned_day, reads_drafts, site_root
+from regulations.site.views.shared import (
+    current_subject,
+    follow_old_address,
+    pinned_day,
+    reads_drafts,
+    site_root,
+    status_day,
+)
 
 
 def provision_detail(request, slug, eid):
     if "as_of" in request.GET:
         return _provision_pinned(request, slug, eid, request.GET["as_of"], suffix="")
+    day, answer = status_day(request)
+    if answer:
+        return answer
     try:
         context = provision_page(slug, eid, reads_drafts(request))
     except Http404 as missing:
         return follow_old_address(request, slug, eid, not_found=missing)
     citation = citations.cite(context["document"], context["provision"], site_root(request), context["ancestors"])
+    context.update(status_day=day, status_validity=context["provision"].validity(day))
     return render(
         request,
         "regulations/provision_detail.html",

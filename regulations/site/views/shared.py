@@ -1,5 +1,7 @@
 """What the site's views share: who reads, from where, and what an address names now (or where it went)."""
 
+import datetime
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
@@ -64,3 +66,17 @@ def pinned_day(request, day: str):
         return versions.parse_day(day), None
     except versions.InvalidDate as error:
         return None, problem(request, "That date cannot be used", str(error))
+
+
+def status_day(request):
+    """(the day of ?on=, None): the day pages give legal statuses for (None: today), or (None, a problem page)."""
+    value = request.GET.get("on", "").strip()
+    if not value:
+        return None, None
+    try:
+        return datetime.date.fromisoformat(value), None
+    except ValueError:
+        shown = value[:40]
+        return None, problem(
+            request, "That date cannot be used", f"“{shown}” is not a day; write it as YYYY-MM-DD, e.g. 2025-06-01."
+        )

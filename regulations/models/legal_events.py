@@ -1,0 +1,120 @@
+"""The law's own life: dated legal events of a document (and of the provisions an event names).
+
+A document's status on any day is derived from these events (regulations.models.validity), never stored, so
+it cannot go stale: an adoption, an entry into force, an amendment, a replacement or an expiry is recorded
+once, with its instrument, its date's precision and whether it is confirmed.
+"""
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class LegalEvent(models.Model):
+    class Kind(models.TextChoices):
+        CONSULTATION_DRAFT = "consultation_draft", "Draft for consultation"
+        ADOPTED = "adopted", "Adopted"
+        APPROVED = "approved", "Approved"
+        SIGNED = "signed", "Signed"
+        PROMULGATED = "promulgated", "Promulgated"
+        ISSUED = "issued", "Issued"
+        PUBLISHED = "published", "Published"
+        ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
+        APPLIES_FROM = "applies_from", "Applies from"
+        AMENDED = "amended", "Amended"
+        PARTLY_REPEALED = "partly_repealed", "Partly repealed"
+        REPEALED = "repealed", "Repealed"
+        REPLACED = "replaced", "Replaced"
+        EXPIRES = "expires", "Expires"
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    # The events that make a document (its date of issue is the earliest of them).
+    MAKING = {Kind.ADOPTED, Kind.APPROVED, Kind.SIGNED, Kind.PROMULGATED, Kind.ISSUED, Kind.PUBLISHED}
+    TAKING_EFFECT = {Kind.ENTRY_INTO_FORCE, Kind.APPLIES_FROM}
+    ENDING = {Kind.REPEALED, Kind.REPLACED, Kind.EXPIRES}
+    CHANGING = {Kind.AMENDED, Kind.PARTLY_REPEALED}
+
+    document = models.ForeignKey("regulations.Document", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    date = models.DateField(help_text="When it happens or takes effect; a partial date is its first day.")
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    instrument = models.CharField(
+        max_length=300, blank=True, help_text="The instrument that does it: an order, a decision, a notice number."
+    )
+    by = models.ForeignKey(
+        "regulations.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events_by",
+        verbose_name="by (document in Rulebook)",
+        help_text="The amending or replacing document, when it is in Rulebook.",
+    )
+    provisions = models.ManyToManyField(
+        "regulations.Provision",
+        blank=True,
+        related_name="legal_events",
+        help_text="The provisions it affects (an amendment, a partial repeal); none for the whole document.",
+    )
+    verified = models.BooleanField(default=True, help_text="Unticked: reported or resting on one source.")
+    note = models.TextField(blank=True)
+    source_url = models.URLField("source", max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order among events on the same date.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "position", "pk"]
+        verbose_name = "legal event"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(by=models.F("document")),
+                name="legal_event_not_by_its_own_document",
+                violation_error_message="A document cannot amend or replace itself.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.display}"
+
+    def clean(self):
+        if self.by_id and self.by_id == self.document_id:
+            raise ValidationError({"by": "A document cannot amend or replace itself."})
+        if self.kind == self.Kind.REPLACED and not (self.by_id or self.instrument):
+            raise ValidationError({"by": "Say what replaces it: a document in Rulebook, or the instrument."})
+
+    @property
+    def display(self) -> str:
+        if self.precision == self.Precision.YEAR:
+            return f"{self.date:%Y}"
+        if self.precision == self.Precision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date.day} {self.date:%B %Y}"
+
+    @property
+    def iso(self) -> str:
+        length = {"year": 4, "month": 7}.get(self.precision, 10)
+        return self.date.isoformat()[:length]
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day the date may mean: 2023 (a year) → 31 December 2023."""
+        if self.precision == self.Precision.YEAR:
+            return self.date.replace(month=12, day=31)
+        if self.precision == self.Precision.MONTH:
+            return self.date.replace(day=calendar.monthrange(self.date.year, self.date.month)[1])
+        return self.date
+
+    @property
+    def effective_from(self) -> datetime.date:
+        """The first day on which the event has happened: an expiry takes effect after its period ends."""
+        if self.kind == self.Kind.EXPIRES:
+            return self.last_day + datetime.timedelta(days=1)
+        return self.date
