@@ -60,21 +60,23 @@ class LinkCheckResultSerializer(serializers.Serializer):
     address = serializers.CharField(help_text="The address as given (tidied of surrounding brackets and quotes).")
     outcome = serializers.ChoiceField(choices=list(OUTCOMES))
     message = serializers.CharField(help_text="What was found, in a sentence.")
-    current_url = serializers.CharField(allow_null=True, help_text="Where it is now (the new address if moved).")
-    redline_url = serializers.CharField(allow_null=True, help_text="What changed since the reference date.")
-    changed_on = serializers.DateField(allow_null=True, help_text="The first change after the reference date.")
+    current_url = serializers.CharField(
+        allow_null=True, help_text="Where to go now: the new address if moved, the replacing rule if superseded."
+    )
+    redline_url = serializers.CharField(allow_null=True, help_text="Rulebook's revisions since the reference date.")
+    changed_on = serializers.DateField(
+        allow_null=True, help_text="The first change after the reference date: the law's (amended) or ours (revised)."
+    )
     removed_on = serializers.DateField(allow_null=True)
     title = serializers.CharField(allow_blank=True, help_text="The document, or the provision with its document.")
     since = serializers.DateField(allow_null=True, help_text="The reference date the text was compared with.")
 
 
-class LinkCheckCountsSerializer(serializers.Serializer):
-    ok = serializers.IntegerField()
-    changed = serializers.IntegerField()
-    moved = serializers.IntegerField()
-    removed = serializers.IntegerField()
-    not_ours = serializers.IntegerField()
-    unknown = serializers.IntegerField()
+LinkCheckCountsSerializer = type(
+    "LinkCheckCountsSerializer",
+    (serializers.Serializer,),
+    {outcome: serializers.IntegerField() for outcome in OUTCOMES},
+)
 
 
 class LinkCheckResponseSerializer(serializers.Serializer):

@@ -1,9 +1,12 @@
-"""Link check for memos: do the Rulebook addresses quoted in a client memo still say what they said?
+"""Link check for memos: is the rule a memo cites still valid, and do its Rulebook addresses still say what they said?
 
 Each address comes back as one of:
 
-- ok: it leads to the current text, which has not changed since the reference date;
-- changed: the text changed after the reference date (with a redline from then to now);
+- ok: the rule is in force and Rulebook's text has not been revised since the reference date;
+- superseded, repealed, expired: the cited rule no longer applies (with the replacing rule's address);
+- not_yet_in_force: the rule is adopted (or a draft) but does not apply yet;
+- amended: the law changed after the reference date (an amendment or partial repeal took effect);
+- revised: Rulebook's text (not the law) was edited after the reference date, with a redline;
 - moved: the document's slug or the provision's identifier changed (with the new address);
 - removed: the document or provision was removed from Rulebook (with the date);
 - not_ours: the address is on another site;
@@ -28,64 +31,14 @@ from django.utils import timezone
 
 from regulations.addresses import compare_url
 from regulations.history import versions
+from regulations.history.legal_standing import legal_standing
+from regulations.history.link_results import OUTCOMES, LinkResult, counts
+from regulations.history.link_results import day_text as _day
 from regulations.history.quoted_addresses import QuotedAddress, clean, host_names, parse
 from regulations.models import Document, Industry, Provision, Publication
 from regulations.permissions import can_read_internal
 
-OUTCOMES = ("ok", "changed", "moved", "removed", "not_ours", "unknown")
-OUTCOME_LABELS = {outcome: outcome.replace("_", " ") for outcome in OUTCOMES}
-# Existing badge colours: green, amber, blue, red; "not ours" and "unknown" stay plain.
-BADGE_COLOURS = {"ok": "in_force", "changed": "amended", "moved": "not_yet_in_force", "removed": "repealed"}
-
-
-# -- results ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class LinkResult:
-    address: str
-    outcome: str  # one of OUTCOMES
-    message: str
-    current_url: str | None = None
-    redline_url: str | None = None
-    changed_on: datetime.date | None = None
-    removed_on: datetime.date | None = None
-    title: str = ""
-    since: datetime.date | None = None  # the reference date the text was compared against
-    anchor: str = ""  # the page's id for this row, if the summary links to it
-
-    @property
-    def label(self) -> str:
-        if self.outcome == "changed" and self.since:
-            return f"changed since {_day(self.since)}"
-        return OUTCOME_LABELS[self.outcome]
-
-    @property
-    def badge_class(self) -> str:
-        colour = BADGE_COLOURS.get(self.outcome)
-        return f"badge badge--link-{self.outcome}" + (f" badge--status badge--{colour}" if colour else "")
-
-    def as_dict(self) -> dict:
-        return {
-            "address": self.address,
-            "outcome": self.outcome,
-            "message": self.message,
-            "current_url": self.current_url,
-            "redline_url": self.redline_url,
-            "changed_on": self.changed_on.isoformat() if self.changed_on else None,
-            "removed_on": self.removed_on.isoformat() if self.removed_on else None,
-            "title": self.title,
-            "since": self.since.isoformat() if self.since else None,
-        }
-
-
-def counts(results) -> dict:
-    tally = Counter(result.outcome for result in results)
-    return {outcome: tally.get(outcome, 0) for outcome in OUTCOMES}
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
+__all__ = ["OUTCOMES", "Checker", "LinkResult", "check", "check_all", "check_for_request", "counts"]
 
 
 # -- recorded versions, compared ------------------------------------------------------------------
@@ -187,14 +140,14 @@ class Checker:
     def _preload(self, parsed: list[QuotedAddress]):
         slugs = {q.slug for q in parsed if q.kind in ("document", "provision") and q.slug}
         if slugs:
-            for document in Document.objects.filter(slug__in=slugs):
+            for document in Document.objects.filter(slug__in=slugs).with_events():
                 self._documents[document.slug] = document
         pairs = {(self._documents[q.slug].pk, q.eid) for q in parsed if q.eid and q.slug in self._documents}
         if pairs:
-            query = Provision.objects.filter(
-                document_id__in={pk for pk, _ in pairs}, eid__in={eid for _, eid in pairs}
-            ).select_related("document")
+            query = Provision.objects.filter(document_id__in={pk for pk, _ in pairs}, eid__in={eid for _, eid in pairs})
+            by_pk = {document.pk: document for document in self._documents.values()}
             for provision in query:
+                provision.document = by_pk[provision.document_id]  # with its events, loaded once
                 self._provisions[(provision.document_id, provision.eid)] = provision
         industry_slugs = {q.slug for q in parsed if q.kind == "industry"}
         if industry_slugs:
@@ -360,6 +313,9 @@ class Checker:
                 address, "removed", message, removed_on=removed_on, title=self._removed_title(record, is_provision)
             )
         title = self._title(found)
+        legal = self._legal(quoted, found, day, title)
+        if legal is not None:
+            return legal
         change, problem = self._change(quoted, found, moment, day)
         if problem:
             return LinkResult(address, "unknown", problem, title=title)
@@ -370,9 +326,11 @@ class Checker:
             new_address = self._address_now(quoted, found)
             message = f"This moved: it is now at {new_address}."
             if change:
-                message += f" Its text has also changed since {_day(day)} (first on {_day(changed_on)})."
+                message += (
+                    f" Rulebook's text of it has also been revised since {_day(day)} (first on {_day(changed_on)})."
+                )
             elif day:
-                message += f" Its text has not changed since {_day(day)}."
+                message += f" Its text has not been revised since {_day(day)}."
             return LinkResult(
                 address,
                 "moved",
@@ -388,17 +346,17 @@ class Checker:
                 message = f"This did not exist on {_day(day)}: it was added on {_day(changed_on)}."
             elif pinned:
                 message = (
-                    f"The address shows the text as it stood on {_day(day)}, but the text has changed since "
-                    f"(first on {_day(changed_on)}); see the redline for what changed."
+                    f"The address shows Rulebook's text as it stood on {_day(day)}; that text has been revised since "
+                    f"(first on {_day(changed_on)}). The rule itself did not change: see the redline for the wording."
                 )
             else:
                 message = (
-                    f"The text has changed since {_day(day)} (first on {_day(changed_on)}); "
-                    f"see the redline for what changed."
+                    f"Rulebook's text has been revised since {_day(day)} (first on {_day(changed_on)}); the rule "
+                    f"itself did not change. See the redline for the wording."
                 )
             return LinkResult(
                 address,
-                "changed",
+                "revised",
                 message,
                 current_url=self._absolute(quoted, found.url, query="", fragment=""),
                 redline_url=redline,
@@ -409,13 +367,22 @@ class Checker:
         if quoted.dating == "fixed":
             message = "A comparison between two recorded versions; it stays as it is."
         elif pinned:
-            message = f"Shows the text as it stood on {_day(day)}, which is still the current text."
+            message = f"In force; shows the text as it stood on {_day(day)}, which is still the current text."
         elif day:
-            message = f"The address works and the text has not changed since {_day(day)}."
+            message = f"In force, and the text has not changed since {_day(day)}."
         else:
-            message = "The address works and shows the current text (give the memo's date to check for changes)."
+            message = "In force; the address shows the current text (give the memo's date to check for changes)."
         return LinkResult(
             address, "ok", message, current_url=self._absolute(quoted, quoted.path), title=title, since=day
+        )
+
+    def _legal(self, quoted, found, day, title) -> LinkResult | None:
+        standing = legal_standing(found, day, lambda path: self._absolute(quoted, path, query="", fragment=""))
+        if standing is None:
+            return None
+        outcome, message, current_url, changed_on = standing
+        return LinkResult(
+            quoted.address, outcome, message, current_url=current_url, changed_on=changed_on, title=title, since=day
         )
 
     def _change(self, quoted, found, moment, day) -> tuple[_Change | None, str]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from regulations.addresses import compare_url, pinned_url, provision_url
 from regulations.history import versions
+from regulations.history.legal_timeline import legal_context
 from regulations.models import Document, Provision
 from regulations.text.cjk import has_cjk
 from regulations.text.redline import change_summary, redline_html
@@ -109,6 +110,7 @@ def pinned_provision_page(provision: Provision, day: datetime.date, *, drafts: b
     later = versions.text_changes_since(Provision, provision.pk, moment, versions.PROVISION_TEXT_FIELDS, drafts=drafts)
     current = Provision.history.filter(id=provision.pk).order_by("history_date", "history_id").last()
     return {
+        **legal_context(provision.document, day, provision),
         "day": day,
         "record": record,
         "record_num_is_zh": has_cjk(record.num),
@@ -283,6 +285,7 @@ def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool
         provision.heading_level = min(6, 2 + provision.depth)
     events = [event for event in document_events(document, drafts=drafts) if event.record.history_date >= moment]
     return {
+        **legal_context(document, day),
         "day": day,
         "record": record,
         "provisions": provisions,

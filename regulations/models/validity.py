@@ -135,8 +135,8 @@ class Validity:
         elif self.code == Status.IN_FORCE and event is not None:
             parts.append(f"since {self.since}")
         text = " ".join(parts)
-        if self.reported:
-            text += " (reported, unverified)" if self.code != Status.SUPERSEDED else " (unverified)"
+        if self.reported:  # an ending already reads "Reported …"
+            text += " (unverified)" if self.ended else " (reported, unverified)"
         elif self.unverified:
             text += " (date unverified)"
         return text

@@ -139,7 +139,7 @@ def test_changed_a_pinned_address_and_a_plain_one_with_the_memo_date(api, client
     edit(item, "Amended for the test", text=item.text.replace("the", "THE-AMENDED", 1) + " A new sentence.")
     for address, as_of in ((f"{ITEM_URL}@2024-01-31/", None), (ITEM_URL, "2024-01-31")):
         result = only(api, address, as_of=as_of)
-        assert result["outcome"] == "changed", address
+        assert result["outcome"] == "revised", address
         assert result["changed_on"] == TODAY().isoformat()
         assert result["since"] == "2024-01-31"
         assert result["current_url"] == f"http://testserver{ITEM_URL}"
@@ -147,7 +147,7 @@ def test_changed_a_pinned_address_and_a_plain_one_with_the_memo_date(api, client
         assert redline.status_code == 200
         assert "<ins" in redline.content.decode() and "THE-AMENDED" in redline.content.decode()
     # ?as_of= pins the address just as @date does.
-    assert only(api, f"{ITEM_URL}?as_of=2024-01-31")["outcome"] == "changed"
+    assert only(api, f"{ITEM_URL}?as_of=2024-01-31")["outcome"] == "revised"
     # Without a reference date there is nothing to compare with.
     assert only(api, ITEM_URL)["outcome"] == "ok"
     # A date after the edit: unchanged since.
@@ -156,13 +156,13 @@ def test_changed_a_pinned_address_and_a_plain_one_with_the_memo_date(api, client
     response = page(client, f"Pinned: {ITEM_URL}@2024-01-31/", method="get")
     assert response.status_code == 200
     row = row_of(response.content.decode(), f"{ITEM_URL}@2024-01-31/")
-    assert "changed since 31 January 2024" in row and "What changed" in row
+    assert "revised since 31 January 2024" in row and "What we revised" in row
 
 
 def test_changed_a_document_whose_provision_changed_has_a_document_redline(api, client, item):
     edit(item, heading_en="A heading written after the memo")
     result = only(api, f"/documents/{PLAN}/", as_of="2024-01-31")
-    assert result["outcome"] == "changed"
+    assert result["outcome"] == "revised"
     assert result["redline_url"] == (
         f"http://testserver/documents/{PLAN}/compare/?from=2024-01-31&to={TODAY().isoformat()}"
     )
@@ -192,7 +192,7 @@ def test_moved_a_renumbered_provision_and_a_renamed_document(api, client, plan, 
     result = only(api, f"https://testserver/documents/{PLAN}/", as_of="2024-01-31")
     assert result["outcome"] == "moved"
     assert result["current_url"] == "https://testserver/documents/industrial-carbon-peaking-plan/"
-    assert "not changed since 31 January 2024" in result["message"]
+    assert "not been revised since 31 January 2024" in result["message"]
     result = only(api, f"{ITEM_URL}?as_of=2024-01-31")
     assert (
         result["current_url"] == f"http://testserver/documents/industrial-carbon-peaking-plan/{ITEM}/?as_of=2024-01-31"
@@ -209,7 +209,7 @@ def test_moved_and_changed_says_both(api, item):
     result = only(api, ITEM_URL, as_of="2024-01-31")
     assert result["outcome"] == "moved"
     assert result["current_url"] == f"http://testserver/documents/{PLAN}/part_2__sec_7__item_20/"
-    assert "has also changed since 31 January 2024" in result["message"]
+    assert "has also been revised since 31 January 2024" in result["message"]
     assert result["changed_on"] == TODAY().isoformat() and "part_2__sec_7__item_20/compare/" in result["redline_url"]
 
 
@@ -293,7 +293,7 @@ def test_drafts_are_unknown_to_anonymous_readers_and_checked_for_staff(api, clie
 
     api.force_authenticate(staff)
     result = only(api, ITEM_URL, as_of="2024-01-31")
-    assert result["outcome"] == "changed" and "SECRET DRAFT HEADING" in result["title"]
+    assert result["outcome"] == "revised" and "SECRET DRAFT HEADING" in result["title"]
     client.force_login(staff)
     assert "SECRET DRAFT HEADING" in page(client, ITEM_URL).content.decode()
 
@@ -329,7 +329,7 @@ def test_the_page_summarises_the_outcomes(client, item):
     text = f"{ITEM_URL} {UNKNOWN} https://example.com/x /documents/{PLAN}/part_1__sec_3/"
     html = page(client, text, "2024-01-31").content.decode()
     assert "4 addresses checked against 31 January 2024" in html
-    assert '<dt>Changed</dt><dd><a href="#results-changed">1</a>' in html
+    assert '<dt>Revised</dt><dd><a href="#results-revised">1</a>' in html
     assert '<dt>Ok</dt><dd><a href="#results-ok">1</a>' in html
     assert "<dt>Not ours</dt>" in html and 'id="results-unknown"' in html
     assert "Updated addresses" not in html
@@ -402,7 +402,10 @@ def test_the_api_checks_a_memo_text_and_counts_the_outcomes(api, db):
     body = response.json()
     assert [r["address"] for r in body["results"]] == find_addresses(MEMO)
     # rulebook.example is not one of this test server's hosts: only the three paths are ours.
-    assert body["counts"] == {"ok": 3, "changed": 0, "moved": 0, "removed": 0, "not_ours": 7, "unknown": 0}
+    assert body["counts"] == {
+        "ok": 3, "superseded": 0, "repealed": 0, "expired": 0, "not_yet_in_force": 0, "amended": 0, "revised": 0,
+        "moved": 0, "removed": 0, "not_ours": 7, "unknown": 0,
+    }  # fmt: skip
     assert set(body["results"][0]) == {
         "address", "outcome", "message", "current_url", "redline_url", "changed_on", "removed_on", "title", "since"
     }  # fmt: skip
@@ -474,7 +477,7 @@ def test_500_addresses_cost_a_handful_of_queries_no_more_than_a_dozen_do(
     with django_assert_max_num_queries(len(dozen)):
         results = linkcheck.check_all(addresses, hosts=["http://testserver"], memo_date=datetime.date(2024, 1, 31))
     outcomes = {result.address: result.outcome for result in results}
-    assert outcomes[ITEM_URL] == "changed" and outcomes[f"{ITEM_URL}@2024-01-31/"] == "changed"
+    assert outcomes[ITEM_URL] == "revised" and outcomes[f"{ITEM_URL}@2024-01-31/"] == "revised"
     assert outcomes[f"/documents/{PLAN}/part_1__sec_3/"] == "moved"
     assert outcomes[UNKNOWN] == "unknown" and outcomes["https://example.com/x"] == "not_ours"
     assert outcomes["/documents/cn-weee-regulation/"] == "ok"
@@ -482,3 +485,55 @@ def test_500_addresses_cost_a_handful_of_queries_no_more_than_a_dozen_do(
     for address in addresses[:12]:
         one = linkcheck.check(address, hosts=["http://testserver"], memo_date=datetime.date(2024, 1, 31))
         assert one == next(result for result in results if result.address == address)
+
+
+# -- the cited rule's legal standing comes before Rulebook's own edits --------------------------------------
+
+
+def test_a_link_to_a_superseded_rule_is_flagged_with_the_replacing_rules_address(api, client, db):
+    old = "/documents/cn-nev-battery-interim-measures-2018/"
+    result = only(api, old, as_of="2024-01-31")
+    assert result["outcome"] == "superseded"
+    assert result["current_url"] == "http://testserver/documents/cn-nev-battery-recycling-measures-2026/"
+    assert "Reported replaced by" in result["message"] and "1 April 2026" in result["message"]
+    row = row_of(page(client, f"See {old}", "2024-01-31").content.decode(), old)
+    assert "badge--link-superseded" in row and "Replacing rule" in row
+
+
+def test_a_provision_of_a_replaced_rule_is_superseded_too(api, db):
+    measures = Document.objects.get(slug="cn-nev-battery-interim-measures-2018")
+    provision = measures.provisions.order_by("position").first()
+    assert only(api, provision.get_absolute_url())["outcome"] == "superseded"
+
+
+def test_an_amendment_after_the_memo_date_is_a_change_of_the_law(api, db):
+    result = only(api, "/documents/cn-weee-regulation/", as_of="2018-01-01")
+    assert result["outcome"] == "amended"
+    assert result["changed_on"] == "2019-03-02"
+    assert "The law changed after 1 January 2018" in result["message"] and "709" in result["message"]
+    assert only(api, "/documents/cn-weee-regulation/", as_of="2020-01-01")["outcome"] == "ok"
+
+
+def test_a_rule_not_yet_in_force_is_flagged_as_such(api, db):
+    pending = Document.objects.create(
+        slug="pending-rule",
+        title_en="Pending rule",
+        short_title="Pending",
+        kind="measures",
+        jurisdiction="CN",
+        summary="-",
+    )
+    today = TODAY()
+    pending.events.create(kind="issued", date=today - datetime.timedelta(days=10))
+    pending.events.create(kind="entry_into_force", date=today + datetime.timedelta(days=30), position=1)
+    result = only(api, "/documents/pending-rule/")
+    assert result["outcome"] == "not_yet_in_force"
+    assert "Adopted, not yet in force (enters into force on" in result["message"]
+
+
+def test_an_editorial_revision_alone_is_never_reported_as_a_change_of_the_law(api, item):
+    edit(item, "Clearer summary", text=item.text + " Reworded by Rulebook.")
+    result = only(api, ITEM_URL, as_of="2024-01-31")
+    assert result["outcome"] == "revised"
+    assert "the rule itself did not change" in result["message"]
+    assert "law changed" not in result["message"]

@@ -85,11 +85,11 @@ def test_as_of_shows_the_old_text_and_says_it_changed_since(client, provision):
         body = response.content.decode()
         assert old_text[:40] in body.replace("&#x27;", "'")
         assert "Completely rewritten" not in body
-        assert "It has changed since" in body
-        assert "What changed since (redline)" in body
+        assert "Rulebook has revised its text since" in body
+        assert "What Rulebook revised (redline)" in body
     today = timezone.localdate().isoformat()
     body = client.get(f"/documents/{PLAN}/{provision.eid}/@{today}/").content.decode()
-    assert "Completely rewritten" in body and "It has not changed since" in body
+    assert "Completely rewritten" in body and "Rulebook's text has not been revised since" in body
 
 
 def test_a_date_before_the_provision_existed_says_so(client, provision):
@@ -112,7 +112,7 @@ def test_document_as_of_a_date_shows_the_whole_text_then(client, plan, provision
     edit(provision, heading_en="A heading written later")
     body = client.get(f"/documents/{PLAN}/@2023-06-01/").content.decode()
     assert old_heading in body and "A heading written later" not in body
-    assert "It has changed since (1 change" in body
+    assert "Rulebook has revised its text since (1 revision" in body
     compare = client.get(f"/documents/{PLAN}/compare/", {"from": "2023-06-01", "to": timezone.localdate().isoformat()})
     assert compare.status_code == 200
     html = compare.content.decode()
@@ -276,8 +276,11 @@ def test_a_pinned_page_says_nothing_of_versions_recorded_as_drafts(client, provi
     edit(provision, text="Wording tried out in a draft.", publication=Publication.DRAFT)
     edit(provision, text=original, publication=Publication.PUBLISHED)
     body = client.get(f"/documents/{PLAN}/{provision.eid}/@2024-01-31/").content.decode()
-    assert "It has not changed since" in body
+    assert "Rulebook's text has not been revised since" in body
     staff = User.objects.create_user("insider")
     staff.groups.add(Group.objects.get(name="Compliance staff"))
     client.force_login(staff)
-    assert "It has changed since" in client.get(f"/documents/{PLAN}/{provision.eid}/@2024-01-31/").content.decode()
+    assert (
+        "Rulebook has revised its text since"
+        in client.get(f"/documents/{PLAN}/{provision.eid}/@2024-01-31/").content.decode()
+    )

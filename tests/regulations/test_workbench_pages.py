@@ -76,12 +76,12 @@ def test_annotation_says_when_the_text_changed_after_it_was_written(client, prov
     note = annotate(provision, title="Reading of the target", visibility=Annotation.Visibility.PUBLIC)
     assert note.written_against_revision == provision.revision
     html = client.get(provision.get_absolute_url()).content.decode()
-    assert "Written against the text of" not in html
+    assert "Written against Rulebook" not in html
     provision.text += " A sentence added by an amendment."
     provision.save()
     html = client.get(provision.get_absolute_url()).content.decode()
-    assert "Written against the text of 7 July 2022; the provision changed on" in html
-    redline = html.split("Written against the text of", 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    assert "Written against Rulebook's text of 7 July 2022; Rulebook revised the provision's text on" in html
+    redline = html.split("Written against Rulebook's text of", 1)[1].split('href="', 1)[1].split('"', 1)[0]
     redline = redline.replace("&amp;", "&")
     compare = client.get(redline)
     assert compare.status_code == 200

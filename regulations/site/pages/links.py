@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from regulations.addresses import query_string
-from regulations.history.linkcheck import OUTCOME_LABELS, OUTCOMES, LinkResult, counts
+from regulations.history.link_results import OUTCOME_LABELS, OUTCOMES, LinkResult, counts
 from regulations.history.quoted_addresses import AddressList
 
 SHARE_LINK_LIMIT = 1_500  # a check this short can be shared as a GET address
