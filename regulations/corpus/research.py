@@ -2,9 +2,10 @@
 
 The research files record facts with their sources and `verified` marks in a shape made for
 fact-checking. This module maps them, without loss, onto the corpus format that
-`load_regulations` reads: it gives every provision a stable Akoma Ntoso style identifier,
-folds the dotted outline numbers into a tree, states each relation once in its forward
-direction, and keeps every research note and unverified mark.
+`load_regulations` reads (version 2: a document's life as legal events): it gives every provision
+a stable Akoma Ntoso style identifier, folds the dotted outline numbers into a tree, turns the
+research dates and status into dated events, states each relation once in its forward direction,
+and keeps every research note and unverified mark.
 """
 
 import re
@@ -42,6 +43,7 @@ RESEARCH_TOPICS = {
 }
 RELATION_TYPES = [
     {"slug": "implements", "verb": "implements", "reverse_verb": "is implemented by"},
+    {"slug": "based-on", "verb": "is based on", "reverse_verb": "is the legal basis of"},
     {"slug": "amends", "verb": "amends", "reverse_verb": "is amended by"},
     {"slug": "supersedes", "verb": "supersedes", "reverse_verb": "is superseded by"},
     {"slug": "references", "verb": "refers to", "reverse_verb": "is referred to by"},
@@ -60,6 +62,10 @@ KINDS = {
     "ministerial announcement (provisions)": "provisions",
     "ministerial implementation plan (joint notice of three ministries)": "plan",
     "ministerial pilot scheme": "pilot_scheme",
+    "national law (NPC Standing Committee)": "regulation",  # the document kinds have no "law"; rank says it
+    "ministerial five-year plan": "plan",
+    "ministerial implementation plan (joint notice of four departments)": "plan",
+    "State Council General Office opinions": "opinions",
 }
 SHORT_TITLES = {
     "industrial-carbon-peaking-2022": "Industrial Carbon Peaking Plan",
@@ -77,19 +83,20 @@ SHORT_TITLES = {
     "cn-nev-battery-recycling-measures-2026": "NEV Battery Recycling Interim Measures (2026)",
     "cn-elv-recycling-measures-2019": "End-of-Life Vehicle Recycling Measures",
     "eu-battery-regulation-2023-1542": "EU Batteries Regulation",
+    "cn-solid-waste-law-2020": "Solid Waste Law",
+    "cn-circular-economy-law": "Circular Economy Promotion Law",
+    "cn-industrial-green-development-plan-14fyp": "14th FYP Industrial Green Development Plan",
+    "cn-nonferrous-carbon-peaking-2022": "Nonferrous Metals Carbon Peaking Plan",
+    "cn-building-materials-carbon-peaking-2022": "Building Materials Carbon Peaking Plan",
+    "cn-waste-recycling-system-opinions-2024": "Waste Recycling System Opinions",
 }
-STATUS_VALUES = {
-    "in force": ("in_force", ""),
-    "in force (as amended 2019)": ("amended", "as amended in 2019"),
-    "in force (time-limited pilot)": ("in_force", "time-limited pilot"),
-    "in force from 2026-04-01": ("in_force", "in force from 1 April 2026"),
-    "superseded": ("superseded", ""),
-}
+EVENT_KINDS = {"effective": "entry_into_force", "superseded": "replaced"}
+MAKING_ORDER = ["consultation_draft", "adopted", "approved", "signed", "promulgated", "issued", "published"]
 QUALIFIERS = ["at least", "more than", "minimum", "about", "above", "below", "all", "cap", "before"]
 DOCUMENT_FIELDS_KEPT_AS_DETAILS = [
     "approved_by", "addressees_zh", "addressees_note", "legal_basis", "implementing_documents",
     "implementing_rules", "previous_edition", "versions", "comparison_note", "structure_note",
-    "verification",
+    "verification", "issuers_note", "notice_title_note",
 ]  # fmt: skip
 
 
@@ -104,12 +111,57 @@ def eid_component(node: dict) -> str:
         return f"part_{last}"
     if re.fullmatch(r"（[一二三四五六七八九十]+）", label):
         return f"sec_{last}"
+    if re.fullmatch(r"专栏\d+", label):
+        return f"box_{last}"
     if re.fullmatch(r"\d+\.", label):
         return f"item_{last}"
     single_article = re.fullmatch(r"Art\. (\d+)", articles)
     if single_article:
         return f"art_{single_article.group(1)}"
     return f"sec_{last}"
+
+
+def rank(research: dict) -> str:
+    """The legal rank the v2 format requires, from the research's form and level."""
+    level, form = (research.get("level") or "").lower(), research["doc_type"].lower()
+    if research["jurisdiction"] == "EU":
+        return "eu_regulation"
+    if level.startswith("law"):
+        return "law"
+    if level.startswith("administrative regulation"):
+        return "administrative_regulation"
+    if "plan" in form or "opinions" in form:  # plans and policy opinions
+        return "plan"
+    return "normative_document"
+
+
+def events(research: dict, dates: dict, verified: bool, successor_dates: dict | None) -> list[dict]:
+    """The research dates and status as legal events, oldest first (same-day events in making order)."""
+    status = research["status"]
+    found = []
+    for kind, value in dates.items():
+        if value and kind != "amended":
+            found.append({"kind": EVENT_KINDS.get(kind, kind), "date": str(value)})
+    versions = [v for v in research.get("versions") or [] if v.get("version") != "original" and v.get("instrument")]
+    if dates.get("amended") or "amended" in status["value"]:
+        version = versions[-1] if versions else {}
+        amended = {"kind": "amended", "date": str(version.get("effective") or dates.get("amended"))}
+        amended.update({k: version[k] for k in ("instrument", "note") if version.get(k)})
+        if version.get("verified") is False:
+            amended["verified"] = False
+        found.append(amended)
+    if status.get("superseded_by"):
+        successor = successor_dates or {}
+        when = successor.get("effective") or successor.get("issued") or successor.get("published")
+        # (never a successor's consultation draft: a draft replaces nothing)
+        found.append({"kind": "replaced", "date": str(when), "by": status["superseded_by"]})
+        if not status.get("verified", True):
+            found[-1]["verified"] = False
+    for event in found:
+        if not verified and event["kind"] not in ("replaced", "amended"):
+            event["verified"] = False
+    order = MAKING_ORDER + ["entry_into_force", "applies_from", "amended", "replaced"]
+    return sorted(found, key=lambda e: (e["date"], order.index(e["kind"]) if e["kind"] in order else len(order)))
 
 
 def split_unit(unit: str) -> tuple[str, str]:
@@ -156,7 +208,7 @@ class ResearchConverter:
         research_documents = [
             self.read(path.name)
             for path in sorted(self.research_dir.glob("*.yaml"))
-            if path.name not in ("industries.yaml", "glossary.yaml")
+            if path.name not in ("industries.yaml", "glossary.yaml", "glossary-additions.yaml")
         ]
         industries = self.read("industries.yaml")["industries"]
         plan_nodes = {}
@@ -166,6 +218,7 @@ class ResearchConverter:
         industry_order = [industry["slug"] for industry in industries]
 
         documents = {}
+        self.dates = {research["slug"]: research.get("dates") or {} for research in research_documents}
         for research in research_documents:
             extra = plan_nodes if research["slug"] == "industrial-carbon-peaking-2022" else {}
             documents[research["slug"]] = self.convert_document(research, extra, industry_order)
@@ -178,7 +231,11 @@ class ResearchConverter:
         files["topics.yaml"] = TOPICS
         files["relation-types.yaml"] = RELATION_TYPES
         files["industries.yaml"] = [self.convert_industry(industry) for industry in industries]
-        files["glossary.yaml"] = [self.convert_term(term) for term in self.read("glossary.yaml")["terms"]]
+        terms = self.read("glossary.yaml")["terms"]
+        if (self.research_dir / "glossary-additions.yaml").exists():
+            known = {term["slug"] for term in terms}
+            terms += [t for t in self.read("glossary-additions.yaml")["terms"] if t["slug"] not in known]
+        files["glossary.yaml"] = [self.convert_term(term) for term in terms]
         return files
 
     def authority(self, issuer: dict) -> str:
@@ -200,14 +257,13 @@ class ResearchConverter:
     def convert_document(self, research: dict, plan_nodes: dict, industry_order: list[str]) -> dict:
         slug = research["slug"]
         status = research["status"]
-        status_value, status_detail = STATUS_VALUES[status["value"]]
         dates = dict(research.get("dates") or {})
         dates_note = dates.pop("note", None)
         dates_verified = dates.pop("verified", True)
         status_extra = {
             key: value
             for key, value in status.items()
-            if key not in ("value", "superseded_by", "note", "verified") and value is not None
+            if key not in ("value", "superseded_by", "note", "verified", "amended_by") and value is not None
         }
         if status_extra.get("supersedes") == status.get("superseded_by"):
             status_extra.pop("supersedes", None)
@@ -232,18 +288,14 @@ class ResearchConverter:
             "doc_number_note": research.get("doc_number_note"),
             "doc_number_verified": research.get("doc_number") is not None,
             "jurisdiction": research["jurisdiction"],
+            "rank": rank(research),
             "level": research.get("level"),
             "language": research.get("language", "zh"),
             "issuers": issuers,
             "topics": RESEARCH_TOPICS[research["topic"]],
-            "dates": {kind: str(value) for kind, value in dates.items() if value},
-            "dates_verified": dates_verified,
+            "events": events(research, dates, dates_verified, self.dates.get(status.get("superseded_by"))),
             "dates_note": dates_note,
-            "status": status_value,
-            "status_detail": status_detail,
-            "status_verified": status.get("verified", True),
             "status_note": status.get("note"),
-            "superseded_by": status.get("superseded_by"),
             "summary": research["summary_en"],
             "details": details,
             "sources": research.get("sources") or [],
@@ -269,6 +321,8 @@ class ResearchConverter:
             parent_num = num.rpartition(".")[0]
             parent = by_num.get(parent_num)
             component = eid_component(node)
+            if parent and parent["eid"].rpartition("__")[2].startswith("box_") and component.startswith("sec_"):
+                component = "item_" + component[4:]  # the numbered strands of a boxed programme
             eid = f"{parent['eid']}__{component}" if parent else component
             industries = list(node.get("industries") or [])
             for industry in plan_nodes.get(num, []):
@@ -328,9 +382,12 @@ class ResearchConverter:
             owner, kind, to = target_slug, REVERSED_TYPES[kind], slug
         else:
             owner, to = slug, f"{target_slug}#{target_eid}"
-        entry = {"type": kind, "to": to, "note": relation.get("note_en")}
+        note = relation.get("note_en")
+        if relation.get("verified") is False:
+            note = f"{note} Unverified: {relation.get('note') or 'rests on one source'}"
+        entry = {"type": kind, "to": to, "note": note}
         if REVERSED_TYPES.get(relation["type"]):
-            entry = {"type": kind, "from": target_eid, "to": to, "note": relation.get("note_en")}
+            entry = {"type": kind, "from": target_eid, "to": to, "note": note}
         entry = {k: v for k, v in entry.items() if v}
         existing = documents[owner]["relations"]
         same = [

@@ -370,3 +370,48 @@ def test_the_export_command_writes_every_file(db, tmp_path, capsys):
     call_command("export_regulations", str(tmp_path), verbosity=0)
     assert corpus_files(tmp_path).keys() == corpus_files(settings.CORPUS_DIR).keys()
     assert f"Wrote {len(corpus_files(tmp_path))} files to {tmp_path}." in capsys.readouterr().out
+
+
+def test_the_research_converter_writes_legal_events_and_a_rank(tmp_path):
+    from regulations.corpus.research import ResearchConverter
+
+    def document(slug, dates, status, **extra):
+        return {
+            "slug": slug, "doc_type": "joint ministerial measures", "topic": "battery_recycling",
+            "title_en": slug, "issuers": [{"abbr": "MIIT", "en": "Ministry", "zh": "工业和信息化部"}],
+            "jurisdiction": "CN", "level": "departmental normative document", "dates": dates, "status": status,
+            "summary_en": "A summary.", "outline": [{"num": "1", "kind": "general", "heading_en": "General"}],
+            **extra,
+        }  # fmt: skip
+
+    files = {
+        "industries.yaml": {"industries": []},
+        "glossary.yaml": {"terms": []},
+        "cn-nev-battery-interim-measures-2018.yaml": document(
+            "cn-nev-battery-interim-measures-2018",
+            {"signed": "2018-01-26", "effective": "2018-08-01"},
+            {"value": "in force", "superseded_by": "cn-nev-battery-recycling-measures-2026", "verified": False},
+        ),
+        "cn-nev-battery-recycling-measures-2026.yaml": document(
+            "cn-nev-battery-recycling-measures-2026",
+            {"consultation_draft": "2025-03-01", "issued": "2025-12-31", "verified": False},
+            {"value": "in force"},
+        ),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    converted = ResearchConverter(tmp_path).convert()
+    old = converted["documents/cn-nev-battery-interim-measures-2018.yaml"]
+    assert not {"dates", "status", "superseded_by"} & set(old)
+    assert old["rank"] == "normative_document"
+    assert old["events"] == [
+        {"kind": "signed", "date": "2018-01-26"},
+        {"kind": "entry_into_force", "date": "2018-08-01"},
+        # dated at the successor's issue, not its draft; unverified as the research's status was
+        {"kind": "replaced", "date": "2025-12-31", "by": "cn-nev-battery-recycling-measures-2026", "verified": False},
+    ]
+    new = converted["documents/cn-nev-battery-recycling-measures-2026.yaml"]
+    assert [e.get("verified", True) for e in new["events"]] == [False, False]
+    assert {"slug": "based-on", "verb": "is based on", "reverse_verb": "is the legal basis of"} in converted[
+        "relation-types.yaml"
+    ]
