@@ -32,7 +32,7 @@ def test_document_list_shows_every_document_with_its_permanent_address(api, db):
     response = api.get("/api/documents/", {"page": 1})
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 15
+    assert body["count"] == 21
     plan = next(d for d in body["results"] if d["slug"] == PLAN)
     assert plan["doc_number"] == "工信部联节〔2022〕88号"
     assert plan["url"] == f"http://testserver/documents/{PLAN}/"

@@ -298,7 +298,7 @@ def test_an_unknown_field_in_a_target_is_named(corpus):
         "      - metric: energy consumption per unit of GDP\n        deadline: 2025\n",
     )
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 109)
+    assert (error.path, error.line) == (path, 111)
     assert error.message == "unknown field(s) in a target: deadline"
 
 
@@ -310,7 +310,7 @@ def test_a_target_whose_baseline_is_after_its_target_year_is_refused(corpus):
         "        baseline_year: 2026\n        target_year: 2025\n        value: 13.5\n",
     )
     error = load_error(corpus)
-    assert (error.path, error.line) == (path, 109)
+    assert (error.path, error.line) == (path, 111)
     assert error.message == "baseline year 2026 is after target year 2025"
 
 

@@ -166,7 +166,7 @@ def test_unverified_facts_carry_a_dagger_with_a_note_and_the_page_explains_it_on
 def test_unverified_document_dates_and_numbers_are_marked(client):
     document = Document.objects.filter(events__verified=False).first()
     html = page(client, document.get_absolute_url())
-    assert re.search(r'</time>(<span class="precision">[^<]*</span>)?\s*<a class="dagger"', html)
+    assert re.search(r'</time>\s*(<span class="precision">[^<]*</span>)?\s*<a class="dagger"', html)
 
 
 def test_pages_without_unverified_facts_have_no_legend(client):
