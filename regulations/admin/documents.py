@@ -5,7 +5,7 @@ from django.db.models import Count
 
 from regulations.admin.annotations import DocumentAnnotationInline
 from regulations.admin.base import TrackedAdmin
-from regulations.admin.forms import DocumentAdminForm
+from regulations.admin.forms import CheckedModelForm, DocumentAdminForm
 from regulations.admin.preview import PREVIEW_JS, preview_urls
 from regulations.admin.provisions import ProvisionInline
 from regulations.admin.relations import RelationInline
@@ -13,6 +13,7 @@ from regulations.models import Document, DocumentDate, DocumentIssuer
 
 
 class DocumentIssuerInline(admin.TabularInline):
+    form = CheckedModelForm
     model = DocumentIssuer
     fields = ["authority", "role", "position"]
     autocomplete_fields = ["authority"]
@@ -21,6 +22,7 @@ class DocumentIssuerInline(admin.TabularInline):
 
 
 class DocumentDateInline(admin.TabularInline):
+    form = CheckedModelForm
     model = DocumentDate
     fields = ["kind", "date", "precision", "verified"]
     ordering = ["date", "kind"]
@@ -83,6 +85,7 @@ class DocumentAdmin(TrackedAdmin):
 
 @admin.register(DocumentIssuer)
 class DocumentIssuerAdmin(admin.ModelAdmin):
+    form = CheckedModelForm
     list_display = ["document", "authority", "role", "position"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["document", "authority"]
@@ -93,6 +96,7 @@ class DocumentIssuerAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentDate)
 class DocumentDateAdmin(admin.ModelAdmin):
+    form = CheckedModelForm
     list_display = ["document", "kind", "display", "precision", "verified"]
     list_filter = ["kind", "precision", "verified"]
     list_select_related = ["document"]
