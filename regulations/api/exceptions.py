@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from rest_framework import status
 from rest_framework.response import Response
@@ -24,7 +26,14 @@ class EditConflict(Exception):
 
 
 def exception_handler(error, context):
-    """DRF's handler, plus a clear 409 for edits based on an old revision or refused by the database."""
+    """DRF's handler, plus a clear 409 for edits based on an old revision or refused by the database, and a
+    400 with the limit for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's own answer is an HTML page)."""
+    if isinstance(error, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"The request body is too large: at most {limit:,} bytes per request."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(error, EditConflict):
         return Response(error.payload, status=status.HTTP_409_CONFLICT)
     if isinstance(error, IntegrityError):
