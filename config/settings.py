@@ -128,12 +128,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    # JSON bodies of bounded size and depth (a few thousand nested arrays would otherwise be a 500).
-    "DEFAULT_PARSER_CLASSES": [
-        "regulations.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON only (one format to check and document), of bounded depth: a few thousand nested
+    # arrays would otherwise be a 500.
+    "DEFAULT_PARSER_CLASSES": ["regulations.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -158,6 +155,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "regulations.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "regulations.models.Document.Kind",
         "DocumentStatusEnum": "regulations.models.Document.Status",

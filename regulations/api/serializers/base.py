@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from regulations.api.exceptions import EditConflict
+from regulations.api.serializers.json_types import JSONTypesChecked
 from regulations.history.locking import check_revision
 from regulations.text.control_characters import reject_control_characters
 
@@ -32,7 +33,7 @@ def text_list(**kwargs):
     return serializers.ListField(child=serializers.CharField(), required=False, **kwargs)
 
 
-class ModelValidationSerializer(serializers.ModelSerializer):
+class ModelValidationSerializer(JSONTypesChecked, serializers.ModelSerializer):
     """Runs the model's own validation (clean, constraints) so the API refuses what the database would,
     and refuses text with control characters that pages and the Atom feed cannot carry."""
 
