@@ -41,20 +41,20 @@ def exception_handler(error, context):
         )
     if isinstance(error, EditConflict):
         return Response(error.payload, status=status.HTTP_409_CONFLICT)
-    if isinstance(error, IntegrityError):
-        return Response(
-            {
-                "detail": "The database refused this change because it conflicts with existing data.",
-                "reason": str(error),
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
-    if isinstance(error, ProtectedError | RestrictedError):
+    if isinstance(error, ProtectedError | RestrictedError):  # before IntegrityError, their base class
         referring = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
         return Response(
             {
                 "detail": "This cannot be deleted while other records refer to it; change or delete those first.",
                 "referred_to_by": sorted(str(obj) for obj in referring)[:20],
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(error, IntegrityError):
+        return Response(
+            {
+                "detail": "The database refused this change because it conflicts with existing data.",
+                "reason": str(error),
             },
             status=status.HTTP_409_CONFLICT,
         )

@@ -34,6 +34,6 @@ class BoundedSearchFilter(SearchFilter):
         value = request.query_params.get(self.search_param, "")
         if len(value) > self.MAX_SEARCH_LENGTH:
             raise ValidationError(
-                {self.search_param: f"At most {self.MAX_SEARCH_LENGTH} characters; this is {len(value):,}."}
+                {self.search_param: [f"At most {self.MAX_SEARCH_LENGTH} characters; this is {len(value):,}."]}
             )
         return super().get_search_terms(request)
