@@ -94,3 +94,9 @@ def test_the_schema_documents_the_error_answers_and_anonymous_reads():
     assert {"400", "401", "403", "404", "409", "415", "429"} <= set(provision["patch"]["responses"])
     assert {} in provision["get"]["security"] and {} not in provision["patch"]["security"]
     assert "409" not in schema["paths"]["/api/links/check/"]["post"]["responses"]
+
+
+def test_a_change_list_filter_with_a_control_character_is_a_400_on_every_database():
+    response = APIClient().get("/api/changes/", {"document": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("document: Remove the control character U+0000")
