@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "regulations",
     "search",
 ]
@@ -42,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +86,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sign-in: django-axes counts failed attempts in the database (so across every worker) and locks out an account,
+# and separately an address, after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env_str("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "regulations.admin.signin.lockout_response"
+# Where a signed-in user lands when the login page has no safe ?next=.
+LOGIN_REDIRECT_URL = "/admin/"
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -103,22 +122,29 @@ RULEBOOK_FEED_TAG_AUTHORITY = env_str("RULEBOOK_FEED_TAG_AUTHORITY", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so that an anonymous or badly authenticated write answers 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so that an anonymous or badly authenticated write answers 401, not 403; wrong tokens
+        # from one address are throttled (API_TOKEN_FAILURE_RATE) with 429 and Retry-After.
+        "regulations.api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Bodies are JSON only (one format to check and document), of bounded depth: a few thousand nested
+    # arrays would otherwise be a 500.
+    "DEFAULT_PARSER_CLASSES": ["regulations.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "regulations.api.filters.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "regulations.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "600/minute"),
+        "failed_token": env_str("API_TOKEN_FAILURE_RATE", "20/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rulebook API",
@@ -129,6 +155,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "regulations.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "regulations.models.Document.Kind",
         "DocumentStatusEnum": "regulations.models.Document.Status",

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regulations.admin.annotations import DocumentAnnotationInline
 from regulations.admin.base import TrackedAdmin
-from regulations.admin.forms import DocumentAdminForm, LegalEventForm
+from regulations.admin.forms import CheckedModelForm, DocumentAdminForm, LegalEventForm
 from regulations.admin.preview import PREVIEW_JS, preview_urls
 from regulations.admin.provisions import ProvisionInline
 from regulations.admin.relations import RelationInline
@@ -14,6 +14,7 @@ from regulations.models import Document, DocumentIssuer, LegalEvent
 
 
 class DocumentIssuerInline(admin.TabularInline):
+    form = CheckedModelForm
     model = DocumentIssuer
     fields = ["authority", "role", "position"]
     autocomplete_fields = ["authority"]
@@ -93,6 +94,7 @@ class DocumentAdmin(TrackedAdmin):
 
 @admin.register(DocumentIssuer)
 class DocumentIssuerAdmin(admin.ModelAdmin):
+    form = CheckedModelForm
     list_display = ["document", "authority", "role", "position"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["document", "authority"]

@@ -18,9 +18,27 @@ from regulations.models import (
     Target,
     tree_error,
 )
+from regulations.text.control_characters import control_character_problem
 
 CHANGE_NOTE = "change_note"
 CHANGE_NOTE_LENGTH = Document.history.model._meta.get_field("history_change_reason").max_length or 100
+
+
+class NoControlCharactersMixin:
+    """Text with an invisible control character (a word processor's soft line break, say) is refused with
+    a message naming it: pages could not show it and the Atom feed could not carry it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        problems = {name: control_character_problem(value) for name, value in cleaned_data.items()}
+        for name, problem in problems.items():
+            if problem:
+                self.add_error(name, problem)
+        return cleaned_data
+
+
+class CheckedModelForm(NoControlCharactersMixin, forms.ModelForm):
+    """The form of an admin with no form of its own: the same check on its text."""
 
 
 class ChangeNoteField(forms.CharField):
@@ -30,7 +48,7 @@ class ChangeNoteField(forms.CharField):
         return False
 
 
-class ChangeNoteMixin(forms.ModelForm):
+class ChangeNoteMixin(NoControlCharactersMixin, forms.ModelForm):
     """An optional short note that becomes the history record's change reason (see TrackedAdmin.save_model)."""
 
     change_note = ChangeNoteField(
@@ -112,7 +130,7 @@ class ProvisionAdminForm(TrackedAdminForm):
         return cleaned_data
 
 
-class ProvisionInlineForm(RevisionLockMixin):
+class ProvisionInlineForm(NoControlCharactersMixin, RevisionLockMixin):
     """A row of the document page's provision tree."""
 
     lock_only_changed = True
@@ -179,7 +197,7 @@ class TargetAdminForm(TargetChecks, TrackedAdminForm):
         fields = TARGET_FORM_FIELDS
 
 
-class TargetInlineForm(TargetChecks, RevisionLockMixin):
+class TargetInlineForm(NoControlCharactersMixin, TargetChecks, RevisionLockMixin):
     """A target row on its provision's page."""
 
     lock_only_changed = True
@@ -201,7 +219,7 @@ class RelationAdminForm(TrackedAdminForm):
         fields = RELATION_FIELDS
 
 
-class RelationInlineForm(RevisionLockMixin):
+class RelationInlineForm(NoControlCharactersMixin, RevisionLockMixin):
     """An outgoing relation on its source document's page."""
 
     lock_only_changed = True
@@ -227,7 +245,7 @@ class AnnotationAdminForm(AnnotationFields, TrackedAdminForm):
         widgets = {"body": MarkdownTextarea}
 
 
-class AnnotationInlineForm(ModelErrorsAsNonFieldMixin, AnnotationFields, RevisionLockMixin):
+class AnnotationInlineForm(NoControlCharactersMixin, ModelErrorsAsNonFieldMixin, AnnotationFields, RevisionLockMixin):
     """An annotation on its document's or provision's page; the author is set by the admin."""
 
     lock_only_changed = True
@@ -251,7 +269,7 @@ class ProvisionAnnotationFormSet(forms.BaseInlineFormSet):
 # -- reference lists ------------------------------------------------------------------------
 
 
-class IndustryAdminForm(forms.ModelForm):
+class IndustryAdminForm(NoControlCharactersMixin, forms.ModelForm):
     aliases = LinesField(label="Aliases")
     gbt4754_divisions = LinesField(label="GB/T 4754-2017 divisions")
     gbt4754_classes = LinesField(label="GB/T 4754-2017 groups or classes")
@@ -267,7 +285,7 @@ class IndustryAdminForm(forms.ModelForm):
         ]  # fmt: skip
 
 
-class GlossaryTermAdminForm(forms.ModelForm):
+class GlossaryTermAdminForm(NoControlCharactersMixin, forms.ModelForm):
     abbreviations = LinesField(label="Abbreviations")
     synonyms_en = LinesField(label="English synonyms")
     synonyms_zh = LinesField(label="Chinese synonyms")
@@ -280,7 +298,7 @@ class GlossaryTermAdminForm(forms.ModelForm):
         ]  # fmt: skip
 
 
-class LegalEventForm(forms.ModelForm):
+class LegalEventForm(CheckedModelForm):
     """One legal event: what happened, when (as precisely as known), by which instrument, affecting what."""
 
     source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")

@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.db.models import Count
 
 from regulations.admin.base import indented
-from regulations.admin.forms import GlossaryTermAdminForm, IndustryAdminForm
+from regulations.admin.forms import CheckedModelForm, GlossaryTermAdminForm, IndustryAdminForm
 from regulations.models import Authority, GlossaryTerm, Industry, RelationType, Topic
 
 
 class DocumentCountAdmin(admin.ModelAdmin):
     """Lists how many documents each entry is linked to (authorities issue them, topics group them)."""
+
+    form = CheckedModelForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(document_count=Count("documents", distinct=True))
@@ -38,6 +40,7 @@ class TopicAdmin(DocumentCountAdmin):
 
 @admin.register(RelationType)
 class RelationTypeAdmin(admin.ModelAdmin):
+    form = CheckedModelForm
     list_display = ["slug", "verb", "reverse_verb", "symmetric", "position"]
     list_editable = ["position"]
     list_filter = ["symmetric"]

@@ -1,6 +1,12 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from regulations.history.locking import Conflict
@@ -24,9 +30,26 @@ class EditConflict(Exception):
 
 
 def exception_handler(error, context):
-    """DRF's handler, plus a clear 409 for edits based on an old revision or refused by the database."""
+    """DRF's handler, every answer an object with `detail`; plus clear 409s for an edit based on an old
+    revision, a change the database refused and a delete of what others refer to, and a 400 with the limit
+    for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's own answer to that is an HTML page)."""
+    if isinstance(error, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"The request body is too large: at most {limit:,} bytes per request."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(error, EditConflict):
         return Response(error.payload, status=status.HTTP_409_CONFLICT)
+    if isinstance(error, ProtectedError | RestrictedError):  # before IntegrityError, their base class
+        referring = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        return Response(
+            {
+                "detail": "This cannot be deleted while other records refer to it; change or delete those first.",
+                "referred_to_by": sorted(str(obj) for obj in referring)[:20],
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(error, IntegrityError):
         return Response(
             {
@@ -35,4 +58,20 @@ def exception_handler(error, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
-    return drf_exception_handler(error, context)
+    response = drf_exception_handler(error, context)
+    if response is not None and isinstance(response.data, list):
+        # A ValidationError raised outside a serializer (a filter's, say) is a bare list; every error answer
+        # is an object with `detail`, as the schema says.
+        response.data = {"detail": " ".join(str(message) for message in response.data)}
+    return response
+
+
+class NoSuchEndpoint(APIView):
+    """Any address under /api/ that names no endpoint (or an object by a malformed identifier): a JSON 404."""
+
+    permission_classes = [AllowAny]
+    schema = None  # not an operation of the API
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound("There is no API endpoint at this address; the operations are listed at /api/docs/.")

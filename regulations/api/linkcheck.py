@@ -7,12 +7,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from regulations.api.serializers.json_types import JSONTypesChecked
 from regulations.history import versions
 from regulations.history.linkcheck import OUTCOMES, check_for_request, counts
 from regulations.history.quoted_addresses import MAX_ADDRESS_LENGTH, MAX_ADDRESSES, MAX_TEXT, find_addresses
 
 
-class LinkCheckRequestSerializer(serializers.Serializer):
+class LinkCheckRequestSerializer(JSONTypesChecked):
     addresses = serializers.ListField(
         child=serializers.CharField(max_length=MAX_ADDRESS_LENGTH),
         required=False,

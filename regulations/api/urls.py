@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from regulations.api.exceptions import NoSuchEndpoint
 from regulations.api.linkcheck import LinkCheckAPIView
 from regulations.api.views.annotations import AnnotationViewSet
 from regulations.api.views.changes import ChangeList
@@ -37,4 +38,6 @@ urlpatterns = [
         name="document-provision",
     ),
     *router.urls,
+    # Last: any other address under /api/ answers a JSON 404 rather than the site's HTML page.
+    re_path(r"^", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

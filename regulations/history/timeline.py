@@ -179,7 +179,17 @@ def parse_moment(value: str) -> datetime.datetime:
     return moment
 
 
+def withdrawn_provisions(document: Document, *, drafts: bool) -> set[int]:
+    """The provisions of `document` that are drafts now (Provision.save makes everything below a draft one
+    too), for a reader without `drafts`. Their earlier versions were public, but making a provision a draft
+    takes it back from public view, headings and all."""
+    if drafts:
+        return set()
+    return set(Provision.objects.filter(document=document, publication="draft").values_list("pk", flat=True))
+
+
 def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
+    withdrawn = withdrawn_provisions(document, drafts=drafts)
     events = []
     for version in versions.versions(document, versions.DOCUMENT_TEXT_FIELDS, drafts=drafts):
         events.append(DocumentEvent(version.record, "document", version.action, version.changed, "The document", ""))
@@ -193,7 +203,7 @@ def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
     for record in records:
         if previous is not None and previous.id != record.id:
             previous = None
-        if drafts or record.publication == "published":
+        if (drafts or record.publication == "published") and record.id not in withdrawn:
             changed = versions.changed_fields(previous, record)
             if record.history_type == "+" or record.history_type == "-" or changed:
                 events.append(
@@ -246,8 +256,17 @@ def document_compare_page(document: Document, from_value: str, to_value: str, *,
         start, end = end, start
     doc_before = versions.version_at(Document, document.pk, start)
     doc_after = versions.version_at(Document, document.pk, end)
-    old = {record.id: record for record in versions.document_provisions_at(document.pk, start, drafts=drafts)}
-    new = {record.id: record for record in versions.document_provisions_at(document.pk, end, drafts=drafts)}
+    withdrawn = withdrawn_provisions(document, drafts=drafts)
+    old = {
+        record.id: record
+        for record in versions.document_provisions_at(document.pk, start, drafts=drafts)
+        if record.id not in withdrawn
+    }
+    new = {
+        record.id: record
+        for record in versions.document_provisions_at(document.pk, end, drafts=drafts)
+        if record.id not in withdrawn
+    }
     diffs = []
     for record_id in sorted(old.keys() | new.keys(), key=lambda i: ((new.get(i) or old.get(i)).position, i)):
         before, after = old.get(record_id), new.get(record_id)
@@ -278,7 +297,12 @@ def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool
     if record is None or (not drafts and record.publication != "published"):
         first = versions.first_record(Document, document.pk)
         raise NotInForceOnDate(day, timezone.localdate(first.history_date) if first else None)
-    provisions = versions.document_provisions_at(document.pk, moment, drafts=drafts)
+    withdrawn = withdrawn_provisions(document, drafts=drafts)
+    provisions = [
+        provision
+        for provision in versions.document_provisions_at(document.pk, moment, drafts=drafts)
+        if provision.id not in withdrawn
+    ]
     for provision in provisions:
         provision.url = pinned_url(document.slug, provision.eid, day)
         provision.num_is_zh = has_cjk(provision.num)

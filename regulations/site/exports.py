@@ -6,6 +6,7 @@ still leads back to the source.
 
 import csv
 import io
+import re
 from collections.abc import Callable
 
 from regulations.addresses import document_url, provision_url, subject_url
@@ -142,23 +143,38 @@ def document_markdown(document: Document, absolute: Absolute) -> str:
 TARGET_COLUMNS = ["document", "doc_number", "status", "provision", *TARGET_FIGURE_FIELDS, "verified", "url"]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"); such a cell
+# is written with a leading apostrophe, which the spreadsheet shows as text. Plain numbers stay numbers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# Excel reads a CSV file without a byte-order mark in the machine's legacy code page, garbling Chinese.
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def spreadsheet_cell(value) -> str:
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def targets_csv(targets, absolute: Absolute) -> str:
-    """One row per target, with its rule's status today and the permanent address of its provision."""
+    """One row per target, with its rule's status today and its provision's permanent address; a UTF-8 BOM first."""
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     writer.writerow(TARGET_COLUMNS)
     for target in targets:
         provision, document = target.provision, target.provision.document
         figures = [_figure(target, name) for name in TARGET_FIGURE_FIELDS]
-        writer.writerow(
-            [
-                document.short_title,
-                document.doc_number,
-                document.validity().text,
-                " ".join(part for part in (provision.num, provision.heading_en) if part),
-                *("" if value is None else value for value in figures),
-                "yes" if target.verified else "no (single source)",
-                absolute(provision_url(document.slug, provision.eid)),
-            ]
-        )
+        row = [
+            document.short_title,
+            document.doc_number,
+            document.validity().text,
+            " ".join(part for part in (provision.num, provision.heading_en) if part),
+            *("" if value is None else value for value in figures),
+            "yes" if target.verified else "no (single source)",
+            absolute(provision_url(document.slug, provision.eid)),
+        ]
+        writer.writerow([spreadsheet_cell(value) for value in row])
     return out.getvalue()

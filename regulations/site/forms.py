@@ -14,18 +14,23 @@ IGNORED_VALUE_LIMIT = 60
 class LenientForm(forms.Form):
     """A GET filter form whose invalid fields are dropped (with a note) rather than failing the page."""
 
-    def usable_data(self) -> tuple[dict, list[str]]:
+    def unusable_values(self) -> list[tuple[str, str]]:
+        """(label, the value as sent, shortened) of each field whose value is not one offered."""
         self.is_valid()
-        values, notes = {}, []
+        found = []
         for name, bound in self.fields.items():
             if name in self.errors:
                 raw = str(self.data.get(name, ""))
                 if len(raw) > IGNORED_VALUE_LIMIT:
                     raw = raw[:IGNORED_VALUE_LIMIT] + "…"
-                notes.append(f"Ignored {bound.label.lower()} “{raw}”: it is not one of the values offered.")
-                values[name] = ""
-            else:
-                values[name] = self.cleaned_data.get(name) or ""
+                found.append((bound.label.lower(), raw))
+        return found
+
+    def usable_data(self) -> tuple[dict, list[str]]:
+        notes = [
+            f"Ignored {label} “{raw}”: it is not one of the values offered." for label, raw in self.unusable_values()
+        ]
+        values = {name: "" if name in self.errors else self.cleaned_data.get(name) or "" for name in self.fields}
         return values, notes
 
 

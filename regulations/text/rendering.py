@@ -2,7 +2,9 @@
 
 `render_markdown` is the one place where stored Markdown becomes HTML: Markdown is converted
 with raw HTML switched off, external links get rel="noopener noreferrer nofollow", and the
-result is cleaned by nh3 against a short allow-list before it is marked safe.
+result is cleaned by nh3 against a short allow-list before it is marked safe. What XML 1.0 cannot hold
+is taken out last, since nh3 decodes character references such as `&#11;` into the raw character, and
+the same HTML goes into the Atom feed.
 """
 
 import html
@@ -17,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from regulations.text.cjk import chinese_marked
+from regulations.text.control_characters import xml_safe
 
 EXTERNAL_REL = "noopener noreferrer nofollow"
 ALLOWED_TAGS = {
@@ -71,7 +74,7 @@ _md = _converter()
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str:
     html = _md.reset().convert(text)
-    return _cleaner.clean(html)
+    return xml_safe(_cleaner.clean(html))
 
 
 def render_markdown(text: str | None) -> SafeString:
@@ -107,4 +110,4 @@ def _render_note(text: str) -> str:
         parts.append(f'<a href="{html.escape(url)}" rel="{EXTERNAL_REL}">{html.escape(url)}</a>')
         last = end
     parts.append(mark_chinese(text[last:]))
-    return "".join(parts)
+    return xml_safe("".join(parts))

@@ -55,4 +55,9 @@ def test_the_pages_link_to_their_downloads(client, db):
 def test_unknown_documents_and_bad_filters_do_not_break_the_downloads(client, db):
     assert client.get("/documents/no-such-document/export.json").status_code == 404
     assert client.get("/documents/no-such-document/export.md").status_code == 404
-    assert client.get("/targets/export.csv", {"industry": "<script>", "sort": "nonsense"}).status_code == 200
+    # A filter the download cannot apply is refused with what was wrong, never a 500 nor every target.
+    response = client.get("/targets/export.csv", {"industry": "<script>", "sort": "nonsense"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is no industry “&lt;script&gt;”." in body and "There is no sort “nonsense”." in body
+    assert "<script>" not in body

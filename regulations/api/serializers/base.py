@@ -5,7 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from regulations.api.exceptions import EditConflict
+from regulations.api.serializers.json_types import JSONTypesChecked
 from regulations.history.locking import check_revision
+from regulations.text.control_characters import reject_control_characters
 
 
 def absolute(context: dict, url: str) -> str:
@@ -31,8 +33,16 @@ def text_list(**kwargs):
     return serializers.ListField(child=serializers.CharField(), required=False, **kwargs)
 
 
-class ModelValidationSerializer(serializers.ModelSerializer):
-    """Runs the model's own validation (clean, constraints) so the API refuses what the database would."""
+class ModelValidationSerializer(JSONTypesChecked, serializers.ModelSerializer):
+    """Runs the model's own validation (clean, constraints) so the API refuses what the database would,
+    and refuses text with control characters that pages and the Atom feed cannot carry."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if not field.read_only:
+                field.validators.append(reject_control_characters)
+        return fields
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

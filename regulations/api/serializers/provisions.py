@@ -16,7 +16,7 @@ class ProvisionOutlineSerializer(serializers.ModelSerializer):
     """A provision as an entry of its document's table of contents."""
 
     url = PermanentUrlField()
-    parent = serializers.CharField(source="parent.eid", default=None, read_only=True)
+    parent = serializers.CharField(source="parent.eid", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Provision

@@ -6,6 +6,9 @@ from rest_framework.views import APIView
 
 from regulations.api.serializers.changes import ChangeListSerializer, ChangeSerializer
 from regulations.history import changes
+from regulations.text.control_characters import control_character_problem
+
+FILTERS = ("document", "industry", "topic", "since", "before")
 
 
 @extend_schema(
@@ -24,6 +27,11 @@ class ChangeList(APIView):
 
     def get(self, request):
         params = request.query_params
+        for name in FILTERS:
+            # PostgreSQL cannot even compare a text with a NUL in it: refuse control characters up front.
+            problem = control_character_problem(params.get(name, ""))
+            if problem:
+                return Response({"detail": f"{name}: {problem}"}, status=status.HTTP_400_BAD_REQUEST)
         try:
             limit = int(params.get("limit") or changes.DEFAULT_LIMIT)
         except ValueError:
@@ -31,11 +39,7 @@ class ChangeList(APIView):
         try:
             page = changes.recent_changes(
                 user=request.user,
-                document=params.get("document") or None,
-                industry=params.get("industry") or None,
-                topic=params.get("topic") or None,
-                since=params.get("since") or None,
-                before=params.get("before") or None,
+                **{name: params.get(name) or None for name in FILTERS},
                 limit=limit,
             )
         except changes.InvalidFilter as error:

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from regulations.api.filters import StrictBooleanFilter
 from regulations.api.mixins import AtomicWriteViewSetMixin, DraftsForStaff, LastModifiedMixin, StatusOnDay, status_day
 from regulations.api.permissions import ConsultantWrite
 from regulations.api.serializers.documents import DocumentDetailSerializer, DocumentSerializer
@@ -66,6 +67,7 @@ class ProvisionFilter(django_filters.FilterSet):
     document = django_filters.CharFilter(field_name="document__slug")
     industry = django_filters.CharFilter(field_name="industries__slug")
     status = StatusFilter()
+    verified = StrictBooleanFilter()
 
     class Meta:
         model = Provision

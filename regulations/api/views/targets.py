@@ -1,6 +1,7 @@
 import django_filters
 from rest_framework import viewsets
 
+from regulations.api.filters import StrictBooleanFilter, WholeNumberFilter
 from regulations.api.mixins import DraftsForStaff
 from regulations.api.serializers.targets import TargetSerializer
 from regulations.models import Target
@@ -9,6 +10,8 @@ from regulations.models import Target
 class TargetFilter(django_filters.FilterSet):
     document = django_filters.CharFilter(field_name="provision__document__slug")
     industry = django_filters.CharFilter(field_name="provision__industries__slug")
+    target_year = WholeNumberFilter()
+    verified = StrictBooleanFilter()
 
     class Meta:
         model = Target

@@ -13,6 +13,7 @@ from regulations.addresses import changes_feed_url, changes_url, query_string
 from regulations.history.changes import Change, recent_changes
 from regulations.site.pages.changes import Selection, changes_page, choose, public_finders
 from regulations.site.views.shared import reads_drafts
+from regulations.text.control_characters import xml_safe
 from regulations.text.rendering import render_markdown
 
 FEED_LIMIT = 50
@@ -68,8 +69,10 @@ class ChangesFeed(Feed):
         selection = choose(request.GET, public_finders(), strict=True)
         return FeedRequest(selection=selection, tag_authority=_tag_authority(request))
 
+    # Titles, labels and change notes recorded before input was checked (and removed objects keep
+    # them) may hold characters XML cannot carry: one of them would make the whole feed unwritable.
     def title(self, obj):
-        return obj.selection.feed_title()
+        return xml_safe(obj.selection.feed_title())
 
     def subtitle(self, obj):
         return "What was added, changed or removed in Rulebook's regulation knowledge base, newest first."
@@ -99,7 +102,7 @@ class ChangesFeed(Feed):
 
     def item_title(self, item: Change):
         what = "legal event" if item.what == "event" else item.what
-        return f"{item.action.capitalize()} {what}: {item.label}"
+        return xml_safe(f"{item.action.capitalize()} {what}: {item.label}")
 
     def item_link(self, item: Change):
         return item.url or item.history_url or changes_url()
@@ -111,7 +114,7 @@ class ChangesFeed(Feed):
 
     def item_description(self, item: Change):
         # Atom's <summary type="html"> holds HTML: escape the plain text once.
-        return escape(_summary(item))
+        return escape(xml_safe(_summary(item)))
 
     def item_pubdate(self, item: Change):
         return item.date

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from regulations.site import exports
 from regulations.site.forms import TargetFilterForm
 from regulations.site.pages.targets import chosen_targets, target_filter_options, target_list_page
+from regulations.site.views.errors import problem
 from regulations.site.views.shared import as_attachment, reads_drafts
 
 
@@ -24,7 +25,18 @@ def target_list(request):
 def target_export_csv(request):
     # Exports leave Rulebook: drafts never go into them, whoever asks.
     industries, documents = target_filter_options(drafts=False)
-    values, _notes = TargetFilterForm(request.GET, industries, documents).usable_data()
+    form = TargetFilterForm(request.GET, industries, documents)
+    unusable = form.unusable_values()
+    if unusable:
+        # A download is not looked at before it is used: a filter it could not apply would silently
+        # hand over every target as if they were the ones asked for.
+        return problem(
+            request,
+            "The download was not made",
+            " ".join(f"There is no {label} “{raw}”." for label, raw in unusable)
+            + " Choose the filters on the targets page and download from there.",
+        )
+    values, _notes = form.usable_data()
     _industry, _document, targets = chosen_targets(values, industries, documents, drafts=False)
     text = exports.targets_csv(targets, request.build_absolute_uri)
     return as_attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), "targets.csv")
