@@ -6,7 +6,17 @@ from pathlib import Path
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset or empty (as `.env.example` leaves optional ones) means the default."""
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name, str(default)).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not “{value}”.") from None
 
 
 def env_bool(name: str, default: bool = False) -> bool:
