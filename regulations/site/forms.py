@@ -37,6 +37,7 @@ class LenientForm(forms.Form):
 class DocumentFilterForm(LenientForm):
     topic = forms.ChoiceField(label="Topic", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Status.choices])
+    rank = forms.ChoiceField(label="Legal rank", required=False, choices=[("", "Any"), *Document.Rank.choices])
     jurisdiction = forms.ChoiceField(
         label="Jurisdiction", required=False, choices=[("", "Any"), *Document.Jurisdiction.choices]
     )

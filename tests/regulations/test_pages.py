@@ -398,7 +398,7 @@ def test_odd_query_parameters_never_cause_a_server_error(client, url):
         ("/documents/eu-battery-regulation-2023-1542/", 15),
         (EPR_ITEM, 16),
         ("/industries/", 1),
-        ("/industries/building-materials/", 7),
+        ("/industries/building-materials/", 9),
         ("/targets/", 4),
         ("/targets/?industry=steel&sort=-value", 4),
         ("/glossary/", 2),

@@ -202,3 +202,15 @@ def test_related_rules_that_no_longer_apply_say_so_and_come_after_those_in_force
     assert 'badge--superseded" title="Superseded by' in related[old : old + 600]
     groups = re.findall(r'<section class="related-group" aria-labelledby="related-([a-z0-9-]+)"', related)
     assert len(groups) > 1 and groups[-1] == "cn-nev-battery-standard-conditions-2019"
+
+
+def test_a_document_shows_what_it_rests_on_and_what_rests_on_it(client, db):
+    law = Document.objects.get(slug="cn-solid-waste-law-2020")
+    assert law.get_rank_display() == "Law"
+    measures = client.get("/documents/cn-weee-regulation/").content.decode()
+    hierarchy = measures.split("<dt>Legal hierarchy</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Rests on" in hierarchy and "/documents/cn-solid-waste-law-2020/" in hierarchy
+    basis = client.get("/documents/cn-solid-waste-law-2020/").content.decode()
+    assert "What rests on it" in basis.split("<dt>Legal hierarchy</dt>", 1)[1].split("</dd>", 1)[0]
+    listed = client.get("/documents/", {"rank": "law"}).content.decode()
+    assert "/documents/cn-solid-waste-law-2020/" in listed and "/documents/cn-weee-regulation/" not in listed

@@ -18,7 +18,8 @@ from regulations.site.pages.relations import group_by_other_document, relation_o
 from regulations.site.pages.targets import decorate_target
 
 INDUSTRY_LINK_FIELDS = ("slug", "name_en", "name_zh", "position", "parent_id")
-FACET_LABELS = {"topic": "Topic", "status": "Status", "jurisdiction": "Jurisdiction"}
+LEGAL_BASIS_TYPES = {"based-on", "implements"}
+FACET_LABELS = {"topic": "Topic", "status": "Status", "rank": "Legal rank", "jurisdiction": "Jurisdiction"}
 
 
 def sort_documents(documents: list[Document]) -> None:
@@ -52,12 +53,13 @@ class Facet:
 
 
 def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False) -> dict:
-    """filters: validated {'topic': slug|'', 'status': value|'', 'jurisdiction': value|''}."""
+    """filters: validated {'topic': slug|'', 'status': value|'', 'rank': value|'', 'jurisdiction': value|''}."""
     documents = list(Document.objects.visible(drafts).for_browsing())
     sort_documents(documents)
     values = {
         "topic": lambda document: {topic.slug for topic in document.topics.all()},
         "status": lambda document: {document.status},
+        "rank": lambda document: {document.rank},
         "jurisdiction": lambda document: {document.jurisdiction},
     }
 
@@ -71,10 +73,11 @@ def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False)
     choices = {
         "topic": [(topic.slug, topic.name_en, topic.name_zh) for topic in topics],
         "status": [(value, label, "") for value, label in Status.choices],
+        "rank": [(value, label, "") for value, label in Document.Rank.choices],
         "jurisdiction": [(value, label, "") for value, label in Document.Jurisdiction.choices],
     }
     facets = []
-    for name in ("topic", "status", "jurisdiction"):
+    for name in ("topic", "status", "rank", "jurisdiction"):
         counts = Counter()
         for document in documents:
             if matches(document, skip=name):
@@ -137,7 +140,11 @@ def document_page(slug: str, drafts: bool = False) -> dict:
         else:
             document_views.append(view)
     target_count = sum(len(provision.target_list) for provision in provisions)
+    # The legal hierarchy: what this rule rests on (its basis, what it implements) and what rests on it.
+    basis = [view for view in sorted(views, key=relation_order) if view.type_slug in LEGAL_BASIS_TYPES]
     return {
+        "rests_on": [view for view in basis if view.outgoing],
+        "rested_on_by": [view for view in basis if not view.outgoing],
         "document": document,
         "provisions": provisions,
         "roots": roots,

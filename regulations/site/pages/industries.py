@@ -95,7 +95,7 @@ def industry_page(slug: str, drafts: bool = False) -> dict:
         Provision.objects.visible(drafts)
         .filter(pk__in=Provision.objects.filter(industries__in=ids).values("pk"))
         .select_related("document")
-        .prefetch_related("industries", "targets")
+        .prefetch_related("industries", "targets", "document__events__by", "document__events__provisions")
         .order_by("document__slug", "position")
     )
     groups: dict[int, DocumentGroup] = {}
@@ -121,7 +121,10 @@ def industry_page(slug: str, drafts: bool = False) -> dict:
         "ancestors": ancestors,
         "descendants": below,
         "children": industry.child_nodes,
-        "document_groups": sorted(groups.values(), key=lambda g: g.document.short_title.lower()),
+        # Rules in force first: a superseded rule's actions are history for this industry.
+        "document_groups": sorted(
+            groups.values(), key=lambda g: (not g.document.validity().in_force, g.document.short_title.lower())
+        ),
         "provision_count": len(provisions),
         "related_groups": group_by_other_document(views),
     }
