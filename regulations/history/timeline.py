@@ -161,6 +161,14 @@ def moment_param(value: datetime.datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def moment_label(asked: str, moment: datetime.datetime) -> str:
+    """How a compare page names a moment: the day asked for as that day, a version's moment to the minute."""
+    asked = str(asked or "").strip()
+    if len(asked) == 10:
+        return f"the end of {versions.parse_day(asked):%-d %B %Y}"
+    return f"{timezone.localtime(moment):%-d %B %Y, %H:%M}"
+
+
 def parse_moment(value: str) -> datetime.datetime:
     """A moment from a query string: a full timestamp, or a day (meaning the end of that day)."""
     value = str(value or "").strip()
@@ -251,9 +259,9 @@ class ProvisionDiff:
 
 
 def document_compare_page(document: Document, from_value: str, to_value: str, *, drafts: bool) -> dict:
-    start, end = parse_moment(from_value), parse_moment(to_value)
-    if start > end:
-        start, end = end, start
+    (start, start_asked), (end, end_asked) = sorted(
+        [(parse_moment(from_value), from_value), (parse_moment(to_value), to_value)], key=lambda pair: pair[0]
+    )
     doc_before = versions.version_at(Document, document.pk, start)
     doc_after = versions.version_at(Document, document.pk, end)
     withdrawn = withdrawn_provisions(document, drafts=drafts)
@@ -283,6 +291,8 @@ def document_compare_page(document: Document, from_value: str, to_value: str, *,
     return {
         "start": start,
         "end": end,
+        "start_label": moment_label(start_asked, start),
+        "end_label": moment_label(end_asked, end),
         "document_rows": document_rows,
         "document_changed": any(row.changed for row in document_rows),
         "diffs": changed,

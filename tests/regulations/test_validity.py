@@ -214,3 +214,12 @@ def test_a_document_shows_what_it_rests_on_and_what_rests_on_it(client, db):
     assert "What rests on it" in basis.split("<dt>Legal hierarchy</dt>", 1)[1].split("</dd>", 1)[0]
     listed = client.get("/documents/", {"rank": "law"}).content.decode()
     assert "/documents/cn-solid-waste-law-2020/" in listed and "/documents/cn-weee-regulation/" not in listed
+
+
+def test_the_whole_document_compare_names_the_days_asked_for(client, db):
+    html = client.get(
+        "/documents/industrial-carbon-peaking-2022/compare/", {"from": "2026-01-01", "to": "2023-01-01"}
+    ).content.decode()
+    assert "as it stood at <time" in html
+    assert ">the end of 1 January 2023</time> to its text at <time" in html
+    assert ">the end of 1 January 2026</time>" in html and "2 January 2023, 00:00" not in html
