@@ -18,13 +18,12 @@ from regulations.models.publication import Publication, ReaderQuerySet, Revision
 from regulations.models.relations import Relation, RelationQuerySet, RelationType
 from regulations.models.targets import TARGET_FIELDS, TARGET_FIGURE_FIELDS, Target, TargetQuerySet
 from regulations.models.taxonomy import Authority, Industry, Topic
-from regulations.models.validity import IN_FORCE_STATUSES, Status, Validity, validity_on
+from regulations.models.validity import Status, Validity, validity_on
 
 __all__ = [
     "CYCLE_MESSAGE",
     "DEPTH_MESSAGE",
     "EID_RE",
-    "IN_FORCE_STATUSES",
     "MAX_TREE_DEPTH",
     "TARGET_FIELDS",
     "TARGET_FIGURE_FIELDS",

@@ -38,10 +38,6 @@ class DocumentQuerySet(ReaderQuerySet):
             )
         )
 
-    def with_status(self, status: str, day=None) -> list["Document"]:
-        """The documents whose status on `day` (today by default) is `status`, in this queryset's order."""
-        return [document for document in self.for_browsing() if document.validity(day).code == status]
-
 
 class Document(Revisioned):
     class Kind(models.TextChoices):
