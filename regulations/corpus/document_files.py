@@ -196,6 +196,7 @@ class DocumentFilesLoading:
         stale = Provision.objects.filter(document=document).exclude(pk__in=kept_provisions)
         if stale.exists():
             self.report.deleted["provisions"] += stale.count()
+            self.note_deletions(stale.select_related("document"))
             for provision in stale.order_by("-depth"):
                 provision.delete()
 

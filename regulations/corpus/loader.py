@@ -37,6 +37,8 @@ class LoadReport:
     def changed(self) -> bool:
         return bool(sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values()))
 
+    deletions: list[str] = field(default_factory=list)  # what the load deletes, one line per object
+
     def summary(self) -> str:
         parts = []
         for label, counter in (("created", self.created), ("updated", self.updated), ("deleted", self.deleted)):
@@ -45,8 +47,22 @@ class LoadReport:
         return "; ".join(parts) or "nothing changed"
 
 
+MAX_FILE_BYTES = 5_000_000  # the largest corpus file is about 0.2 MB; anything this big is not one
+SHOWN_DELETIONS = 30
+
+
+class DryRunFinished(Exception):
+    """Ends a dry run inside its transaction, so that nothing it did is kept."""
+
+
 class CorpusLoader(ReferenceFilesLoading, DocumentFilesLoading):
-    def __init__(self, folder: Path, progress: Progress | None = None):
+    """Loads a corpus folder. A load that would delete anything is refused unless deletions are allowed, so a
+    damaged or truncated file never removes content silently; a dry run does everything and keeps nothing."""
+
+    def __init__(
+        self, folder: Path, progress: Progress | None = None, *, allow_deletions: bool = False, dry_run: bool = False
+    ):
+        self.allow_deletions, self.dry_run = allow_deletions, dry_run
         self.folder = Path(folder)
         self.progress = progress or (lambda message: None)
         self.report = LoadReport()
@@ -56,6 +72,11 @@ class CorpusLoader(ReferenceFilesLoading, DocumentFilesLoading):
 
     def read(self, path: Path):
         """One corpus file, parsed (the one place files are read, for both kinds of file)."""
+        if path.exists() and path.stat().st_size > MAX_FILE_BYTES:
+            size = path.stat().st_size / 1_000_000
+            raise CorpusError(
+                f"the file is {size:.1f} MB; a corpus file is at most {MAX_FILE_BYTES // 1_000_000} MB", path
+            )
         return read_yaml(path)
 
     # -- generic upsert -------------------------------------------------------------------
@@ -97,7 +118,12 @@ class CorpusLoader(ReferenceFilesLoading, DocumentFilesLoading):
         count = stale.count()
         if count:
             self.report.deleted[queryset.model._meta.verbose_name_plural] += count
+            self.note_deletions(stale)
             stale.delete()
+
+    def note_deletions(self, objects):
+        name = objects.model._meta.verbose_name
+        self.report.deletions += [f"{name} “{obj}”" for obj in objects]
 
     # -- entry point ----------------------------------------------------------------------
     def load(self) -> LoadReport:
@@ -109,9 +135,25 @@ class CorpusLoader(ReferenceFilesLoading, DocumentFilesLoading):
         try:
             with transaction.atomic():
                 self._load_all(document_paths)
+                if self.report.deletions and not (self.allow_deletions or self.dry_run):
+                    raise CorpusError(self._refusal())
+                if self.dry_run:
+                    raise DryRunFinished
+        except DryRunFinished:
+            pass
         except IntegrityError as error:
             raise CorpusError(f"the database refused the data: {error}") from error
         return self.report
+
+    def _refusal(self) -> str:
+        shown = self.report.deletions[:SHOWN_DELETIONS]
+        more = len(self.report.deletions) - len(shown)
+        listing = "; ".join(shown) + (f"; and {more} more" if more else "")
+        return (
+            f"this load would delete {len(self.report.deletions)} object(s) that the files no longer contain "
+            f"({listing}). Nothing was changed. If a file was cut short or damaged, restore it; if the deletions "
+            "are intended, load again with --allow-deletions (--dry-run shows the whole plan)."
+        )
 
     def _load_all(self, document_paths: list[Path]):
         self.authorities = self._load_authorities(self.folder / "authorities.yaml")
@@ -138,5 +180,7 @@ class CorpusLoader(ReferenceFilesLoading, DocumentFilesLoading):
         self._load_glossary(self.folder / "glossary.yaml")
 
 
-def load_corpus(folder: Path, progress: Progress | None = None) -> LoadReport:
-    return CorpusLoader(folder, progress).load()
+def load_corpus(
+    folder: Path, progress: Progress | None = None, *, allow_deletions: bool = False, dry_run: bool = False
+) -> LoadReport:
+    return CorpusLoader(folder, progress, allow_deletions=allow_deletions, dry_run=dry_run).load()

@@ -139,7 +139,7 @@ def cut(folder: Path, name: str, first_line: str, up_to: str):
 
 def test_removing_a_provision_from_its_file_deletes_it(corpus):
     cut(corpus, BATTERY_PLAN, "  - eid: sec_4\n", "relations:\n")
-    report = load_corpus(corpus)
+    report = load_corpus(corpus, allow_deletions=True)
     assert report.deleted == {"provisions": 1}
     assert not report.created and not report.updated
     eids = Document.objects.get(slug="cn-nev-battery-action-plan-2025").provisions.values_list("eid", flat=True)
@@ -149,7 +149,7 @@ def test_removing_a_provision_from_its_file_deletes_it(corpus):
 def test_removing_a_provision_with_children_deletes_the_whole_branch(corpus):
     slug = "cn-epr-implementation-plan-2016"
     cut(corpus, f"documents/{slug}.yaml", "  - eid: part_2\n", "  - eid: part_3\n")
-    report = load_corpus(corpus)
+    report = load_corpus(corpus, allow_deletions=True)
     assert report.deleted == {"provisions": 5}
     assert not Provision.objects.filter(document__slug=slug, eid__startswith="part_2").exists()
     assert Provision.objects.filter(document__slug=slug, eid="part_3").exists()
@@ -415,3 +415,45 @@ def test_the_research_converter_writes_legal_events_and_a_rank(tmp_path):
     assert {"slug": "based-on", "verb": "is based on", "reverse_verb": "is the legal basis of"} in converted[
         "relation-types.yaml"
     ]
+
+
+# -- deletions are shown before they happen ---------------------------------------------------------------
+
+
+def test_a_file_cut_short_at_a_line_break_is_refused_with_what_would_be_deleted(corpus):
+    path = corpus / BATTERY_PLAN
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("  - eid: sec_4\n")], encoding="utf-8")  # truncated, still valid YAML
+    before = snapshot()
+    error = load_error(corpus)
+    assert "this load would delete" in error.message and "--allow-deletions" in error.message
+    assert "provision “" in error.message.split("would delete", 1)[1]
+    assert snapshot() == before
+
+
+def test_a_dry_run_lists_the_plan_and_changes_nothing(corpus):
+    cut(corpus, BATTERY_PLAN, "  - eid: sec_4\n", "relations:\n")
+    before = snapshot()
+    report = load_corpus(corpus, dry_run=True)
+    assert report.deleted == {"provisions": 1} and len(report.deletions) == 1
+    assert report.deletions[0].startswith("provision “")
+    assert snapshot() == before
+
+
+def test_the_command_refuses_deletions_without_the_flag_and_prints_them_with_it(corpus, capsys):
+    cut(corpus, BATTERY_PLAN, "  - eid: sec_4\n", "relations:\n")
+    with pytest.raises(CommandError, match="Nothing was loaded. .*this load would delete 1 object"):
+        call_command("load_regulations", str(corpus), verbosity=0)
+    call_command("load_regulations", str(corpus), "--dry-run", verbosity=0)
+    assert "would delete provision" in capsys.readouterr().out
+    call_command("load_regulations", str(corpus), "--allow-deletions", verbosity=0)
+    assert "deleted provision" in capsys.readouterr().out
+    assert not Provision.objects.filter(document__slug="cn-nev-battery-action-plan-2025", eid="sec_4").exists()
+
+
+def test_a_file_far_too_large_to_be_a_corpus_file_is_refused_before_it_is_parsed(corpus):
+    path = corpus / "glossary.yaml"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("# " + "x" * 6_000_000 + "\n")
+    error = load_error(corpus)
+    assert (error.path, error.message) == (path, "the file is 6.0 MB; a corpus file is at most 5 MB")
