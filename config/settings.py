@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list, env_secret, env_str
 
@@ -96,7 +97,19 @@ STORAGES = {
 }
 
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search-index")))
-SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
+# The search engine: the embedded Whoosh index (default) or tables in the PostgreSQL database.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh").strip().lower() or "whoosh"
+if SEARCH_BACKEND == "whoosh":
+    SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
+elif SEARCH_BACKEND == "postgres":
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "SEARCH_BACKEND=postgres keeps the search index in the PostgreSQL database: set "
+            "DATABASE_URL=postgres://… as well, or leave SEARCH_BACKEND unset for the Whoosh index."
+        )
+    SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.postgres"}}
+else:
+    raise ImproperlyConfigured(f"SEARCH_BACKEND must be “whoosh” or “postgres”, not “{SEARCH_BACKEND}”.")
 CORPUS_DIR = Path(env_str("RULEBOOK_CORPUS_DIR", str(BASE_DIR / "fixtures")))
 # The domain in Atom entry ids (tag URIs); set it in production so ids survive a change of host name.
 RULEBOOK_FEED_TAG_AUTHORITY = env_str("RULEBOOK_FEED_TAG_AUTHORITY", "")

@@ -39,9 +39,7 @@ def flush() -> None:
     if not keys:
         return
     backends = []
-    for name, config in getattr(settings, "SEARCH_BACKENDS", {}).items():
-        if not config.get("AUTO_UPDATE", True):
-            continue
+    for name in _backend_names(in_transaction=False):
         try:
             backend = get_backend(name)
             if backend.exists():  # nothing to keep up to date until rebuild_index has run
@@ -70,8 +68,38 @@ def mark(keys) -> None:
     keys = {key for key in keys if key}
     if not keys:
         return
+    write_now(keys)
     _pending().update(keys)
     transaction.on_commit(flush)
+
+
+def write_now(keys: set[str]) -> None:
+    """Backends whose entries live in the database write them in the save's own transaction, so that
+    the save and its entries commit or roll back together (a failure fails the save)."""
+    from search.backends import get_backend
+    from search.records import dependent_keys, records_for
+
+    for name in _backend_names(in_transaction=True):
+        get_backend(name).refresh(keys | dependent_keys(keys), records_for)
+
+
+def _backend_names(in_transaction: bool) -> list[str]:
+    from search.backends import get_backend
+
+    names = []
+    for name, config in getattr(settings, "SEARCH_BACKENDS", {}).items():
+        if not config.get("AUTO_UPDATE", True):
+            continue
+        try:
+            writes_in_transaction = getattr(get_backend(name), "writes_in_transaction", False)
+        except Exception:
+            if in_transaction:
+                raise
+            logger.exception("Search index “%s” not available; run `manage.py rebuild_index --check --fix`.", name)
+            continue
+        if writes_in_transaction == in_transaction:
+            names.append(name)
+    return names
 
 
 def _provision_keys_of_documents(document_ids) -> set[str]:

@@ -137,6 +137,31 @@ class BackendContract:
         assert self.keys(search("batteries", backend=filled)) == ["provision:9001"]
 
 
+class TestPostgresBackend(BackendContract):
+    @pytest.fixture
+    def contract_backend(self, empty_postgres_backend):
+        return empty_postgres_backend
+
+    def test_entries_are_written_in_the_callers_transaction(self, contract_backend):
+        from django.db import transaction
+
+        with pytest.raises(RuntimeError), transaction.atomic():
+            contract_backend.index(RECORDS)
+            assert self.keys(search("batteries", backend=contract_backend)) == ["provision:9001"]
+            raise RuntimeError("the save failed")
+        assert search("batteries", backend=contract_backend).total == 0
+
+    def test_a_sqlite_database_is_refused_with_what_to_set(self, settings, monkeypatch):
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import connection
+
+        from search.backends.postgres import Backend
+
+        monkeypatch.setattr(connection, "vendor", "sqlite")
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_URL=postgres://"):
+            Backend("misconfigured", {})
+
+
 class TestWhooshBackend(BackendContract):
     @pytest.fixture
     def contract_backend(self, empty_backend):

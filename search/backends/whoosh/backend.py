@@ -4,7 +4,7 @@ Whoosh stores and reads the postings; the query work is done in this package, be
 matcher trees cost several Python calls per posting. Matching is set algebra on block-read posting
 lists per segment (``matching``); facet counts are intersections with per-segment value sets
 (``facets``); only the matched documents are ranked (``ranking``); only the page shown is
-highlighted (``highlighting``).
+highlighted (``search.backends.highlighting``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 from whoosh import query as wq
 
 from search.backends.base import Progress, Record, SearchBackend
+from search.backends.highlighting import Highlighter
 from search.backends.whoosh import facets
 from search.backends.whoosh.analyzer import index_terms, stem
 from search.backends.whoosh.generations import IndexFolder
-from search.backends.whoosh.highlighting import Highlighter
 from search.backends.whoosh.matching import SegmentMatch, clause_tree, group_tree
 from search.backends.whoosh.postings import deleted
 from search.backends.whoosh.ranking import top_scored
@@ -148,7 +148,7 @@ class Backend(SearchBackend):
             results.total = len(docs | set(pinned_docnums))
         if results.timed_out:
             results.notes.append("the search took too long; these are the best results found in time")
-        highlighter = Highlighter(plan)
+        highlighter = Highlighter(plan, stem)
         for docnum, score, pinned in page_hits:
             stored = searcher.stored_fields(docnum)
             data = stored["data"]
