@@ -29,7 +29,7 @@ def empty_backend(tmp_path, settings, db):
     """A fresh, empty index of this test's own (for tests that write)."""
     settings.SEARCH_BACKENDS = backends_setting(tmp_path / "index")
     backend = get_backend()
-    backend.generation()  # creates the empty index
+    backend.rebuild(iter([]), 0)  # only a rebuild creates an index, even an empty one
     return backend
 
 
