@@ -110,6 +110,11 @@ elif SEARCH_BACKEND == "postgres":
     SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.postgres"}}
 else:
     raise ImproperlyConfigured(f"SEARCH_BACKEND must be “whoosh” or “postgres”, not “{SEARCH_BACKEND}”.")
+# How the Whoosh index follows saves: "background" (a writer thread applies the outbox after commit, so a
+# save never waits on the index) or "immediate" (the commit applies it in the saving thread: tests).
+SEARCH_UPDATES = env_str("SEARCH_UPDATES", "background").strip().lower() or "background"
+if SEARCH_UPDATES not in ("background", "immediate"):
+    raise ImproperlyConfigured(f"SEARCH_UPDATES must be “background” or “immediate”, not “{SEARCH_UPDATES}”.")
 CORPUS_DIR = Path(env_str("RULEBOOK_CORPUS_DIR", str(BASE_DIR / "fixtures")))
 # The domain in Atom entry ids (tag URIs); set it in production so ids survive a change of host name.
 RULEBOOK_FEED_TAG_AUTHORITY = env_str("RULEBOOK_FEED_TAG_AUTHORITY", "")

@@ -152,6 +152,7 @@ def api(request):
                 for name, values in found.facets.items()
             },
             "suggestion": found.suggestion,
+            "warning": found.warning,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -9,6 +9,16 @@ def backends_setting(path):
     return {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _outbox_empty_after_load(django_db_setup, django_db_blocker):
+    """Loading the corpus recorded its entries in the outbox, to wait for an index (the session's
+    scratch index is never built): each test starts with none pending."""
+    from search.models import PendingIndexUpdate
+
+    with django_db_blocker.unblock():
+        PendingIndexUpdate.objects.all().delete()
+
+
 @pytest.fixture(scope="session")
 def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
     """The real corpus indexed once per session (read-only for the tests that use it)."""

@@ -87,3 +87,24 @@ def test_rebuilding_a_read_only_index_says_what_to_do(own_index, monkeypatch):
     monkeypatch.undo()
     call_command("rebuild_index", "--no-progress")
     assert search("battery", backend=own_index).total > 0
+
+
+def test_a_read_only_index_is_shown_to_readers_logged_and_repaired(
+    own_index, monkeypatch, plan, client, caplog, django_capture_on_commit_callbacks
+):
+    from regulations.models import Provision
+
+    read_only(monkeypatch)
+    provision = Provision.objects.filter(document=plan).first()
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        provision.text = "A text about zeolite."
+        provision.save()
+    assert any("cannot be written" in record.getMessage() for record in caplog.records)
+    page = client.get(reverse("search:results"), {"q": "battery"})
+    assert page.status_code == 200
+    assert "Search is being repaired; results may be incomplete." in page.content.decode()
+    # The repair the README gives: make the folder writable again, then check and fix.
+    monkeypatch.undo()
+    call_command("rebuild_index", "--check", "--fix")
+    assert client.get("/api/search/", {"q": "zeolite"}).json()["warning"] is None
+    assert search("zeolite", backend=own_index).total == 1

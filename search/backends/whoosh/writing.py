@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import threading
+import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -40,6 +41,9 @@ def writing(folder: IndexFolder) -> Iterator[SegmentWriter]:
     except LockError:
         raise LockError(f"the search index at {folder.path} stayed locked for {WRITE_TIMEOUT:.0f} s") from None
     except OSError as error:
+        # Whoosh's writer takes the write lock before it creates its files: one that failed to start
+        # still holds the lock in its frame, which the traceback keeps alive (in a log, say).
+        traceback.clear_frames(error.__traceback__)
         raise not_writable(folder.path, error) from error
     try:
         yield writer
