@@ -27,6 +27,7 @@ from search.query.analysis import LATIN_WORD_RE, fold
 from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
 
 SHOWN_TEXT_FIELDS = ("text", "title", "title_zh", "document")
+SEARCH_WORK_MEM = "32MB"
 
 
 class Backend(SearchBackend):
@@ -123,7 +124,14 @@ class Backend(SearchBackend):
         conditions.append(filters)
         ranking = ranking_tsquery(plan.groups) if tsquery is not None else None
         params.update(limit=limit, weights=weights(plan.boosts), facet_names=plan.facets, ranking=ranking)
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A common word matches most rows, and the planner then reads the table from end to end,
+            # detoasting every text to test it; the GIN index answers plain words without the texts.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            # Enough memory that the bitmap of a common word's matches stays exact (a lossy one has every
+            # row of its pages re-tested on the texts), and no parallel workers on a small machine.
+            cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(matched_sql(" AND ".join(conditions), ranking is not None, plan.facets, limit), params)
             total, counted, scored = cursor.fetchone()
         return total, decoded(counted), [(key, float(score)) for key, score in decoded(scored)]
