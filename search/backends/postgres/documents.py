@@ -11,7 +11,7 @@ from collections import defaultdict
 from search.backends.base import Record
 from search.backends.postgres.stemming import learn_stems, stem
 from search.fields import FACET_FIELDS, TEXT_FIELDS
-from search.query.analysis import has_cjk, words
+from search.query.analysis import words
 
 # PostgreSQL keeps four weights: the six text fields share them by importance (see ranking.weights).
 FIELD_WEIGHTS = {"num": "A", "heading": "A", "glossary": "B", "title": "B", "body": "C", "meta": "D"}
@@ -33,8 +33,9 @@ def quoted_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_text(record: Record) -> tuple[str, int]:
-    """The record's ``tsvector`` in PostgreSQL's input syntax, and how many words it has."""
+def tsvector_text(record: Record) -> tuple[str, int, set[str]]:
+    """The record's ``tsvector`` in PostgreSQL's input syntax, how many words it has, and its words as
+    typed (folded, not stemmed) for spelling suggestions: one analysis for all three."""
     positions: dict[str, list[str]] = defaultdict(list)
     analysed = []
     next_position = 1
@@ -45,8 +46,11 @@ def tsvector_text(record: Record) -> tuple[str, int]:
         analysed.append((FIELD_WEIGHTS[name], field_words))
     learn_stems(word.text for _, field_words in analysed for word in field_words if not word.cjk)
     count = 0
+    typed = set()
     for weight, field_words in analysed:
         for word in field_words:
+            if not word.cjk and len(word.text) >= MIN_VOCABULARY_LENGTH and word.text.isalpha():
+                typed.add(word.text)
             lexeme = word.text if word.cjk else stem(word.text)
             if not lexeme or len(lexeme.encode()) > MAX_LEXEME_BYTES:
                 continue
@@ -55,7 +59,7 @@ def tsvector_text(record: Record) -> tuple[str, int]:
                 kept.append(f"{min(word.pos, MAX_POSITION)}{weight}")
             count += not word.sub
     text = " ".join(f"{quoted_lexeme(lexeme)}:{','.join(places)}" for lexeme, places in positions.items())
-    return text, count
+    return text, count, typed
 
 
 def completion_text(record: Record) -> str:
@@ -70,20 +74,10 @@ def prior(record: Record, word_count: int) -> float:
     return KIND_PRIORS.get(record["kind"], 0.5) / (1.0 + math.log1p(word_count))
 
 
-def vocabulary(record: Record) -> set[str]:
-    """The record's words as typed (folded, not stemmed), for spelling suggestions."""
-    return {
-        word.text
-        for name in TEXT_FIELDS
-        for word in words(record[name])
-        if len(word.text) >= MIN_VOCABULARY_LENGTH and word.text.isalpha() and not has_cjk(word.text)
-    }
-
-
-def entry_row(record: Record) -> tuple:
-    """The row's values in ``search_pg_entry`` column order."""
-    document, count = tsvector_text(record)
-    return (
+def entry_row(record: Record) -> tuple[tuple, set[str]]:
+    """The row's values in ``search_pg_entry`` column order, and the record's vocabulary."""
+    document, count, typed = tsvector_text(record)
+    row = (
         record["key"],
         record["kind"],
         record["digest"],
@@ -93,3 +87,4 @@ def entry_row(record: Record) -> tuple:
         completion_text(record),
         prior(record, count),
     )
+    return row, typed

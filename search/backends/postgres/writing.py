@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from search.backends.base import Progress, Record
 from search.backends.postgres import schema
-from search.backends.postgres.documents import entry_row, vocabulary
+from search.backends.postgres.documents import entry_row
 
 BATCH = 500
 COLUMNS = "key, kind, digest, data, facets, document, completion, prior"
@@ -18,7 +18,11 @@ PLACEHOLDERS = "%s, %s, %s, %s::jsonb, %s::text[], %s::tsvector, %s, %s"
 
 
 def _write_batch(cursor, table: str, word_table: str, records: list[Record], upsert: bool) -> None:
-    rows = [entry_row(record) for record in records]
+    rows, vocabulary = [], set()
+    for record in records:
+        row, typed = entry_row(record)
+        rows.append(row)
+        vocabulary |= typed
     conflict = (
         " ON CONFLICT (key) DO UPDATE SET "
         + ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS.split(", ")[1:])
@@ -26,7 +30,7 @@ def _write_batch(cursor, table: str, word_table: str, records: list[Record], ups
         else ""
     )
     cursor.executemany(f"INSERT INTO {table} ({COLUMNS}) VALUES ({PLACEHOLDERS}){conflict}", rows)
-    found = sorted(set().union(*(vocabulary(record) for record in records)))
+    found = sorted(vocabulary)
     if found:
         cursor.execute(f"INSERT INTO {word_table} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [found])
 
