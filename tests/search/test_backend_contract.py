@@ -151,6 +151,16 @@ class TestPostgresBackend(BackendContract):
             raise RuntimeError("the save failed")
         assert search("batteries", backend=contract_backend).total == 0
 
+    def test_a_search_over_its_time_limit_says_so(self, filled, monkeypatch):
+        from search.backends.postgres import backend as postgres_backend
+
+        monkeypatch.setattr(
+            postgres_backend, "matched_sql", lambda *args: "SELECT 0, '[]'::json, '[]'::json FROM pg_sleep(2)"
+        )
+        results = search("batteries", time_limit=0.05, backend=filled)
+        assert results.timed_out and results.hits == []
+        assert any("took too long" in note for note in results.notes)
+
     def test_a_sqlite_database_is_refused_with_what_to_set(self, settings, monkeypatch):
         from django.core.exceptions import ImproperlyConfigured
         from django.db import connection

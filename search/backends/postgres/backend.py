@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from search.backends.base import Progress, Record, SearchBackend
 from search.backends.highlighting import Highlighter
@@ -28,6 +28,7 @@ from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
 
 SHOWN_TEXT_FIELDS = ("text", "title", "title_zh", "document")
 SEARCH_WORK_MEM = "32MB"
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout
 
 
 class Backend(SearchBackend):
@@ -91,10 +92,15 @@ class Backend(SearchBackend):
         excluded = excluded_tsquery(plan.parsed.excluded)
         offset = (plan.page - 1) * plan.page_size
         limit = offset + plan.page_size + len(plan.pinned)
-        total, counted, scored = self._matched(joined(groups, "&"), excluded, plan, limit)
-        if not total and plan.any_word_fallback and len(groups) > 1:
-            total, counted, scored = self._matched(joined(groups, "|"), excluded, plan, limit)
-            results.any_word = bool(total)
+        matched = self._matched(joined(groups, "&"), excluded, plan, limit)
+        if matched is not None and not matched[0] and plan.any_word_fallback and len(groups) > 1:
+            matched = self._matched(joined(groups, "|"), excluded, plan, limit)
+            results.any_word = bool(matched and matched[0])
+        if matched is None:
+            results.timed_out = True
+            results.notes.append("the search took too long; try more specific words or a filter")
+            return results
+        total, counted, scored = matched
         results.total = total
         results.facets = facet_values(counted, plan.facets, plan.filters)
 
@@ -124,16 +130,25 @@ class Backend(SearchBackend):
         conditions.append(filters)
         ranking = ranking_tsquery(plan.groups) if tsquery is not None else None
         params.update(limit=limit, weights=weights(plan.boosts), facet_names=plan.facets, ranking=ranking)
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A common word matches most rows, and the planner then reads the table from end to end,
-            # detoasting every text to test it; the GIN index answers plain words without the texts.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            # Enough memory that the bitmap of a common word's matches stays exact (a lossy one has every
-            # row of its pages re-tested on the texts), and no parallel workers on a small machine.
-            cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute(matched_sql(" AND ".join(conditions), ranking is not None, plan.facets, limit), params)
-            total, counted, scored = cursor.fetchone()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # A common word matches most rows, and the planner then reads the table from end to end,
+                # detoasting every text to test it; the GIN index answers plain words without the texts.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                # Enough memory that the bitmap of a common word's matches stays exact (a lossy one has
+                # every row of its pages re-tested on the texts), and no parallel workers on a small machine.
+                cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                if plan.time_limit:
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)", [f"{plan.time_limit * 1000:.0f}"]
+                    )
+                cursor.execute(matched_sql(" AND ".join(conditions), ranking is not None, plan.facets, limit), params)
+                total, counted, scored = cursor.fetchone()
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
+                raise
+            return None  # the time limit ran out
         return total, decoded(counted), [(key, float(score)) for key, score in decoded(scored)]
 
     def _present(self, keys: list[str], tsquery: str | None, excluded: str | None) -> tuple[list[str], int]:
