@@ -2,11 +2,14 @@
 
     .venv/bin/python benchmarks/search.py            # 10,000 provisions
     .venv/bin/python benchmarks/search.py --n 50000
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/search.py --backend postgres --n 200000
 
-Builds a scratch SQLite database (schema only: the catalog and ranking settings read from it) and a
-scratch index of N generated provisions, then prints build time, index size, and p50/p95 latency per
-query type for cold queries (no result cache) through the search backend, through /api/search/, and
-straight on the Whoosh searcher (same queries, plain BM25F top 10, no facets), plus live-update latency.
+Whoosh: builds a scratch SQLite database (schema only: the catalog and ranking settings read from it)
+and a scratch index. PostgreSQL: migrates the database of DATABASE_URL and *replaces its search
+entries* (rebuild_index puts the real ones back). Either way it indexes N generated provisions, then
+prints build time, index size, and p50/p95 latency per query type for cold queries (no result cache,
+every facet counted) through the search backend, through /api/search/, and for Whoosh straight on its
+searcher (same queries, plain BM25F top 10, no facets), plus live-update latency.
 """
 
 import argparse
@@ -71,16 +74,53 @@ def query_args(q):
     return " ".join(terms), {}
 
 
+def index_size(backend_name: str, scratch: Path) -> int:
+    if backend_name == "postgres":
+        from django.db import connection
+
+        from search.backends.postgres.schema import ENTRY_TABLE, WORD_TABLE
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s)", [ENTRY_TABLE, WORD_TABLE])
+            return cursor.fetchone()[0]
+    return sum(f.stat().st_size for f in (scratch / "index").rglob("*") if f.is_file())
+
+
+def whoosh_search(backend):
+    """The same query straight on Whoosh's searcher (plain BM25F top 10, highlighted, no facets)."""
+    from whoosh import query as wq
+    from whoosh.qparser import QueryParser
+
+    from search.backends.whoosh.schema import POSITIONS_FIELD
+
+    searcher = backend.folder.open().searcher
+    raw_parser = QueryParser(POSITIONS_FIELD, backend.folder.open().index.schema)
+
+    def run(text, filters):
+        parsed = raw_parser.parse(text)
+        flt = wq.Term("industry", filters["industry"][0]) if filters else None
+        for hit in searcher.search(parsed, limit=10, filter=flt):
+            hit.highlights(POSITIONS_FIELD, text=hit["data"]["text"])
+
+    return run
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3, help="passes over the query set")
+    parser.add_argument("--backend", choices=["whoosh", "postgres"], default="whoosh")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
     os.environ["RULEBOOK_DATA_DIR"] = str(scratch)
-    os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ["SEARCH_INDEX_DIR"] = str(scratch / "index")
+    os.environ["SEARCH_BACKEND"] = args.backend
+    if args.backend == "postgres":
+        if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+            sys.exit("--backend postgres needs DATABASE_URL=postgres://… (its search entries are replaced).")
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+        os.environ["SEARCH_INDEX_DIR"] = str(scratch / "index")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     import django
@@ -100,19 +140,15 @@ def main():
     started = time.perf_counter()
     backend.rebuild(iter(records), len(records))
     build = time.perf_counter() - started
-    size = sum(f.stat().st_size for f in (scratch / "index").rglob("*") if f.is_file())
-    print(f"{args.n} provisions: build {build:.1f} s, index {size / 1e6:.1f} MB")
+    print(
+        f"{args.n} provisions ({args.backend}): build {build:.1f} s, "
+        f"index {index_size(args.backend, scratch) / 1e6:.1f} MB"
+    )
 
     search("warm up", backend=backend)
     client = Client()
-    timings = {"backend": {}, "api": {}, "whoosh": {}}
-    from whoosh import query as wq
-    from whoosh.qparser import QueryParser
-
-    searcher = backend.folder.open().searcher
-    from search.backends.whoosh.schema import POSITIONS_FIELD
-
-    raw_parser = QueryParser(POSITIONS_FIELD, backend.folder.open().index.schema)
+    timings = {"backend": {}, "api": {}}
+    raw_whoosh = whoosh_search(backend) if args.backend == "whoosh" else None
     for _ in range(args.runs):
         for q in QUERIES:
             text, filters = query_args(q)
@@ -124,13 +160,10 @@ def main():
             response = client.get("/api/search/", params)
             timings["api"].setdefault(q["kind"], []).append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200, response.content
-            t = time.perf_counter()
-            parsed = raw_parser.parse(text)
-            flt = wq.Term("industry", filters["industry"][0]) if filters else None
-            hits = searcher.search(parsed, limit=10, filter=flt)
-            for hit in hits:
-                hit.highlights(POSITIONS_FIELD, text=hit["data"]["text"])
-            timings["whoosh"].setdefault(q["kind"], []).append((time.perf_counter() - t) * 1000)
+            if raw_whoosh is not None:
+                t = time.perf_counter()
+                raw_whoosh(text, filters)
+                timings.setdefault("whoosh", {}).setdefault(q["kind"], []).append((time.perf_counter() - t) * 1000)
 
     print(f"{'':10} {'kind':14} {'p50 ms':>8} {'p95 ms':>8}")
     for path, per_kind in timings.items():

@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -115,7 +116,24 @@ STORAGES = {
 }
 
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search-index")))
-SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
+# The search engine: the embedded Whoosh index (default) or tables in the PostgreSQL database.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh").strip().lower() or "whoosh"
+if SEARCH_BACKEND == "whoosh":
+    SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
+elif SEARCH_BACKEND == "postgres":
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "SEARCH_BACKEND=postgres keeps the search index in the PostgreSQL database: set "
+            "DATABASE_URL=postgres://… as well, or leave SEARCH_BACKEND unset for the Whoosh index."
+        )
+    SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.postgres"}}
+else:
+    raise ImproperlyConfigured(f"SEARCH_BACKEND must be “whoosh” or “postgres”, not “{SEARCH_BACKEND}”.")
+# How the Whoosh index follows saves: "background" (a writer thread applies the outbox after commit, so a
+# save never waits on the index) or "immediate" (the commit applies it in the saving thread: tests).
+SEARCH_UPDATES = env_str("SEARCH_UPDATES", "background").strip().lower() or "background"
+if SEARCH_UPDATES not in ("background", "immediate"):
+    raise ImproperlyConfigured(f"SEARCH_UPDATES must be “background” or “immediate”, not “{SEARCH_UPDATES}”.")
 CORPUS_DIR = Path(env_str("RULEBOOK_CORPUS_DIR", str(BASE_DIR / "fixtures")))
 # The domain in Atom entry ids (tag URIs); set it in production so ids survive a change of host name.
 RULEBOOK_FEED_TAG_AUTHORITY = env_str("RULEBOOK_FEED_TAG_AUTHORITY", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from search import outbox
 from search.backends.base import Progress, SearchBackend
 from search.records import count_records, iter_records, records_for
 from search.results import CheckReport
@@ -21,11 +22,16 @@ def rebuild_index(backend: SearchBackend, progress: Progress | None = None) -> i
 
     backend.rebuild(counting(), total, progress)
     check_index(backend, fix=True)
+    outbox.drain(retry_now=True)  # saved meanwhile, or waiting for an index to exist, or failed before
     return counted
 
 
 def check_index(backend: SearchBackend, fix: bool = False) -> CheckReport:
+    """Compare the index with the database; with ``fix``, reindex what differs and apply the outbox
+    (its failed rows at once)."""
     report = backend.check(iter_records())
     if fix and not report.ok:
         backend.refresh(set(report.missing + report.stale + report.extra), records_for)
+    if fix:
+        outbox.drain(retry_now=True)
     return report

@@ -63,3 +63,23 @@ def get_ranking() -> RankingSettings:
         ranking = RankingSettings()
     _cache["ranking"] = (now, ranking)
     return ranking
+
+
+class PendingIndexUpdate(models.Model):
+    """An index entry to bring up to date (the outbox): written in the transaction of the save that
+    changed it, so that a committed save is never forgotten by the index, and applied after the commit
+    by one writer at a time (``search.outbox``). A row stays until it has been applied; a failure is
+    kept on it and retried later."""
+
+    key = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    retry_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pending index update"
+        indexes = [models.Index(fields=["retry_after"], name="search_pending_retry_after")]
+
+    def __str__(self):
+        return self.key

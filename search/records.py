@@ -79,11 +79,26 @@ class RecordBuilder:
             self.industry_slugs[pk] = [node.slug for node in chain]
             self.industry_words[pk] = [industry.name_en, industry.name_zh, *(industry.aliases or [])]
         self.glossary_by_provision: dict[int, list[str]] = defaultdict(list)
-        for term in GlossaryTerm.objects.prefetch_related("see_provisions"):
-            for provision in term.see_provisions.all():
-                self.glossary_by_provision[provision.pk].extend(term.all_names)
+        # Only the ids and the few columns used: live updates build a RecordBuilder for every batch, and
+        # whole provisions (their texts) made up most of its time.
+        names = {term.pk: term.all_names for term in GlossaryTerm.objects.all()}
+        links = GlossaryTerm.see_provisions.through.objects.values_list("glossaryterm_id", "provision_id")
+        for term_id, provision_id in links.order_by("glossaryterm_id", "provision_id"):
+            self.glossary_by_provision[provision_id].extend(names[term_id])
         self.relation_words: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for relation in Relation.objects.with_ends():
+        ends = ("source_document", "target_document", "source_provision", "target_provision")
+        relations = Relation.objects.with_ends().only(
+            "source_provision_id",
+            "target_provision_id",
+            "source_document_id",
+            "target_document_id",
+            "type__verb",
+            "type__reverse_verb",
+            *(f"{end}__publication" for end in ends),
+            "source_document__short_title",
+            "target_document__short_title",
+        )
+        for relation in relations:
             if _has_draft_end(relation):  # its words would name (or point at) a draft
                 continue
             source = ("provision", relation.source_provision_id) if relation.source_provision_id else None

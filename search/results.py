@@ -51,6 +51,7 @@ class SearchResults:
     notes: list[str] = field(default_factory=list)  # how a malformed query was read
     any_word: bool = False  # no result had all the words, so results have any of them
     timed_out: bool = False  # the time limit cut the search short: the best results found so far
+    warning: str | None = None  # the index is behind the database (updates failing or late)
     elapsed_ms: float = 0.0
 
     @property

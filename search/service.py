@@ -8,8 +8,10 @@ spelling corrections. The backend never calls back up: everything it needs is in
 
 from __future__ import annotations
 
+import logging
 import time
 
+from search import outbox
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.catalog import get_catalog
@@ -17,6 +19,8 @@ from search.fields import FACET_FIELDS
 from search.models import get_ranking
 from search.query.parser import ParsedQuery, parse_query
 from search.results import SearchError, SearchPlan, SearchResults, Suggestion
+
+logger = logging.getLogger(__name__)
 
 MAX_PAGE = 1000
 MAX_FILTER_VALUE_LENGTH = 100
@@ -65,8 +69,31 @@ def search(
     if parsed.has_terms and (results.total < 3 or results.any_word):
         results.suggestion = _corrected_query(backend, parsed)
     catalog.label_facets(results)
+    results.warning = _index_warning(backend)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+INCOMPLETE = "Search is being repaired; results may be incomplete."
+
+
+def _index_warning(backend: SearchBackend) -> str | None:
+    """Readers are told when the index is behind the database: index writes failing, or late."""
+    if getattr(backend, "writes_in_transaction", False):
+        return None  # its entries commit with the saves
+    state = outbox.status()
+    if state.pending:
+        outbox.ensure_drainer()  # rows a stopped process left are applied by this one
+    if state.behind:
+        logger.error(
+            "search index behind the database: %d updates pending (oldest %.0f s), %d failing: %s",
+            state.pending,
+            state.oldest_seconds,
+            state.failing,
+            state.last_error,
+        )
+        return INCOMPLETE
+    return None
 
 
 def suggest(prefix: str, limit: int = 8, backend: SearchBackend | None = None) -> list[Suggestion]:

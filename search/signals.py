@@ -1,77 +1,41 @@
-"""Live index updates: a change marks the affected index entries, and once the transaction commits
-they are re-read from the database and written (``SearchBackend.refresh``).
+"""Live index updates: a change marks the affected index entries, and they are re-read from the
+database and written (``SearchBackend.refresh``).
 
-Marks are collected per thread and flushed by the first ``on_commit`` callback that runs, so a
-transaction that saves 500 provisions makes one index commit, not 500. At the flush, the marked
-documents and provisions bring along the entries that show something of them (their annotations, the
-other ends of their relations: ``search.records.dependent_keys``), in one query per batch rather than
-one per save. Whether an entry is wanted at all (published, public) is decided when it is re-read: a
-draft or an internal annotation is not returned, so its entry is removed. A failed index write never
-fails the save: it is logged, and ``rebuild_index --check --fix`` repairs the entries.
+A backend whose entries live in the database (PostgreSQL) writes them in the save's own transaction, so
+the two commit or roll back together. For the others (Whoosh) the marked keys are recorded in the
+outbox in the same transaction and applied after the commit by one background writer
+(``search.outbox``): a save never waits on the index, and a failed index write is retried, never lost.
+The entries that show something of a marked document or provision (its annotations, the other ends of
+its relations: ``search.records.dependent_keys``) are re-read with it. Whether an entry is wanted at all
+(published, public) is decided when it is re-read: a draft or an internal annotation is not returned,
+so its entry is removed.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-
-from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-
-logger = logging.getLogger(__name__)
-_state = threading.local()
-
-
-def _pending() -> set[str]:
-    if not hasattr(_state, "keys"):
-        _state.keys = set()
-    return _state.keys
-
-
-def flush() -> None:
-    """Write the marked entries to every configured backend that has an index."""
-    from search.backends import get_backend
-    from search.records import dependent_keys, records_for
-
-    keys = set(_pending())
-    _pending().clear()
-    if not keys:
-        return
-    backends = []
-    for name, config in getattr(settings, "SEARCH_BACKENDS", {}).items():
-        if not config.get("AUTO_UPDATE", True):
-            continue
-        try:
-            backend = get_backend(name)
-            if backend.exists():  # nothing to keep up to date until rebuild_index has run
-                backends.append((name, backend))
-        except Exception:
-            logger.exception("Search index “%s” not available; run `manage.py rebuild_index --check --fix`.", name)
-    if not backends:
-        return
-    try:
-        keys |= dependent_keys(keys)
-    except Exception:
-        shown = ", ".join(sorted(keys)[:20])
-        logger.exception("Search: the entries that depend on %s were not found; updating these alone.", shown)
-    for name, backend in backends:
-        try:
-            backend.refresh(keys, records_for)
-        except Exception:
-            logger.exception(
-                "Search index “%s” not updated for %s; run `manage.py rebuild_index --check --fix`.",
-                name,
-                ", ".join(sorted(keys)[:20]),
-            )
 
 
 def mark(keys) -> None:
+    from search import outbox
+    from search.backends import backend_names
+
     keys = {key for key in keys if key}
     if not keys:
         return
-    _pending().update(keys)
-    transaction.on_commit(flush)
+    write_now(keys)
+    if backend_names(in_transaction=False):
+        outbox.record(keys)
+
+
+def write_now(keys: set[str]) -> None:
+    """Backends whose entries live in the database write them in the save's own transaction (a failure
+    fails the save)."""
+    from search.backends import backend_names, get_backend
+    from search.records import dependent_keys, records_for
+
+    for name in backend_names(in_transaction=True):
+        get_backend(name).refresh(keys | dependent_keys(keys), records_for)
 
 
 def _provision_keys_of_documents(document_ids) -> set[str]:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from search import service
+from search.backends.base import IndexUnavailableError
 from search.fields import FACET_FIELDS
 from search.results import SearchError
 
@@ -23,6 +24,8 @@ EXAMPLE_QUERIES = [
     "kind:glossary NEV",
     "tracea*",
 ]
+# What a reader is told while the index is missing or damaged (the log has the cause and the repair).
+UNAVAILABLE = "Search is being repaired; please try again shortly."
 FACET_TITLES = {
     "kind": "Kind",
     "industry": "Industry",
@@ -61,6 +64,10 @@ def results(request):
         except SearchError as error:
             context["error"] = str(error)
             status = 400
+        except IndexUnavailableError:
+            logger.exception("search index unavailable for %r", q)
+            context["error"] = UNAVAILABLE
+            status = 503
         except Exception:
             logger.exception("search failed for %r", q)
             context["error"] = "Search is not available at the moment. Please try again shortly."
@@ -117,6 +124,9 @@ def api(request):
         found = service.search(request.GET.get("q", ""), filters=_filters(request), page=page)
     except SearchError as error:
         return _error(str(error))
+    except IndexUnavailableError:
+        logger.exception("search index unavailable for %r", request.GET.get("q", ""))
+        return _error(UNAVAILABLE, status=503)
     except Exception:
         logger.exception("search API failed for %r", request.GET.get("q", ""))
         return _error("Search is not available at the moment.", status=503)
@@ -142,6 +152,7 @@ def api(request):
                 for name, values in found.facets.items()
             },
             "suggestion": found.suggestion,
+            "warning": found.warning,
         },
         json_dumps_params={"ensure_ascii": False},
     )

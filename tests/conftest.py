@@ -13,9 +13,14 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session", autouse=True)
 def _scratch_search_index(tmp_path_factory):
-    """Tests never write into a developer's own search index."""
+    """Tests never write into a developer's own search index (the PostgreSQL backend's tables are in
+    the test database already)."""
     path = tmp_path_factory.mktemp("search-index")
-    with override_settings(SEARCH_BACKENDS={"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}):
+    # Index updates are applied by the commit itself, not by a background thread: deterministic tests.
+    overrides = {"SEARCH_UPDATES": "immediate"}
+    if settings.SEARCH_BACKEND != "postgres":
+        overrides["SEARCH_BACKENDS"] = {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}
+    with override_settings(**overrides):
         yield path
 
 

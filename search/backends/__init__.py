@@ -28,3 +28,15 @@ def get_backend(name: str = "default") -> SearchBackend:
                 module = import_module(config["BACKEND"])
                 backend = _backends[cache_key] = module.Backend(name, params)
     return backend
+
+
+def backend_names(in_transaction: bool) -> list[str]:
+    """The configured backends that saves keep up to date: those whose entries are written in the save's
+    own transaction (``writes_in_transaction``), or (False) those the outbox updates after commit."""
+    names = []
+    for name, config in getattr(settings, "SEARCH_BACKENDS", {}).items():
+        if not config.get("AUTO_UPDATE", True):
+            continue
+        if getattr(get_backend(name), "writes_in_transaction", False) == in_transaction:
+            names.append(name)
+    return names

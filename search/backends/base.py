@@ -19,7 +19,13 @@ Record = dict[str, Any]
 Progress = Callable[[int, int], None]
 
 
-class IndexFormatError(Exception):
+class IndexUnavailableError(Exception):
+    """The index cannot be used as it is: missing (its folder deleted or moved), damaged, or not
+    writable. The message says what to run; views answer 503 and log it. A backend never answers
+    from a silently created empty index instead: only ``rebuild_index`` creates one."""
+
+
+class IndexFormatError(IndexUnavailableError):
     """The index on disk was written by another version of the code and cannot be read here;
     ``manage.py rebuild_index`` builds one that can (it never reads the old one)."""
 

@@ -9,6 +9,16 @@ def backends_setting(path):
     return {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _outbox_empty_after_load(django_db_setup, django_db_blocker):
+    """Loading the corpus recorded its entries in the outbox, to wait for an index (the session's
+    scratch index is never built): each test starts with none pending."""
+    from search.models import PendingIndexUpdate
+
+    with django_db_blocker.unblock():
+        PendingIndexUpdate.objects.all().delete()
+
+
 @pytest.fixture(scope="session")
 def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
     """The real corpus indexed once per session (read-only for the tests that use it)."""
@@ -29,8 +39,60 @@ def empty_backend(tmp_path, settings, db):
     """A fresh, empty index of this test's own (for tests that write)."""
     settings.SEARCH_BACKENDS = backends_setting(tmp_path / "index")
     backend = get_backend()
-    backend.generation()  # creates the empty index
+    backend.rebuild(iter([]), 0)  # only a rebuild creates an index, even an empty one
     return backend
+
+
+POSTGRES_ONLY = "the PostgreSQL search backend needs a PostgreSQL database (DATABASE_URL=postgres://…)"
+
+
+def skip_without_postgres() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(POSTGRES_ONLY)
+
+
+@pytest.fixture(scope="session")
+def postgres_corpus_index(django_db_setup, django_db_blocker):
+    """The real corpus in the PostgreSQL backend's tables of the test database, built once per session
+    (committed, so read-only for the tests that use it); None on SQLite."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return None
+        from search.backends.postgres import Backend
+
+        backend = Backend("postgres-corpus", {})
+        rebuild_index(backend)
+    return backend
+
+
+@pytest.fixture
+def postgres_backend(postgres_corpus_index, db):
+    skip_without_postgres()
+    return postgres_corpus_index
+
+
+@pytest.fixture
+def empty_postgres_backend(postgres_corpus_index, db):
+    """The PostgreSQL backend with its tables emptied inside this test's transaction (rolled back after)."""
+    skip_without_postgres()
+    from django.db import connection
+
+    from search.backends.postgres.schema import ENTRY_TABLE, WORD_TABLE
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {ENTRY_TABLE}")
+        cursor.execute(f"DELETE FROM {WORD_TABLE}")
+    return postgres_corpus_index
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def any_backend(request):
+    """Each backend on the real corpus (the PostgreSQL one skipped on SQLite)."""
+    return request.getfixturevalue("backend" if request.param == "whoosh" else "postgres_backend")
 
 
 def make_record(key, heading="", body="", *, kind=None, title="", glossary="", num="", meta="", **facets):

@@ -137,6 +137,41 @@ class BackendContract:
         assert self.keys(search("batteries", backend=filled)) == ["provision:9001"]
 
 
+class TestPostgresBackend(BackendContract):
+    @pytest.fixture
+    def contract_backend(self, empty_postgres_backend):
+        return empty_postgres_backend
+
+    def test_entries_are_written_in_the_callers_transaction(self, contract_backend):
+        from django.db import transaction
+
+        with pytest.raises(RuntimeError), transaction.atomic():
+            contract_backend.index(RECORDS)
+            assert self.keys(search("batteries", backend=contract_backend)) == ["provision:9001"]
+            raise RuntimeError("the save failed")
+        assert search("batteries", backend=contract_backend).total == 0
+
+    def test_a_search_over_its_time_limit_says_so(self, filled, monkeypatch):
+        from search.backends.postgres import backend as postgres_backend
+
+        monkeypatch.setattr(
+            postgres_backend, "matched_sql", lambda *args: "SELECT 0, '[]'::json, '[]'::json FROM pg_sleep(2)"
+        )
+        results = search("batteries", time_limit=0.05, backend=filled)
+        assert results.timed_out and results.hits == []
+        assert any("took too long" in note for note in results.notes)
+
+    def test_a_sqlite_database_is_refused_with_what_to_set(self, settings, monkeypatch):
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import connection
+
+        from search.backends.postgres import Backend
+
+        monkeypatch.setattr(connection, "vendor", "sqlite")
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_URL=postgres://"):
+            Backend("misconfigured", {})
+
+
 class TestWhooshBackend(BackendContract):
     @pytest.fixture
     def contract_backend(self, empty_backend):

@@ -101,7 +101,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     from search.backends.whoosh import Backend
 
     backend = Backend("test", {"PATH": path})
-    backend.generation()  # create the index first, as rebuild_index would
+    backend.rebuild(iter([]), 0)  # create the index first, as rebuild_index would
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, str(script), name], env=env, cwd=root) for name in ("1", "2")]

@@ -41,7 +41,7 @@ def test_the_api_answers_with_exactly_the_documented_keys(client, backend):
     response = client.get("/api/search/", {"q": "EPR", "page": "1"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"query", "total", "page", "results", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "page", "results", "facets", "suggestion", "warning"}
     assert data["results"] and all(set(result) == RESULT_KEYS for result in data["results"])
     for values in data["facets"].values():
         assert all(set(value) == {"value", "label", "count"} for value in values)

@@ -4,7 +4,7 @@ Whoosh stores and reads the postings; the query work is done in this package, be
 matcher trees cost several Python calls per posting. Matching is set algebra on block-read posting
 lists per segment (``matching``); facet counts are intersections with per-segment value sets
 (``facets``); only the matched documents are ranked (``ranking``); only the page shown is
-highlighted (``highlighting``).
+highlighted (``search.backends.highlighting``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 from whoosh import query as wq
 
 from search.backends.base import Progress, Record, SearchBackend
+from search.backends.highlighting import Highlighter
 from search.backends.whoosh import facets
 from search.backends.whoosh.analyzer import index_terms, stem
-from search.backends.whoosh.generations import IndexFolder
-from search.backends.whoosh.highlighting import Highlighter
+from search.backends.whoosh.generations import IndexFolder, unreadable_as_unavailable
 from search.backends.whoosh.matching import SegmentMatch, clause_tree, group_tree
 from search.backends.whoosh.postings import deleted
 from search.backends.whoosh.ranking import top_scored
@@ -64,15 +64,36 @@ class Backend(SearchBackend):
     def rebuild(self, records: Iterable[Record], total: int, progress: Progress | None = None) -> None:
         build_generation(self.folder, records, total, progress)
 
-    def digests(self) -> dict[str, str]:
+    def _digests(self) -> dict[str, str]:
         searcher = self.folder.open().searcher
         return {fields["key"]: fields.get("digest", "") for fields in searcher.all_stored_fields()}
 
     def exists(self) -> bool:
         return self.folder.exists()
 
-    def generation(self):
+    def _generation(self):
         return self.folder.open().token
+
+    # A damaged or vanished file is reported as such (IndexUnavailableError), never as a crash.
+    def digests(self) -> dict[str, str]:
+        with unreadable_as_unavailable(self.path):
+            return self._digests()
+
+    def generation(self):
+        with unreadable_as_unavailable(self.path):
+            return self._generation()
+
+    def execute(self, plan: SearchPlan) -> SearchResults:
+        with unreadable_as_unavailable(self.path):
+            return self._execute(plan)
+
+    def correct(self, typed: list[str]) -> dict[str, str]:
+        with unreadable_as_unavailable(self.path):
+            return self._correct(typed)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        with unreadable_as_unavailable(self.path):
+            return self._suggest(prefix, limit)
 
     def segment_count(self) -> int:
         return len(self.folder.open().index._segments())  # noqa: SLF001
@@ -81,7 +102,7 @@ class Backend(SearchBackend):
     def analyze(self, text: str) -> list[str]:
         return index_terms(text)
 
-    def execute(self, plan: SearchPlan) -> SearchResults:
+    def _execute(self, plan: SearchPlan) -> SearchResults:
         deadline = time.perf_counter() + plan.time_limit if plan.time_limit else None
         searcher = self.folder.open().searcher
         results = SearchResults(query=plan.parsed.display(), total=0, page=plan.page, page_size=plan.page_size, hits=[])
@@ -148,7 +169,7 @@ class Backend(SearchBackend):
             results.total = len(docs | set(pinned_docnums))
         if results.timed_out:
             results.notes.append("the search took too long; these are the best results found in time")
-        highlighter = Highlighter(plan)
+        highlighter = Highlighter(plan, stem)
         for docnum, score, pinned in page_hits:
             stored = searcher.stored_fields(docnum)
             data = stored["data"]
@@ -170,7 +191,7 @@ class Backend(SearchBackend):
             )
         return results
 
-    def correct(self, typed: list[str]) -> dict[str, str]:
+    def _correct(self, typed: list[str]) -> dict[str, str]:
         searcher = self.folder.open().searcher
         reader = searcher.reader()
         corrections = {}
@@ -189,7 +210,7 @@ class Backend(SearchBackend):
                 corrections[word] = suggestions[0] + ending
         return corrections
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+    def _suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         typed = list(words(prefix[:MAX_SUGGEST_PREFIX]))
         if not typed:
             return []

@@ -5,19 +5,25 @@ search never sees a half-built index. One searcher is shared per generation and 
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import shutil
+import struct
 import threading
 import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.scoring import BM25F
 
-from search.backends.base import IndexFormatError
-from search.backends.whoosh.schema import build_schema
+from search.backends.base import IndexFormatError, IndexUnavailableError
+
+logger = logging.getLogger(__name__)
 
 
 def open_index(path: Path) -> FileIndex:
@@ -83,27 +89,25 @@ class IndexFolder:
         except OSError:
             return None
 
-    def ensure(self) -> Path:
-        """Create an empty index if there is none (so that live updates and searches just work)."""
+    def existing(self) -> Path:
+        """The current generation, which must hold an index. Never an empty one made up on the spot:
+        a search would answer "nothing found" from it and hide that the index was lost."""
         resolved = self.resolved()
-        if resolved is not None and holds_index(resolved):
-            return resolved
-        with self._open_lock:
-            resolved = self.resolved()
-            if resolved is not None and holds_index(resolved):
-                return resolved
-            new = self.new_generation_dir()
-            whoosh_index.create_in(str(new), build_schema())
-            try:
-                self.swap(new)
-            except FileExistsError:
-                shutil.rmtree(new, ignore_errors=True)
-            return self.resolved()
+        if resolved is None or not holds_index(resolved):
+            logger.error("search index missing at %s", self.path)
+            raise IndexUnavailableError(
+                f"The search index at {self.path} is missing (was its folder deleted or moved?); "
+                "run `manage.py rebuild_index`."
+            )
+        return resolved
 
     def new_generation_dir(self) -> Path:
-        self.path.mkdir(parents=True, exist_ok=True)
-        new = self.path / f"gen-{time.time_ns()}-{os.getpid()}"
-        new.mkdir()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            new = self.path / f"gen-{time.time_ns()}-{os.getpid()}"
+            new.mkdir()
+        except OSError as error:
+            raise not_writable(self.path, error) from error
         return new
 
     def swap(self, new: Path) -> None:
@@ -124,7 +128,7 @@ class IndexFolder:
         generation = self._generation
         resolved = self.resolved()
         if generation is None or generation.path != resolved:
-            resolved = self.ensure()
+            resolved = self.existing()
         if generation is None or generation.path != resolved:
             with self._open_lock:
                 generation = self._generation
@@ -134,6 +138,33 @@ class IndexFolder:
                     if old is not None:
                         old.searcher.close()
         else:
-            with generation.lock:
+            with generation.lock, unreadable_as_unavailable(self.path):
                 generation.refresh()
         return generation
+
+
+# What reading a truncated or vanished segment file raises inside Whoosh.
+READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+
+
+@contextmanager
+def unreadable_as_unavailable(path: Path) -> Iterator[None]:
+    """A damaged or vanished index file as ``IndexUnavailableError`` (503, logged), not a crash."""
+    try:
+        yield
+    except IndexUnavailableError:
+        raise
+    except READ_ERRORS as error:
+        logger.error("search index at %s cannot be read: %r", path, error)
+        raise IndexUnavailableError(
+            f"The search index at {path} cannot be read ({type(error).__name__}: {error}); "
+            "run `manage.py rebuild_index --check --fix`."
+        ) from error
+
+
+def not_writable(path: Path, error: OSError) -> IndexUnavailableError:
+    logger.error("search index at %s cannot be written: %r", path, error)
+    return IndexUnavailableError(
+        f"The search index at {path} cannot be written ({error.strerror or error}): make the folder writable "
+        "by the user the server runs as, then run `manage.py rebuild_index --check --fix`."
+    )

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import threading
+import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -15,7 +16,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import CLEAR, SegmentWriter
 
 from search.backends.base import Progress, Record
-from search.backends.whoosh.generations import IndexFolder, open_index
+from search.backends.whoosh.generations import IndexFolder, not_writable, open_index
 from search.backends.whoosh.schema import CODEC, build_schema, index_fields
 
 logger = logging.getLogger(__name__)
@@ -34,14 +35,22 @@ def writing(folder: IndexFolder) -> Iterator[SegmentWriter]:
 
     A save never waits for a merge: when small segments pile up, they are folded together in a
     background thread after the commit."""
-    ix = open_index(folder.ensure())
+    ix = open_index(folder.existing())
     try:
         writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.01, codec=CODEC)
     except LockError:
         raise LockError(f"the search index at {folder.path} stayed locked for {WRITE_TIMEOUT:.0f} s") from None
+    except OSError as error:
+        # Whoosh's writer takes the write lock before it creates its files: one that failed to start
+        # still holds the lock in its frame, which the traceback keeps alive (in a log, say).
+        traceback.clear_frames(error.__traceback__)
+        raise not_writable(folder.path, error) from error
     try:
         yield writer
         writer.commit(merge=False)
+    except OSError as error:
+        writer.cancel()
+        raise not_writable(folder.path, error) from error
     except BaseException:
         writer.cancel()
         raise
@@ -99,9 +108,15 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
         else:
             writer.commit(mergetype=CLEAR)
         ix.close()
+    except OSError as error:
+        shutil.rmtree(new, ignore_errors=True)
+        raise not_writable(folder.path, error) from error
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
     previous = folder.resolved()
-    folder.swap(new)
+    try:
+        folder.swap(new)
+    except OSError as error:
+        raise not_writable(folder.path, error) from error
     folder.remove_old_generations(keep={new, previous})

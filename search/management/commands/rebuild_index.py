@@ -3,7 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search import outbox
 from search.backends import get_backend
+from search.backends.base import IndexUnavailableError
 from search.indexing import check_index, rebuild_index
 
 
@@ -23,16 +25,40 @@ class Command(BaseCommand):
         backend = get_backend(options["backend"])
         if options["fix"] and not options["check"]:
             raise CommandError("--fix goes with --check.")
+        try:
+            self.run(backend, options)
+        except IndexUnavailableError as error:
+            raise CommandError(str(error)) from error
+
+    def run(self, backend, options):
         if options["check"]:
-            report = check_index(backend, fix=options["fix"])
+            try:
+                report = check_index(backend, fix=options["fix"])
+            except IndexUnavailableError as error:
+                self.stdout.write(self.style.ERROR(f"The index is damaged: {error}"))
+                if not options["fix"]:
+                    self.stdout.write(self.style.WARNING("Run with --check --fix to rebuild it."))
+                    raise SystemExit(1) from error
+                count = rebuild_index(backend)
+                self.stdout.write(self.style.SUCCESS(f"Repaired: rebuilt the index with {count} entries."))
+                return
+            pending = outbox.status()
+            if pending.pending:
+                self.stdout.write(
+                    f"{pending.pending} index updates pending (oldest {pending.oldest_seconds:.0f} s ago)"
+                    + (f", {pending.failing} failing: {pending.last_error}" if pending.failing else "")
+                )
             for label, keys in (("missing", report.missing), ("stale", report.stale), ("extra", report.extra)):
                 if keys:
                     shown = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
                     self.stdout.write(f"{len(keys)} {label}: {shown}")
-            if report.ok:
+            if report.ok and not pending.failing:
                 self.stdout.write(self.style.SUCCESS("The index matches the database."))
-            elif options["fix"]:
+            elif options["fix"] and not pending.failing:
                 self.stdout.write(self.style.SUCCESS("Repaired."))
+            elif options["fix"]:
+                self.stdout.write(self.style.ERROR("The pending updates still fail; see the error above."))
+                raise SystemExit(1)
             else:
                 self.stdout.write(self.style.WARNING("Run with --check --fix to repair."))
                 raise SystemExit(1)

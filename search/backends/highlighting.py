@@ -1,13 +1,16 @@
-"""Snippets and "matched in" for the hits shown (only those, never every match)."""
+"""Snippets and "matched in" for the hits shown (only those, never every match), shared by the backends.
+
+Engine-neutral: each backend passes the stemmer its index uses, so the words marked are the words matched.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
-from search.backends.whoosh.analyzer import index_terms, stem
 from search.fields import FIELD_LABELS
-from search.query.analysis import LATIN_WORD_RE, STOP_WORDS, fold, has_cjk
+from search.query.analysis import LATIN_WORD_RE, STOP_WORDS, fold, has_cjk, words
 from search.results import SearchPlan
 
 _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\*\*?|__|`|^\s*(?:#+|>)\s*", re.MULTILINE)
@@ -16,7 +19,8 @@ _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\*\*?|__|`|^\s*(?:#+|>)\s*", re
 class Highlighter:
     """Marks the plan's terms in a hit's stored text, heading and document title."""
 
-    def __init__(self, plan: SearchPlan):
+    def __init__(self, plan: SearchPlan, stem: Callable[[str], str]):
+        self.stem = stem
         self.length = plan.snippet_length
         self.original: set[str] = set()
         self.synonyms: dict[str, str] = {}  # term → the synonym it came from
@@ -26,7 +30,7 @@ class Highlighter:
                 if clause.prefix:
                     self.prefixes.append(clause.text)
                     continue
-                terms = index_terms(clause.text)
+                terms = [word.text if word.cjk else stem(word.text) for word in words(clause.text)]
                 if clause in plan.synonym_clauses:
                     for term in terms:
                         self.synonyms.setdefault(term, clause.text)
@@ -47,7 +51,7 @@ class Highlighter:
                 word = match.group()
                 if word[:2] not in self.heads or word in STOP_WORDS:
                     continue
-                term = stem(word)
+                term = self.stem(word)
                 if term in self.terms or (self.prefix_tuple and word.startswith(self.prefix_tuple)):
                     found.append((match.start(), match.end(), term))
         for term in self.cjk_terms:

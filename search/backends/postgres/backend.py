@@ -1,0 +1,210 @@
+"""The PostgreSQL backend: ``search.backends.base.SearchBackend`` on tables of the project's own
+database (``BACKEND: "search.backends.postgres"``).
+
+Entries are written in the caller's transaction (``writes_in_transaction``): a save and its index
+entries commit or roll back together. Matching uses the GIN index on a weighted ``tsvector``; counting
+and facets are SQL over the matched set; ranking is bounded (``ranking``); only the page shown is
+highlighted, by the highlighter the Whoosh backend uses too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError, connection, transaction
+
+from search.backends.base import Progress, Record, SearchBackend
+from search.backends.highlighting import Highlighter
+from search.backends.postgres import writing
+from search.backends.postgres.facets import facet_values
+from search.backends.postgres.query import excluded_tsquery, filter_condition, group_tsquery, joined, ranking_tsquery
+from search.backends.postgres.ranking import matched_sql, weights
+from search.backends.postgres.schema import ENTRY_TABLE, decoded
+from search.backends.postgres.stemming import index_terms, learn_stems, stem
+from search.backends.postgres.suggestions import corrections, suggestions
+from search.query.analysis import LATIN_WORD_RE, fold
+from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
+
+SHOWN_TEXT_FIELDS = ("text", "title", "title_zh", "document")
+SEARCH_WORK_MEM = "32MB"
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout
+
+
+class Backend(SearchBackend):
+    writes_in_transaction = True
+
+    def __init__(self, name: str, params: dict):
+        super().__init__(name, params)
+        alias = params.get("DATABASE", "default")
+        self.path = f"the {ENTRY_TABLE} table of the “{alias}” database"
+        if connection.vendor != "postgresql":
+            raise ImproperlyConfigured(
+                "The PostgreSQL search backend (SEARCH_BACKEND=postgres) needs a PostgreSQL database: set "
+                "DATABASE_URL=postgres://… or leave SEARCH_BACKEND unset for the Whoosh index."
+            )
+
+    # -- writing ------------------------------------------------------------------------------------
+    def index(self, records: Iterable[Record]) -> int:
+        return writing.write(records)
+
+    def remove(self, keys: Iterable[str]) -> int:
+        return writing.delete(keys)
+
+    def refresh(self, keys: set[str], load: Callable[[set[str]], list[Record]]) -> None:
+        # The caller's transaction (or this one) holds the row locks the writes take, so of two
+        # concurrent writers of an entry the later one writes the later state.
+        with transaction.atomic():
+            records = load(set(keys))
+            writing.write(records)
+            writing.delete(set(keys) - {record["key"] for record in records})
+
+    def rebuild(self, records: Iterable[Record], total: int, progress: Progress | None = None) -> None:
+        writing.rebuild(records, total, progress)
+
+    def digests(self) -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, digest FROM {ENTRY_TABLE}")
+            return dict(cursor.fetchall())
+
+    def exists(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [ENTRY_TABLE])
+            return cursor.fetchone()[0]
+
+    def generation(self):
+        """Changes with every committed write of the entry table (its row statistics and size)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_ins, n_tup_upd, n_tup_del, pg_relation_filenode(relid) FROM pg_stat_user_tables "
+                "WHERE relname = %s",
+                [ENTRY_TABLE],
+            )
+            return cursor.fetchone()
+
+    # -- reading ------------------------------------------------------------------------------------
+    def analyze(self, text: str) -> list[str]:
+        return index_terms(text)
+
+    def execute(self, plan: SearchPlan) -> SearchResults:
+        results = SearchResults(query=plan.parsed.display(), total=0, page=plan.page, page_size=plan.page_size, hits=[])
+        groups = [part for part in map(group_tsquery, plan.groups) if part is not None]
+        excluded = excluded_tsquery(plan.parsed.excluded)
+        offset = (plan.page - 1) * plan.page_size
+        limit = offset + plan.page_size + len(plan.pinned)
+        matched = self._matched(joined(groups, "&"), excluded, plan, limit)
+        if matched is not None and not matched[0] and plan.any_word_fallback and len(groups) > 1:
+            matched = self._matched(joined(groups, "|"), excluded, plan, limit)
+            results.any_word = bool(matched and matched[0])
+        if matched is None:
+            results.timed_out = True
+            results.notes.append("the search took too long; try more specific words or a filter")
+            return results
+        total, counted, scored = matched
+        results.total = total
+        results.facets = facet_values(counted, plan.facets, plan.filters)
+
+        pinned, unmatched_pins = self._present(plan.pinned, joined(groups, "&"), excluded)
+        page_hits = [(key, 0.0, True) for key in pinned][offset : offset + plan.page_size]
+        skip = max(0, offset - len(pinned))
+        wanted = plan.page_size - len(page_hits)
+        if wanted > 0:
+            ranked = [(key, score, False) for key, score in scored if key not in pinned]
+            page_hits += ranked[skip : skip + wanted]
+        results.total += unmatched_pins
+        results.hits = self._hits(plan, page_hits)
+        return results
+
+    def _matched(self, tsquery: str | None, excluded: str | None, plan: SearchPlan, limit: int):
+        conditions, params = [], {}
+        if tsquery is not None:
+            conditions.append("document @@ %(tsquery)s::tsquery")
+            params["tsquery"] = tsquery
+        if excluded is not None:
+            conditions.append("NOT (document @@ %(excluded)s::tsquery)")
+            params["excluded"] = excluded
+        filters, filter_params = filter_condition(plan.filters)
+        for number, value in enumerate(filter_params):
+            filters = filters.replace("%s", f"%(filter_{number})s", 1)
+            params[f"filter_{number}"] = value
+        conditions.append(filters)
+        ranking = ranking_tsquery(plan.groups) if tsquery is not None else None
+        params.update(limit=limit, weights=weights(plan.boosts), facet_names=plan.facets, ranking=ranking)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # A common word matches most rows, and the planner then reads the table from end to end,
+                # detoasting every text to test it; the GIN index answers plain words without the texts.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                # Enough memory that the bitmap of a common word's matches stays exact (a lossy one has
+                # every row of its pages re-tested on the texts), and no parallel workers on a small machine.
+                cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                if plan.time_limit:
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)", [f"{plan.time_limit * 1000:.0f}"]
+                    )
+                cursor.execute(matched_sql(" AND ".join(conditions), ranking is not None, plan.facets, limit), params)
+                total, counted, scored = cursor.fetchone()
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
+                raise
+            return None  # the time limit ran out
+        return total, decoded(counted), [(key, float(score)) for key, score in decoded(scored)]
+
+    def _present(self, keys: list[str], tsquery: str | None, excluded: str | None) -> tuple[list[str], int]:
+        """The pinned keys that are indexed and not removed by an excluded word, in their order, and how
+        many of them the words did not match (they add to the total)."""
+        if not keys:
+            return [], 0
+        matches = "document @@ %s::tsquery" if tsquery is not None else "TRUE"
+        sql = f"SELECT key, {matches} FROM {ENTRY_TABLE} WHERE key = ANY(%s)"
+        params: list = ([tsquery] if tsquery is not None else []) + [keys]
+        if excluded is not None:
+            sql += " AND NOT (document @@ %s::tsquery)"
+            params.append(excluded)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = dict(cursor.fetchall())
+        present = [key for key in dict.fromkeys(keys) if key in found]
+        return present, sum(not found[key] for key in present)
+
+    def _hits(self, plan: SearchPlan, page_hits: list[tuple[str, float, bool]]) -> list[SearchHit]:
+        if not page_hits:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, data FROM {ENTRY_TABLE} WHERE key = ANY(%s)", [[key for key, *_ in page_hits]])
+            data_by_key = {key: decoded(data) for key, data in cursor.fetchall()}
+        # One question to PostgreSQL for the stems of every word the highlighter will look at.
+        learn_stems(
+            match.group()
+            for data in data_by_key.values()
+            for name in SHOWN_TEXT_FIELDS
+            for match in LATIN_WORD_RE.finditer(fold(data.get(name) or ""))
+        )
+        highlighter = Highlighter(plan, stem)
+        hits = []
+        for key, score, pinned in page_hits:
+            data = data_by_key[key]
+            snippet, matched_in = highlighter.explain(data)
+            hits.append(
+                SearchHit(
+                    key=key,
+                    kind=data["kind"],
+                    title=data.get("title") or data.get("title_zh") or "",
+                    document=data.get("document", ""),
+                    document_slug=data.get("document_slug", ""),
+                    num=data.get("num", ""),
+                    url=data.get("url", ""),
+                    snippet=snippet,
+                    score=round(score, 4),
+                    matched_in=(["document number"] if pinned else []) + matched_in,
+                    pinned=pinned,
+                )
+            )
+        return hits
+
+    def correct(self, typed: list[str]) -> dict[str, str]:
+        return corrections(typed)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        return suggestions(prefix, limit)

@@ -1,0 +1,52 @@
+"""Matching, counting and ranking in one statement, with ranking bounded.
+
+``ts_rank`` reads every ranked row's ``tsvector``: over all 200,000 matches of a common word that took
+0.5–1 s. So the matched set (found through the GIN index) is counted and its facets tallied from small
+columns only, and at most ``RANKED_CANDIDATES`` matches are ranked: all of them when fewer match,
+otherwise those with the highest precomputed ``prior`` (see ``documents.prior``).
+"""
+
+from __future__ import annotations
+
+from search.backends.postgres.schema import ENTRY_TABLE
+
+RANKED_CANDIDATES = 2000
+# ts_rank's normalisation 1: divide by 1 + log(length), so that long texts do not win by length alone.
+LENGTH_NORMALISATION = 1
+
+
+def weights(boosts: dict[str, float]) -> list[float]:
+    """ts_rank's four weights ({D, C, B, A}, each at most 1) from the six field boosts: each weight
+    takes the larger boost of the fields that share it (see ``documents.FIELD_WEIGHTS``)."""
+    a = max(boosts.get("num", 0.0), boosts.get("heading", 0.0))
+    b = max(boosts.get("glossary", 0.0), boosts.get("title", 0.0))
+    c = boosts.get("body", 0.0)
+    d = boosts.get("meta", 0.0)
+    top = max(a, b, c, d) or 1.0
+    return [d / top, c / top, b / top, a / top]
+
+
+def matched_sql(where: str, ranked: bool, facet_names: list[str], limit: int) -> str:
+    """One statement answering (total, facet counts as JSON, the ``limit`` best keys and scores as JSON);
+    its parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a tsquery)."""
+    if not ranked:
+        top = "SELECT key, 0.0 AS score FROM matched ORDER BY key LIMIT %(limit)s"
+    else:
+        top = f"""SELECT entry.key, ts_rank(%(weights)s::real[], entry.document, %(ranking)s::tsquery,
+                                      {LENGTH_NORMALISATION}) AS score
+                  FROM (SELECT key FROM matched ORDER BY prior DESC, key LIMIT {RANKED_CANDIDATES}) AS candidate
+                  JOIN {ENTRY_TABLE} AS entry ON entry.key = candidate.key
+                  ORDER BY score DESC, entry.key LIMIT %(limit)s"""
+    facets = "'[]'::json"
+    if facet_names:
+        facets = """(SELECT coalesce(json_agg(json_build_array(value, number)), '[]'::json) FROM (
+                       SELECT value, count(*) AS number FROM matched, unnest(matched.facets) AS value
+                       WHERE split_part(value, '=', 1) = ANY(%(facet_names)s::text[]) GROUP BY value) AS counted)"""
+    return f"""
+        WITH matched AS MATERIALIZED (SELECT key, prior, facets FROM {ENTRY_TABLE} WHERE {where}),
+             top AS ({top})
+        SELECT (SELECT count(*) FROM matched),
+               {facets},
+               (SELECT coalesce(json_agg(json_build_array(key, score) ORDER BY score DESC, key), '[]'::json)
+                FROM top)
+    """

@@ -1,0 +1,203 @@
+"""Saves never wait on the Whoosh index: a save records the entries it changed in the outbox
+(``PendingIndexUpdate``) in its own transaction, and after the commit one writer at a time applies
+them, outside the request.
+
+Each process has one background thread that drains the outbox: woken after every commit that recorded
+something, and every ``POLL_SECONDS`` for the rows a failure left (retried with a growing delay) or
+that another process recorded. A file lock beside the database makes the processes of a machine take
+turns, so only one applies at a time. ``rebuild_index`` drains it too. A row is deleted only once its
+entries were written, so a missed update is retried rather than lost.
+
+With ``SEARCH_UPDATES=immediate`` (the tests' setting) the commit drains in the saving thread instead,
+so tests see the index updated as soon as the transaction's commit callbacks have run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5
+BATCH = 500
+MAX_RETRY_DELAY = 60.0
+STALE_AFTER = timedelta(seconds=10)  # pending longer than this: readers are told results may be incomplete
+
+_process_lock = threading.Lock()
+_drainer: Drainer | None = None
+_drainer_lock = threading.Lock()
+
+
+@dataclass
+class OutboxStatus:
+    pending: int
+    oldest_seconds: float  # age of the oldest pending row (0 when none)
+    failing: int  # rows whose last attempt failed
+    last_error: str
+
+    @property
+    def behind(self) -> bool:
+        """Whether readers should be told that results may be incomplete."""
+        return self.failing > 0 or self.oldest_seconds > STALE_AFTER.total_seconds()
+
+
+def record(keys: set[str]) -> None:
+    """Record these entries in the current transaction; they are applied after it commits."""
+    from search.models import PendingIndexUpdate
+
+    PendingIndexUpdate.objects.bulk_create([PendingIndexUpdate(key=key) for key in sorted(keys)])
+    transaction.on_commit(wake)
+
+
+def _immediate() -> bool:
+    return getattr(settings, "SEARCH_UPDATES", "background") == "immediate"
+
+
+def wake() -> None:
+    if _immediate():
+        drain()
+    else:
+        start_drainer().wake()
+
+
+def ensure_drainer() -> None:
+    """Start this process's writer if it has none (in the background mode), for rows that a stopped
+    process left behind."""
+    if not _immediate():
+        start_drainer()
+
+
+@contextmanager
+def one_writer(blocking: bool):
+    """This process's lock, then the machine's (a file lock beside the database); yields whether both
+    were taken."""
+    if not _process_lock.acquire(blocking=blocking):
+        yield False
+        return
+    try:
+        path = settings.DATA_DIR / "search-outbox.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        _process_lock.release()
+
+
+def drain(blocking: bool = True, retry_now: bool = False) -> int:
+    """Apply the pending rows that are due (``retry_now``: failed ones too, whatever their delay);
+    return how many were applied. Another writer busy (when not ``blocking``) or a failure leaves the
+    rest for later."""
+    from search.models import PendingIndexUpdate
+
+    applied = 0
+    with one_writer(blocking) as taken:
+        if not taken:
+            return 0
+        while True:
+            now = timezone.now()
+            due = PendingIndexUpdate.objects.all()
+            if not retry_now:
+                due = due.filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+            rows = list(due.order_by("id").values_list("id", "key", "attempts")[:BATCH])
+            if not rows:
+                return applied
+            keys = {key for _, key, _ in rows}
+            try:
+                if not apply(keys):
+                    return applied  # no index yet: rebuild_index will build it and drain these
+            except Exception as error:
+                logger.exception("Search index not updated for %s; will retry.", ", ".join(sorted(keys)[:20]))
+                attempts = max(attempt for _, _, attempt in rows) + 1
+                delay = min(MAX_RETRY_DELAY, 2.0 ** (attempts - 1))
+                PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _, _ in rows]).update(
+                    attempts=attempts,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                    retry_after=now + timedelta(seconds=delay),
+                )
+                return applied
+            PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _, _ in rows]).delete()
+            retry_now = False  # once: rows that fail again wait for their delay
+            applied += len(rows)
+
+
+def apply(keys: set[str]) -> bool:
+    """Write these entries (and those that show something of them) to every backend that is kept up
+    to date after commit; False when no such backend has an index yet."""
+    from search.backends import backend_names, get_backend
+    from search.records import dependent_keys, records_for
+
+    backends = [get_backend(name) for name in backend_names(in_transaction=False)]
+    backends = [backend for backend in backends if backend.exists()]
+    if not backends:
+        return False
+    keys = keys | dependent_keys(keys)
+    for backend in backends:
+        backend.refresh(keys, records_for)
+    return True
+
+
+def status() -> OutboxStatus:
+    from search.models import PendingIndexUpdate
+
+    summary = PendingIndexUpdate.objects.aggregate(oldest=Min("created"), most_attempts=Max("attempts"))
+    if summary["oldest"] is None:
+        return OutboxStatus(0, 0.0, 0, "")
+    failing = PendingIndexUpdate.objects.filter(attempts__gt=0)
+    last = failing.order_by("-id").values_list("last_error", flat=True).first() or ""
+    return OutboxStatus(
+        pending=PendingIndexUpdate.objects.count(),
+        oldest_seconds=(timezone.now() - summary["oldest"]).total_seconds(),
+        failing=failing.count(),
+        last_error=last,
+    )
+
+
+class Drainer(threading.Thread):
+    """The process's background writer."""
+
+    def __init__(self):
+        super().__init__(name="search-outbox", daemon=True)
+        self._woken = threading.Event()
+
+    def wake(self) -> None:
+        self._woken.set()
+
+    def run(self) -> None:
+        while True:
+            self._woken.wait(POLL_SECONDS)
+            self._woken.clear()
+            try:
+                drain(blocking=False)
+            except Exception:
+                logger.exception("The search outbox could not be read; will retry.")
+            finally:
+                close_old_connections()
+                if connection.vendor == "sqlite":
+                    connection.close()  # a thread's SQLite connection would hold the WAL open
+
+
+def start_drainer() -> Drainer:
+    global _drainer
+    with _drainer_lock:
+        if _drainer is None or not _drainer.is_alive():
+            _drainer = Drainer()
+            _drainer.start()
+        return _drainer
