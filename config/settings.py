@@ -74,9 +74,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers carry on while the loader or an editor writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    # WAL lets readers carry on while the loader or an editor writes. Writes take the write lock when their
+    # transaction begins (IMMEDIATE) and wait for it (timeout, in seconds), so concurrent saves queue instead of
+    # failing with "database is locked" half-way, and a stale revision still answers 409.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        transaction_mode="IMMEDIATE",
+        timeout=env_int("SQLITE_BUSY_TIMEOUT", 20),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

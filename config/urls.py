@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("regulations.site.urls")),
 ]
 
+handler400 = "regulations.site.views.errors.bad_request"
 handler404 = "regulations.site.views.errors.not_found"

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from regulations.corpus.loader import load_corpus
+from tests.helpers import whoosh_at
 
 
 def pytest_sessionstart(session):
@@ -19,7 +20,7 @@ def _scratch_search_index(tmp_path_factory):
     # Index updates are applied by the commit itself, not by a background thread: deterministic tests.
     overrides = {"SEARCH_UPDATES": "immediate"}
     if settings.SEARCH_BACKEND != "postgres":
-        overrides["SEARCH_BACKENDS"] = {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}
+        overrides["SEARCH_BACKENDS"] = whoosh_at(path)
     with override_settings(**overrides):
         yield path
 
@@ -29,6 +30,18 @@ def django_db_setup(django_db_setup, django_db_blocker, _scratch_search_index):
     """The real corpus, loaded once into the test database; each test runs in a transaction on top."""
     with django_db_blocker.unblock():
         load_corpus(settings.CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The real corpus in a Whoosh index, built once per session (read-only for the tests that use it)."""
+    from search.backends import get_backend
+    from search.indexing import rebuild_index
+
+    path = tmp_path_factory.mktemp("corpus-index")
+    with override_settings(SEARCH_BACKENDS=whoosh_at(path)), django_db_blocker.unblock():
+        rebuild_index(get_backend())
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -50,3 +50,8 @@ def edit(instance, reason="", **values):
     instance._change_reason = reason
     instance.save()
     return instance
+
+
+def whoosh_at(path):
+    """A SEARCH_BACKENDS setting with the Whoosh index in `path`."""
+    return {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}

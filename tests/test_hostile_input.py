@@ -10,11 +10,14 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import TooManyFieldsSent
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
 from regulations.models import Annotation, GlossaryTerm, Industry, Provision, Relation, Target
+from regulations.site.views.errors import bad_request
+from tests.helpers import whoosh_at
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +82,13 @@ TRAVERSAL_PATHS = [
     "/api/annotations/-1/",
     "/api/no-such-endpoint/../../",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _searchable_corpus(request, settings):
+    """Search answers from the real corpus (the session's scratch Whoosh index is never built)."""
+    if settings.SEARCH_BACKENDS["default"]["BACKEND"] == "search.backends.whoosh":
+        settings.SEARCH_BACKENDS = whoosh_at(request.getfixturevalue("corpus_index"))
 
 
 @pytest.fixture(autouse=True)
@@ -228,3 +238,16 @@ def test_the_search_api_survives_hostile_queries(client):
         for name in ("q", "page", "kind", "industry", "year"):
             for value in QUERY_VALUES:
                 get(client, path, f"{name}={value}")
+
+
+def test_a_request_django_refuses_before_any_view_gets_a_json_400_from_the_api_and_a_page_elsewhere(
+    client, settings, rf
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = "&".join(f"f{number}=x" for number in range(50))
+    page = client.post("/links/check/", fields, content_type="application/x-www-form-urlencoded")
+    assert page.status_code == 400 and "too many form fields" in page.content.decode()
+    api = client.post("/api/links/check/", fields, content_type="application/x-www-form-urlencoded")
+    assert api.status_code == 415 and "detail" in api.json()  # the API reads JSON only
+    answer = bad_request(rf.post("/api/links/check/"), TooManyFieldsSent())
+    assert answer.status_code == 400 and json.loads(answer.content)["detail"].startswith("The request sends too many")

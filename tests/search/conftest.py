@@ -1,12 +1,8 @@
 import pytest
-from django.test import override_settings
 
 from search.backends import get_backend
 from search.indexing import rebuild_index
-
-
-def backends_setting(path):
-    return {"default": {"BACKEND": "search.backends.whoosh", "PATH": path}}
+from tests.helpers import whoosh_at
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -19,25 +15,16 @@ def _outbox_empty_after_load(django_db_setup, django_db_blocker):
         PendingIndexUpdate.objects.all().delete()
 
 
-@pytest.fixture(scope="session")
-def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The real corpus indexed once per session (read-only for the tests that use it)."""
-    path = tmp_path_factory.mktemp("corpus-index")
-    with override_settings(SEARCH_BACKENDS=backends_setting(path)), django_db_blocker.unblock():
-        rebuild_index(get_backend())
-    return path
-
-
 @pytest.fixture
 def backend(corpus_index, settings, db):
-    settings.SEARCH_BACKENDS = backends_setting(corpus_index)
+    settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
     return get_backend()
 
 
 @pytest.fixture
 def empty_backend(tmp_path, settings, db):
     """A fresh, empty index of this test's own (for tests that write)."""
-    settings.SEARCH_BACKENDS = backends_setting(tmp_path / "index")
+    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
     backend = get_backend()
     backend.rebuild(iter([]), 0)  # only a rebuild creates an index, even an empty one
     return backend

@@ -14,7 +14,7 @@ from regulations.models import Annotation, Provision, Publication
 from search.backends import get_backend
 from search.records import records_for
 from search.service import search
-from tests.search.conftest import backends_setting
+from tests.helpers import whoosh_at
 
 ITEM = "part_2__sec_7__item_2"  # the plan's （七） 2. "Strengthen recycling of renewable (secondary) resources"
 ITEM_REFERENCE = "88号 （七）2."
@@ -25,7 +25,7 @@ PLAN_NUMBER = "工信部联节〔2022〕88号"
 def live(corpus_index, tmp_path, settings, db):
     """A writable copy of the corpus index, kept up to date by the live updates."""
     shutil.copytree(corpus_index, tmp_path / "index", symlinks=True)
-    settings.SEARCH_BACKENDS = backends_setting(tmp_path / "index")
+    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
     return get_backend()
 
 

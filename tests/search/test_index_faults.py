@@ -11,13 +11,13 @@ from django.urls import reverse
 from search.backends import get_backend
 from search.indexing import rebuild_index
 from search.service import search
-from tests.search.conftest import backends_setting
+from tests.helpers import whoosh_at
 
 
 @pytest.fixture
 def own_index(tmp_path, settings, db):
     """A complete index of the corpus of this test's own, to break."""
-    settings.SEARCH_BACKENDS = backends_setting(tmp_path / "index")
+    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
     backend = get_backend()
     rebuild_index(backend)
     return backend

@@ -98,9 +98,9 @@ def test_updates_wait_for_an_index_to_be_built_and_rebuild_applies_them(
     tmp_path, settings, plan, django_capture_on_commit_callbacks
 ):
     from search.backends import get_backend
-    from tests.search.conftest import backends_setting
+    from tests.helpers import whoosh_at
 
-    settings.SEARCH_BACKENDS = backends_setting(tmp_path / "never-built")
+    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "never-built")
     provision = Provision.objects.filter(document=plan).first()
     with django_capture_on_commit_callbacks(execute=True):
         provision.text = "A text about zeolite."
