@@ -28,6 +28,9 @@ class SearchHit:
     score: float
     matched_in: list[str] = field(default_factory=list)  # "heading", "text", "document title", "synonym: …"
     pinned: bool = False  # put first because the query named it (a document number or provision reference)
+    status: str = ""  # the rule's legal status when it was indexed (regulations' Status values)
+    status_label: str = ""  # its badge's words: "In force", "Reported replaced"…
+    status_badge: str = ""  # its badge's colour class
 
 
 @dataclass

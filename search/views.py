@@ -144,6 +144,8 @@ def api(request):
                     "url": hit.url,
                     "snippet": hit.snippet,
                     "score": hit.score,
+                    "status": hit.status,
+                    "status_label": hit.status_label,
                 }
                 for hit in found.hits
             ],

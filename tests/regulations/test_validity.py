@@ -223,3 +223,15 @@ def test_the_whole_document_compare_names_the_days_asked_for(client, db):
     assert "as it stood at <time" in html
     assert ">the end of 1 January 2023</time> to its text at <time" in html
     assert ">the end of 1 January 2026</time>" in html and "2 January 2023, 00:00" not in html
+
+
+def test_search_hits_carry_their_rules_status(client, corpus_index, settings, db):
+    from tests.helpers import whoosh_at
+
+    if settings.SEARCH_BACKENDS["default"]["BACKEND"] == "search.backends.whoosh":
+        settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
+    hits = client.get("/api/search/", {"q": "工信部联节〔2018〕43号"}).json()["results"]
+    measures = next(hit for hit in hits if hit["url"].endswith("/documents/cn-nev-battery-interim-measures-2018/"))
+    assert (measures["status"], measures["status_label"]) == ("superseded", "Reported replaced")
+    page = client.get("/search/", {"q": "traction battery recycling interim measures 2018"}).content.decode()
+    assert 'badge--superseded">Reported replaced<' in page

@@ -7,7 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-RESULT_KEYS = {"kind", "title", "document", "num", "url", "snippet", "score"}
+RESULT_KEYS = {"kind", "title", "document", "num", "url", "snippet", "score", "status", "status_label"}
 
 
 def test_the_search_page_shows_results_facets_and_keeps_the_query(client, backend):

@@ -187,6 +187,9 @@ class Backend(SearchBackend):
                     score=round(float(score), 4),
                     matched_in=(["document number"] if pinned else []) + matched_in,
                     pinned=pinned,
+                    status=data.get("status", ""),
+                    status_label=data.get("status_label", ""),
+                    status_badge=data.get("status_badge", ""),
                 )
             )
         return results
