@@ -17,6 +17,7 @@ from search.backends.base import SearchBackend
 from search.catalog import get_catalog
 from search.fields import FACET_FIELDS
 from search.models import get_ranking
+from search.query.analysis import strip_controls
 from search.query.parser import ParsedQuery, parse_query
 from search.results import SearchError, SearchPlan, SearchResults, Suggestion
 
@@ -119,7 +120,8 @@ def _merged_filters(*sources: dict[str, list[str] | str]) -> dict[str, list[str]
             if name not in FACET_FIELDS:
                 raise SearchError(f"“{name}” is not a filter; use one of {', '.join(FACET_FIELDS)}.")
             for value in [values] if isinstance(values, str) else values:
-                value = str(value).strip()[:MAX_FILTER_VALUE_LENGTH]
+                # Control characters name no facet value, and PostgreSQL refuses NUL in a query parameter.
+                value = strip_controls(str(value)).strip()[:MAX_FILTER_VALUE_LENGTH]
                 if value and value not in merged.setdefault(name, []):
                     merged[name].append(value)
     return merged
