@@ -429,7 +429,12 @@ class Checker:
         if _state(then, fields, self.drafts) is None or _state(now, fields, self.drafts) is None:
             return None
         base = compare_url(found.document.slug, found.provision.eid)
-        return self._absolute(quoted, base, query=f"from={then.history_id}&to={now.history_id}", fragment="")
+        # The records are all of the provision's, oldest first: a record's place among them is its version number.
+        numbers = {
+            record.history_id: place for place, record in enumerate(self._provision_records[found.provision.pk], 1)
+        }
+        query = f"from={numbers[then.history_id]}&to={numbers[now.history_id]}"
+        return self._absolute(quoted, base, query=query, fragment="")
 
 
 def check(address: str, *, hosts=(), memo_date: datetime.date | None = None, drafts: bool = False) -> LinkResult:

@@ -69,19 +69,20 @@ def provision_history_page(provision: Provision, *, drafts: bool) -> dict:
     earlier = found[-2] if len(found) > 1 else None
     return {
         "versions": list(reversed(found)),
-        "compare_from": earlier.history_id if earlier else None,
-        "compare_to": latest.history_id if latest else None,
+        "compare_from": earlier.number if earlier else None,
+        "compare_to": latest.number if latest else None,
     }
 
 
-def _provision_record(provision: Provision, history_id, *, drafts: bool):
-    try:
-        history_id = int(history_id)
-    except (TypeError, ValueError):
-        raise InvalidVersion(f"“{str(history_id)[:20]}” is not a version number of this provision.") from None
-    record = Provision.history.filter(id=provision.pk, history_id=history_id).exclude(history_type="-").first()
-    if record is None or (not drafts and record.publication != "published"):
-        raise InvalidVersion(f"Version {history_id} is not a version of this provision.")
+def _provision_record(provision: Provision, number, *, drafts: bool):
+    text = str(number if number is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise InvalidVersion(
+            f"“{text[:20]}” is not a version number of this provision; the history page lists them (1, 2, …)."
+        )
+    record = versions.record_numbered(Provision, provision.pk, int(text))
+    if record is None or record.history_type == "-" or (not drafts and record.publication != "published"):
+        raise InvalidVersion(f"Version {int(text)} is not a version of this provision; the history page lists them.")
     return record
 
 
@@ -94,6 +95,8 @@ def provision_compare_page(provision: Provision, from_id, to_id, *, drafts: bool
     return {
         "before": before,
         "after": after,
+        "before_number": versions.version_number(before),
+        "after_number": versions.version_number(after),
         "rows": rows,
         "unchanged": not any(row.changed for row in rows),
         "versions": list(reversed(versions.versions(provision, versions.PROVISION_TEXT_FIELDS, drafts=drafts))),
@@ -117,6 +120,8 @@ def pinned_provision_page(provision: Provision, day: datetime.date, *, drafts: b
         "changes_since": later,
         "changed_since": bool(later),
         "current_record": current,
+        "record_number": versions.version_number(record),
+        "current_number": versions.version_number(current),
     }
 
 
@@ -365,7 +370,9 @@ def decorate_annotations(annotations: list, *, drafts: bool = False) -> list:
             if then is not None and now.history_type != "-":
                 provision = annotation.provision
                 annotation.redline_url = compare_url(
-                    provision.document.slug, provision.eid, **{"from": then.history_id, "to": now.history_id}
+                    provision.document.slug,
+                    provision.eid,
+                    **{"from": versions.version_number(then), "to": versions.version_number(now)},
                 )
         else:
             annotation.redline_url = compare_url(

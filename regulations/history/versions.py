@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.db.models import Q
 from django.utils import timezone
 
 from regulations.models import Document, Provision, Publication
@@ -118,7 +119,7 @@ def versions(instance, text_fields: list[str], *, drafts: bool = False) -> list[
         .prefetch_related(*links_of(model))
     )
     result, previous = [], None
-    for record in records:
+    for number, record in enumerate(records, start=1):
         if not drafts and getattr(record, "publication", Publication.PUBLISHED) == Publication.DRAFT:
             continue
         changed = changed_fields(previous, record)
@@ -127,7 +128,7 @@ def versions(instance, text_fields: list[str], *, drafts: bool = False) -> list[
         result.append(
             Version(
                 record=record,
-                number=len(result) + 1,
+                number=number,
                 action=ACTIONS.get(record.history_type, record.history_type),
                 changed=[field_label(label_model, name) for name in changed],
                 text_changed=text_changed,
@@ -135,6 +136,27 @@ def versions(instance, text_fields: list[str], *, drafts: bool = False) -> list[
         )
         previous = record
     return result
+
+
+def version_number(record) -> int:
+    """A record's version number: its place among all the object's records, oldest first. Drafts count too, so
+    the number a consultant sees is the one a reader's address uses; a reader just does not see drafts' numbers."""
+    earlier = (
+        type(record)
+        ._default_manager.filter(id=record.id)
+        .filter(
+            Q(history_date__lt=record.history_date)
+            | Q(history_date=record.history_date, history_id__lt=record.history_id)
+        )
+    )
+    return earlier.count() + 1
+
+
+def record_numbered(model, object_id: int, number: int):
+    """The object's record with that version number, or None."""
+    if number < 1:
+        return None
+    return _chronological(model.history.filter(id=object_id))[number - 1 : number].first()
 
 
 def version_at(model, object_id: int, moment: datetime.datetime):

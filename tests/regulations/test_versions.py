@@ -44,10 +44,8 @@ def test_history_page_lists_versions_and_compares_any_two(client, provision):
     assert len(versions) == 2
     body = response.content.decode()
     assert "Amended by notice" in body and "Changed: text" in body
-    compare = client.get(
-        f"/documents/{PLAN}/{provision.eid}/compare/",
-        {"from": versions[0].history_id, "to": versions[1].history_id},
-    )
+    assert 'name="from" value="1"' in body and 'name="to" value="2"' in body
+    compare = client.get(f"/documents/{PLAN}/{provision.eid}/compare/?from=1&to=2")
     assert compare.status_code == 200
     html = compare.content.decode()
     assert '<ins class="redline-ins">THE-NEW</ins>' in html
@@ -59,18 +57,26 @@ def test_chinese_headings_are_compared_character_by_character(client, provision)
     old = provision.heading_zh
     assert old
     edit(provision, heading_zh=old[:-1] + "甲")
-    first, second = provision.history.order_by("history_date", "history_id")
-    html = client.get(
-        f"/documents/{PLAN}/{provision.eid}/compare/", {"from": first.history_id, "to": second.history_id}
-    ).content.decode()
+    html = client.get(f"/documents/{PLAN}/{provision.eid}/compare/", {"from": 1, "to": 2}).content.decode()
     assert f'<del class="redline-del">{old[-1]}</del><ins class="redline-ins">甲</ins>' in html
 
 
-def test_compare_refuses_versions_of_another_provision_with_a_message(client, plan, provision):
-    other = plan.provisions.exclude(pk=provision.pk).first().history.first()
-    response = client.get(f"/documents/{PLAN}/{provision.eid}/compare/", {"from": other.history_id, "to": "x"})
-    assert response.status_code == 400
-    assert "is not a version of this provision" in response.content.decode()
+def test_compare_refuses_versions_the_provision_does_not_have_with_a_message(client, provision):
+    for wrong in ({"from": 1, "to": 7}, {"from": 0, "to": 1}, {"from": "x", "to": 1}, {"from": 1}):
+        response = client.get(f"/documents/{PLAN}/{provision.eid}/compare/", wrong)
+        assert response.status_code == 400, wrong
+        assert "version" in response.content.decode() and "history page lists them" in response.content.decode()
+
+
+def test_version_numbers_count_drafts_so_a_readers_numbers_never_shift(client, admin_client, provision):
+    edit(provision, "A draft", text="Draft wording.", publication="draft")
+    edit(provision, "Published again", text="Published wording.", publication="published")
+    public = client.get(f"/documents/{PLAN}/{provision.eid}/history/").content.decode()
+    assert 'name="to" value="3"' in public and 'name="to" value="2"' not in public
+    assert client.get(f"/documents/{PLAN}/{provision.eid}/compare/?from=1&to=3").status_code == 200
+    assert client.get(f"/documents/{PLAN}/{provision.eid}/compare/?from=1&to=2").status_code == 400
+    signed_in = admin_client.get(f"/documents/{PLAN}/{provision.eid}/history/").content.decode()
+    assert 'name="to" value="2"' in signed_in
 
 
 def test_as_of_shows_the_old_text_and_says_it_changed_since(client, provision):
