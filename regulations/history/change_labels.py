@@ -108,7 +108,7 @@ def load_names(rows) -> Names:
             document_ids.add(row.document_id)
         elif what == "target":
             provision_ids.add(row.provision_id)
-        elif what == "event":
+        elif what in ("event", "effect"):
             document_ids |= {row.document_id, row.by_id}
         elif what == "relation":
             relation_rows = True
@@ -181,6 +181,16 @@ def describe(row, names: Names) -> tuple[str, str, str | None]:
         by = names.document_title(row.by_id) if row.by_id else row.instrument
         label = f"{names.document_title(row.document_id)}: {event.get_kind_display().lower()} {event.display}"
         label += f" by {by}" if by else ""
+        return label, document_url(slug) if slug else "", history_url(slug) if slug else None
+    if what == "effect":
+        slug = names.document_slug(row.document_id)
+        event = row.event
+        if event.kind in event.TAKING_EFFECT:  # the status reads "in force since" the first of them
+            verb = "entered into force on" if event.kind == event.Kind.ENTRY_INTO_FORCE else "applies from"
+            what = f"{verb} {event.display}" + ("" if event.verified else " (date unverified)")
+        else:
+            what = row.validity.text
+        label = f"{names.document_title(row.document_id)}: {what}"
         return label, document_url(slug) if slug else "", history_url(slug) if slug else None
     if what == "target":
         slug, eid = names.provision_address(row.provision_id)

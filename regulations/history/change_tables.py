@@ -23,6 +23,8 @@ from regulations.models import (
     Relation,
     Target,
     Topic,
+    Validity,
+    validity_on,
 )
 
 PUBLISHED = Publication.PUBLISHED
@@ -256,7 +258,9 @@ TABLES = [
     Table("relation", Relation, 1, HRelation),
     Table("annotation", Annotation, 0, HAnnotation),
 ]
-RANKS = {table.what: table.rank for table in TABLES}
+# Not a table: a recorded legal event again on the day it takes effect (see `effect_rows`).
+EFFECT = Table("effect", LegalEvent, 6, HLegalEvent)
+RANKS = {table.what: table.rank for table in [*TABLES, EFFECT]}
 
 
 def after_cursor(table: Table, cursor: Cursor) -> Q:
@@ -300,6 +304,80 @@ def rows_of(table: Table, *, staff, scope, since, cursor, limit) -> list:
     for row in rows:
         row.table = table
     return rows
+
+
+@dataclass
+class TakingEffect:
+    """A legal event on the day it takes effect: a rule's status changes then without anyone editing Rulebook.
+
+    It stands beside the historical rows in the merge, with their attributes."""
+
+    event: LegalEvent
+    history_date: datetime.datetime
+    validity: Validity
+    is_public: bool = True
+    table: Table = EFFECT
+    history_type: str = "~"
+    previous_id: None = None
+    history_change_reason: str = ""
+    history_user: None = None
+
+    @property
+    def history_id(self) -> int:
+        return self.event.pk
+
+    @property
+    def document_id(self) -> int:
+        return self.event.document_id
+
+    @property
+    def by_id(self) -> int | None:
+        return self.event.by_id
+
+
+EFFECTIVE_KINDS = LegalEvent.TAKING_EFFECT | LegalEvent.ENDING | LegalEvent.CHANGING
+
+
+def _after(cursor: Cursor, rank: int, moment: datetime.datetime, row_id: int) -> bool:
+    """`after_cursor` for rows computed in Python."""
+    if cursor.what is None:
+        return moment < cursor.moment
+    cursor_rank = RANKS[cursor.what]
+    if rank != cursor_rank:
+        return moment <= cursor.moment if rank < cursor_rank else moment < cursor.moment
+    return moment < cursor.moment or (moment == cursor.moment and row_id > cursor.history_id)
+
+
+def effect_rows(*, staff, scope, since, cursor, limit) -> list[TakingEffect]:
+    """Entries into force, amendments, replacements and expiries on the day they take effect, up to today.
+
+    Only events recorded before that day: one recorded later was news when it was recorded, and its own
+    row (an "event" change) says so."""
+    today = timezone.localdate()
+    events = LegalEvent.objects.filter(scope.condition("event"), kind__in=EFFECTIVE_KINDS, date__lte=today)
+    if staff:
+        events = events.annotate(is_public=ExpressionWrapper(public_condition("event"), output_field=BooleanField()))
+    else:
+        events = events.filter(public_condition("event"))
+    first_recorded = HLegalEvent.objects.filter(id=OuterRef("pk")).order_by("history_date").values("history_date")
+    events = list(events.annotate(recorded_at=Subquery(first_recorded[:1])))
+    by_document: dict[int, list[LegalEvent]] = {}
+    for event in LegalEvent.objects.filter(document_id__in={e.document_id for e in events}).select_related("by"):
+        by_document.setdefault(event.document_id, []).append(event)
+    rows = []
+    for event in events:
+        day = event.effective_from
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        if day > today or event.recorded_at is None or event.recorded_at >= moment:
+            continue
+        if (since is not None and moment < since) or (
+            cursor is not None and not _after(cursor, EFFECT.rank, moment, event.pk)
+        ):
+            continue
+        validity = validity_on(by_document[event.document_id], day)
+        rows.append(TakingEffect(event, moment, validity, is_public=getattr(event, "is_public", True)))
+    rows.sort(key=sort_key, reverse=True)
+    return rows[:limit]
 
 
 def sort_key(row):

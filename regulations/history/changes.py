@@ -34,6 +34,7 @@ from regulations.history.change_tables import (
     Cursor,
     InvalidFilter,
     Scope,
+    effect_rows,
     industry_and_descendants,
     parse_cursor,
     resolve_filter,
@@ -64,6 +65,7 @@ __all__ = [
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+TOOK_EFFECT = "took effect"
 PUBLISHED = Publication.PUBLISHED
 DRAFT = Publication.DRAFT
 
@@ -87,6 +89,8 @@ class Change:
     history_model: str = ""  # e.g. "historicalprovision"
     history_id: int = 0
     cursor: str = ""  # pass as before= to continue after this change
+    kind: str = ""  # of a legal effect: "entry into force" or "status change"
+    status_badge: str = ""  # of a legal effect: the badge of the status it brings
 
     @property
     def uid(self) -> str:
@@ -143,6 +147,7 @@ def recent_changes(
     per_table = [
         rows_of(table, staff=staff, scope=scope, since=since, cursor=cursor, limit=limit + 1) for table in TABLES
     ]
+    per_table.append(effect_rows(staff=staff, scope=scope, since=since, cursor=cursor, limit=limit + 1))
     merged = list(heapq.merge(*per_table, key=sort_key, reverse=True))[: limit + 1]
     more = len(merged) > limit
     rows = merged[:limit]
@@ -162,6 +167,9 @@ def recent_changes(
     changes = []
     for row in rows:
         table = row.table
+        if table.what == "effect":
+            changes.append(_took_effect(row, names, staff))
+            continue
         action = ACTIONS.get(row.history_type, "changed")
         before_row = previous.get((table.what, row.previous_id))
         fields = []
@@ -199,3 +207,22 @@ def recent_changes(
         )
     next_before = str(Cursor(rows[-1].history_date, rows[-1].table.what, rows[-1].history_id)) if more else None
     return ChangePage(changes, more=more, next_before=next_before)
+
+
+def _took_effect(row, names, staff: bool) -> Change:
+    label, url, history = describe(row, names)
+    taking_effect = row.event.kind in row.event.TAKING_EFFECT
+    return Change(
+        date=row.history_date,
+        action=TOOK_EFFECT,
+        what="effect",
+        label=label,
+        url=url,
+        history_url=history,
+        restricted="" if row.is_public else "Draft",
+        history_model="legalevent-effect",
+        history_id=row.history_id,
+        cursor=str(Cursor(row.history_date, "effect", row.history_id)),
+        kind="entry into force" if taking_effect else "status change",
+        status_badge=row.validity.badge,
+    )

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from regulations.history.changes import recent_changes
 from regulations.models import Annotation, Document, LegalEvent, Provision, Publication
@@ -128,7 +129,9 @@ def test_the_feed_is_atom_with_unique_stable_tag_ids(client):
     assert len(entries) == 50
     ids = [entry["id"] for entry in entries]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"tag:testserver,2025:rulebook/historical[a-z]+/\d+", id_) for id_ in ids)
+    assert all(
+        re.fullmatch(r"tag:testserver,2025:rulebook/(historical[a-z]+|legalevent-effect)/\d+", id_) for id_ in ids
+    )
     assert all(
         entry["updated"] and entry["title"] and entry["link"].startswith("http://testserver/") for entry in entries
     )
@@ -433,17 +436,18 @@ def test_the_page_runs_a_bounded_number_of_queries(client, django_assert_max_num
     for eid in [EPR_ITEM, STEEL_ITEM, NO_INDUSTRY_ITEM, CEMENT_ITEM]:
         edit(provision(PLAN, eid), "batch edit")
     # Two of them fetch the recorded links of the provisions' and documents' versions, at once.
-    with django_assert_max_num_queries(17):  # one query per historical table, legal events included
+    # One query per historical table, legal events included, and two for the legal effects of the day.
+    with django_assert_max_num_queries(19):
         client.get(url)
 
 
 def test_the_feed_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         client.get("/changes/feed/?industry=steel")
 
 
 def test_the_insiders_page_runs_a_bounded_number_of_queries(insider, hidden_changes, django_assert_max_num_queries):
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(25):
         insider.get("/changes/")
 
 
@@ -456,3 +460,71 @@ def test_a_recorded_legal_event_is_a_change_of_its_own_kind_on_the_page_and_in_t
     assert ">Legal event<" in entry and "partly repealed 1 May 2026 by Order No. 1" in entry
     feed = page(client, "/changes/feed/")
     assert "Added legal event: " in feed and "partly repealed 1 May 2026" in feed
+
+
+# -- the law's changes on the day they take effect ------------------------------------------------------
+
+
+def record_in_advance(document, kind, day, recorded, **values):
+    event = LegalEvent(document=document, kind=kind, date=day, **values)
+    event._history_date = timezone.make_aware(datetime.datetime.combine(recorded, datetime.time(9)))
+    event.save()
+    return event
+
+
+def test_an_entry_into_force_recorded_in_advance_is_an_entry_on_the_day_it_happens(client):
+    today = timezone.localdate()
+    weee = Document.objects.get(slug=WEEE)
+    effect_day = today - datetime.timedelta(days=3)
+    record_in_advance(weee, "amended", effect_day, today - datetime.timedelta(days=30), instrument="Order No. 2")
+    html = page(client)
+    day_section = html.split(f'<h2 id="day-{effect_day:%Y-%m-%d}">', 1)[1].split("</section>", 1)[0]
+    assert "Took effect" in day_section and ">Status change<" in day_section
+    assert "In force as amended (last changed" in day_section and "by Order No. 2)" in day_section
+    _, entries = feed(client)
+    titles = [entry["title"] for entry in entries]
+    assert any(title.startswith("Status change: ") and "Order No. 2" in title for title in titles), titles
+
+
+def test_the_corpus_entries_into_force_are_in_the_feed_on_their_day():
+    """The 2026 traction-battery measures, issued before they applied from 1 April 2026."""
+    changes = recent_changes(since=datetime.date(2026, 4, 1), before=datetime.date(2026, 4, 2), limit=200)
+    effects = [change for change in changes if change.what == "effect"]
+    assert effects, [change.label for change in changes]
+    assert all(change.day == datetime.date(2026, 4, 1) for change in effects)
+    assert any(change.kind == "entry into force" for change in effects)
+    assert any(change.kind == "status change" and "replaced" in change.label.lower() for change in effects), [
+        change.label for change in effects
+    ]
+
+
+def test_an_event_still_to_come_or_recorded_after_it_happened_has_no_effect_entry():
+    today = timezone.localdate()
+    weee = Document.objects.get(slug=WEEE)
+    record_in_advance(weee, "amended", today + datetime.timedelta(days=5), today, instrument="Order No. 3")
+    late = LegalEvent(document=weee, kind="amended", date=today - datetime.timedelta(days=2), instrument="Order No. 4")
+    late.save()
+    labels = [change.label for change in recent_changes(document=WEEE, limit=200) if change.what == "effect"]
+    assert not any("Order No. 3" in label or "Order No. 4" in label for label in labels), labels
+
+
+def test_effect_entries_continue_across_pages_without_gaps_or_repeats():
+    everything = recent_changes(limit=200)
+    seen, before = [], None
+    while True:
+        page_of_changes = recent_changes(limit=7, before=before)
+        seen += [change.uid for change in page_of_changes]
+        if not page_of_changes.more:
+            break
+        before = page_of_changes.next_before
+    assert seen[: len(everything)] == [change.uid for change in everything]
+    assert len(seen) == len(set(seen))
+    assert any(uid.startswith("legalevent-effect/") for uid in seen)
+
+
+def test_the_api_lists_effect_entries_with_their_kind(client):
+    response = client.get("/api/changes/", {"since": "2026-04-01", "before": "2026-04-02"})
+    assert response.status_code == 200, response.content
+    effects = [row for row in response.json()["results"] if row["what"] == "effect"]
+    assert effects and {row["action"] for row in effects} == {"took effect"}
+    assert {row["kind"] for row in effects} <= {"entry into force", "status change"}

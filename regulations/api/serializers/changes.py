@@ -3,8 +3,16 @@ from rest_framework import serializers
 
 class ChangeSerializer(serializers.Serializer):
     date = serializers.DateTimeField()
-    action = serializers.ChoiceField(choices=["added", "changed", "removed"])
-    what = serializers.ChoiceField(choices=["event", "document", "provision", "target", "relation", "annotation"])
+    action = serializers.ChoiceField(
+        choices=["added", "changed", "removed", "took effect"],
+        help_text="“took effect”: a recorded legal event on the day it takes effect (no one edited anything then).",
+    )
+    what = serializers.ChoiceField(
+        choices=["event", "effect", "document", "provision", "target", "relation", "annotation"]
+    )
+    kind = serializers.ChoiceField(
+        choices=["", "entry into force", "status change"], help_text="Of a legal effect; empty otherwise."
+    )
     label = serializers.CharField()
     url = serializers.CharField(help_text="The object's permanent address (its former one if removed).")
     history_url = serializers.CharField(allow_null=True)

@@ -131,7 +131,7 @@ def changes_page(params, user, staff: bool) -> dict:
         limit=DEFAULT_LIMIT,
     )
     for change in changes:
-        change.badge = BADGES.get(change.action, "amended")
+        change.badge = change.status_badge or BADGES.get(change.action, "amended")
     return {
         "staff": staff,
         "days": _by_day(changes),

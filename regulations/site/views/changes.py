@@ -56,6 +56,8 @@ def _summary(change: Change) -> str:
         parts.append("Changed: " + ", ".join(change.fields) + ".")
     if change.reason:
         parts.append(f"Reason: {change.reason}")
+    if change.what == "effect":
+        return f"{change.kind.capitalize()} on {change.day:%-d %B %Y}, as recorded in advance: {change.label}."
     return " ".join(parts) or f"{change.what.capitalize()} {change.action}."
 
 
@@ -101,6 +103,8 @@ class ChangesFeed(Feed):
         return changes
 
     def item_title(self, item: Change):
+        if item.what == "effect":
+            return xml_safe(f"{item.kind.capitalize()}: {item.label}")
         what = "legal event" if item.what == "event" else item.what
         return xml_safe(f"{item.action.capitalize()} {what}: {item.label}")
 
