@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search import outbox
+from search import outbox, statuses
 from search.backends.base import Progress, SearchBackend
 from search.records import count_records, iter_records, records_for
 from search.results import CheckReport
@@ -13,6 +13,7 @@ def rebuild_index(backend: SearchBackend, progress: Progress | None = None) -> i
     (live updates during the build went to the old index)."""
     total = count_records()
     counted = 0
+    statuses.record_current()  # the records read from here on derive today's statuses
 
     def counting():
         nonlocal counted
@@ -33,5 +34,6 @@ def check_index(backend: SearchBackend, fix: bool = False) -> CheckReport:
     if fix and not report.ok:
         backend.refresh(set(report.missing + report.stale + report.extra), records_for)
     if fix:
+        statuses.refresh_statuses()
         outbox.drain(retry_now=True)
     return report

@@ -83,3 +83,19 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class StatusDay(models.Model):
+    """The day for which the index's entries last derived their rules' statuses (one row, pk 1).
+
+    A status changes when a legal event takes effect, on its date, with no save to reindex anything; on the
+    first search of a later day the entries of the rules whose status changed in between are refreshed
+    (``search.statuses``)."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = "day of the indexed statuses"
+
+    def __str__(self):
+        return f"Statuses as of {self.day:%Y-%m-%d}"

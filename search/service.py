@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from search import outbox
+from search import outbox, statuses
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.catalog import get_catalog
@@ -39,6 +39,7 @@ def search(
     """Search. ``filters`` maps a facet name to accepted values (OR within a facet, AND across facets),
     merged with filters typed in the query; ``facets`` names the facets to count (all by default)."""
     started = time.perf_counter()
+    statuses.ensure_current()  # a rule whose status changed overnight, with no save, is reindexed first
     backend = get_backend() if backend is None else backend
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     page = _checked_page(page)

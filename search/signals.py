@@ -46,8 +46,12 @@ def _provision_keys_of_documents(document_ids) -> set[str]:
     }
 
 
+def document_and_provision_keys(document_ids) -> set[str]:
+    return {f"document:{pk}" for pk in document_ids} | _provision_keys_of_documents(document_ids)
+
+
 def _document_and_provisions(document_id) -> set[str]:
-    return {f"document:{document_id}"} | _provision_keys_of_documents([document_id])
+    return document_and_provision_keys([document_id])
 
 
 # -- receivers -------------------------------------------------------------------------------------
@@ -105,7 +109,7 @@ def on_catalog(sender, instance, **kwargs):
         mark({f"provision:{pk}" for pk in Provision.objects.filter(industries=instance).values_list("pk", flat=True)})
     else:
         document_ids = list(instance.documents.values_list("pk", flat=True))
-        mark({f"document:{pk}" for pk in document_ids} | _provision_keys_of_documents(document_ids))
+        mark(document_and_provision_keys(document_ids))
 
 
 def on_provision_industries(sender, instance, action, reverse, pk_set, **kwargs):
@@ -132,7 +136,7 @@ def on_document_topics(sender, instance, action, reverse, pk_set, **kwargs):
         document_ids = list(Document.objects.filter(topics=instance).values_list("pk", flat=True))
     else:
         document_ids = list(pk_set or ())
-    mark({f"document:{pk}" for pk in document_ids} | _provision_keys_of_documents(document_ids))
+    mark(document_and_provision_keys(document_ids))
 
 
 def on_glossary_provisions(sender, instance, action, reverse, pk_set, **kwargs):

@@ -2,8 +2,9 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from search import outbox
+from search import outbox, statuses
 from search.backends import get_backend
 from search.backends.base import IndexUnavailableError
 from search.indexing import check_index, rebuild_index
@@ -43,6 +44,10 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Repaired: rebuilt the index with {count} entries."))
                 return
             pending = outbox.status()
+            day = statuses.derived_for()
+            if day is None or day < timezone.localdate():
+                since = f"{day:%Y-%m-%d}" if day else "an unknown day"
+                self.stdout.write(f"Statuses in the index were derived for {since}; the next search refreshes them.")
             if pending.pending:
                 self.stdout.write(
                     f"{pending.pending} index updates pending (oldest {pending.oldest_seconds:.0f} s ago)"
