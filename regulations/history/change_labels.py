@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.text import capfirst
 
 from regulations.addresses import annotation_url, document_url, history_url, provision_url, subject_url
@@ -17,6 +15,7 @@ from regulations.models import (
     Publication,
     RelationType,
 )
+from regulations.models.numbering import short_reference
 
 PUBLISHED = Publication.PUBLISHED
 DRAFT = Publication.DRAFT
@@ -31,8 +30,6 @@ class Names:
     documents: dict = field(default_factory=dict)  # id -> (slug, short title)
     provisions: dict = field(default_factory=dict)  # id -> (document_id, parent_id, num, eid, heading_en)
     relation_verbs: dict = field(default_factory=dict)
-    _citations: dict = field(default_factory=dict)
-    _counts: dict = field(default_factory=dict)
 
     def document_title(self, document_id) -> str:
         return self.documents.get(document_id, ("", "(unknown document)"))[1]
@@ -41,45 +38,9 @@ class Names:
         return self.documents.get(document_id, ("", ""))[0]
 
     def citation(self, provision_id) -> str:
-        """The provision's number with as many of its ancestors' numbers as make it unique: （七） 2."""
-        if provision_id not in self._citations:
-            self._citations[provision_id] = self._cite(provision_id)
-        return self._citations[provision_id]
-
-    def _chain(self, provision_id) -> tuple:
-        chain, node, seen = [], provision_id, set()
-        while node is not None and node in self.provisions and node not in seen:
-            seen.add(node)
-            _document_id, parent_id, num, _eid, _heading = self.provisions[node]
-            if not num:
-                break
-            chain.insert(0, num)
-            node = parent_id
-        return tuple(chain)
-
-    def _reference_counts(self, document_id) -> Counter:
-        """How many provisions of the document each run of numbers (（七） 2., 2., …) could name."""
-        if document_id not in self._counts:
-            counts = Counter()
-            for pk, values in self.provisions.items():
-                if values[0] == document_id:
-                    chain = self._chain(pk)
-                    counts.update(chain[-length:] for length in range(1, len(chain) + 1))
-            self._counts[document_id] = counts
-        return self._counts[document_id]
-
-    def _cite(self, provision_id) -> str:
-        if provision_id not in self.provisions:
-            return ""
-        document_id, _parent, num, eid, _heading = self.provisions[provision_id]
-        chain = self._chain(provision_id)
-        if not chain:
-            return num or eid
-        counts = self._reference_counts(document_id)
-        for length in range(1, len(chain) + 1):
-            if counts[chain[-length:]] <= 1:
-                return " ".join(chain[-length:])
-        return " ".join(chain)
+        """The provision's full number (2.7.2), from its identifier."""
+        values = self.provisions.get(provision_id)
+        return short_reference(values[3], values[2]) if values else ""
 
     def provision_label(self, provision_id, *, heading: str | None = None) -> str:
         values = self.provisions.get(provision_id)
@@ -121,11 +82,7 @@ def load_names(rows) -> Names:
     provision_ids.discard(None)
     names = Names()
     if provision_ids or document_ids:
-        # Every provision of the documents involved: ancestors' numbers make the citations.
-        in_documents = Q(document_id__in=document_ids) | Q(
-            document_id__in=Provision.objects.filter(pk__in=provision_ids).values("document_id")
-        )
-        for pk, *values in Provision.objects.filter(in_documents).values_list(
+        for pk, *values in Provision.objects.filter(pk__in=provision_ids).values_list(
             "pk", "document_id", "parent_id", "num", "eid", "heading_en"
         ):
             names.provisions[pk] = tuple(values)

@@ -20,7 +20,6 @@ then their recorded versions, so a memo of 500 addresses costs a handful of quer
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlunsplit
 
@@ -36,6 +35,7 @@ from regulations.history.link_results import OUTCOMES, LinkResult, counts
 from regulations.history.link_results import day_text as _day
 from regulations.history.quoted_addresses import QuotedAddress, clean, host_names, parse
 from regulations.models import Document, Industry, Provision, Publication
+from regulations.models.numbering import short_reference
 from regulations.permissions import can_read_internal
 
 __all__ = ["OUTCOMES", "Checker", "LinkResult", "check", "check_all", "check_for_request", "counts"]
@@ -89,34 +89,6 @@ def _visible_then(records, moment, fields, drafts: bool) -> bool:
     return bool(earlier) and _state(earlier[-1], fields, drafts) is not None
 
 
-def _citation_chains(rows) -> dict:
-    """provision id -> its number with as many ancestors' numbers as make it unique in its document."""
-    by_id = {pk: (document_id, parent_id, num) for pk, document_id, parent_id, num in rows}
-    chains = {}
-    for pk in by_id:
-        chain, node, seen = [], pk, set()
-        while node in by_id and node not in seen:
-            seen.add(node)
-            _document_id, parent_id, num = by_id[node]
-            if not num:
-                break
-            chain.insert(0, num)
-            node = parent_id
-        chains[pk] = tuple(chain)
-    tally = Counter()
-    for pk, chain in chains.items():
-        tally.update((by_id[pk][0], chain[-length:]) for length in range(1, len(chain) + 1))
-    citations = {}
-    for pk, chain in chains.items():
-        citation = " ".join(chain)
-        for length in range(1, len(chain) + 1):
-            if tally[(by_id[pk][0], chain[-length:])] <= 1:
-                citation = " ".join(chain[-length:])
-                break
-        citations[pk] = citation
-    return citations
-
-
 # -- the checker ----------------------------------------------------------------------------------
 
 
@@ -133,7 +105,6 @@ class Checker:
         self._provision_records: dict[int, list] = {}
         self._document_records: dict[int, list] = {}
         self._contents: dict[int, list[list]] = {}  # document id -> each provision's records
-        self._citations: dict[int, str] = {}
 
     # Loading, in bulk.
 
@@ -185,10 +156,6 @@ class Checker:
                 self._contents[document_id] = [
                     rows for rows in grouped.values() if any(row.document_id == document_id for row in rows)
                 ]
-        titled = {found.provision.document_id for found, _ in work if found.provision is not None}
-        if titled:
-            rows = Provision.objects.filter(document_id__in=titled).values_list("id", "document_id", "parent_id", "num")
-            self._citations = _citation_chains(rows)
 
     # Resolving, with the bulk-loaded objects first and the history for the rest.
 
@@ -279,9 +246,10 @@ class Checker:
         document, provision = found.document, found.provision
         if provision is None:
             return document.short_title or document.title_en
-        citation = self._citations.get(provision.pk) or provision.citation_number
         return " ".join(
-            part for part in (document.short_title or document.title_en, citation, provision.heading_en) if part
+            part
+            for part in (document.short_title or document.title_en, provision.reference, provision.heading_en)
+            if part
         )
 
     def _removed_title(self, record, is_provision: bool) -> str:
@@ -291,7 +259,7 @@ class Checker:
         if document is None:  # the document was removed too: its last recorded version
             document = Document.history.filter(id=record.document_id).order_by("-history_date", "-history_id").first()
         short = (document.short_title or document.title_en) if document else ""
-        return " ".join(part for part in (short, record.num or record.eid, record.heading_en) if part)
+        return " ".join(part for part in (short, short_reference(record.eid, record.num), record.heading_en) if part)
 
     def _judge(self, quoted, found, day, moment) -> LinkResult:
         address, is_provision = quoted.address, quoted.kind == "provision"

@@ -6,6 +6,7 @@ from django.db.models import Q
 from regulations import addresses
 from regulations.models.documents import Document
 from regulations.models.history import VersionHistory
+from regulations.models.numbering import long_reference, short_reference
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
 from regulations.models.taxonomy import Industry
 from regulations.models.validity import Status, Validity, validity_on
@@ -126,7 +127,7 @@ class Provision(Revisioned):
         indexes = [models.Index(fields=["document", "parent"])]
 
     def __str__(self):
-        return f"{self.document.short_title} {self.citation_number}: {self.heading_en}"
+        return f"{self.document.short_title} {self.reference}: {self.heading_en}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -154,7 +155,7 @@ class Provision(Revisioned):
                 # saved on its own so that its history records the change.
                 for child in self.children.exclude(publication=Publication.DRAFT):
                     child.publication = Publication.DRAFT
-                    child._change_reason = f"Made a draft with {self.citation_number}"
+                    child._change_reason = f"Made a draft with {self.reference}"
                     child.save()
 
     def _depth_below_parent(self) -> int:
@@ -171,8 +172,14 @@ class Provision(Revisioned):
         return self.eid
 
     @property
-    def citation_number(self):
-        return self.num or self.eid
+    def reference(self) -> str:
+        """The full number outside the document's outline: 2.7.2, Art. 12 (see regulations.models.numbering)."""
+        return short_reference(self.eid, self.num)
+
+    @property
+    def long_reference(self) -> str:
+        """The full number in words, for an English citation: Part 2, section (7), item 2."""
+        return long_reference(self.eid, self.num)
 
     @property
     def effective_status(self) -> str:
@@ -187,7 +194,7 @@ class Provision(Revisioned):
             return
         if self.publication == Publication.PUBLISHED and self.parent.publication == Publication.DRAFT:
             raise ValidationError(
-                {"publication": f"Its parent {self.parent.citation_number} is a draft: publish the parent first."}
+                {"publication": f"Its parent {self.parent.reference} is a draft: publish the parent first."}
             )
         if self.document_id and self.parent.document_id != self.document_id:
             raise ValidationError({"parent": "The parent must belong to the same document."})

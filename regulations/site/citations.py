@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from regulations.addresses import pinned_url, subject_url
+from regulations.history import versions
 from regulations.models import Document, LegalEvent, Provision
 
 # The date a citation gives: the one the document bears, in the order a reader would look for it.
@@ -25,6 +26,7 @@ class Citation:
     pinned_address: str
     markdown: str
     retrieved_on: datetime.date
+    pinned_on: datetime.date
 
 
 def _cited_date(document: Document) -> LegalEvent | None:
@@ -52,8 +54,11 @@ def _issuers(document: Document) -> tuple[str, str]:
     return english, chinese
 
 
-def cite(document: Document, provision: Provision | None, site_root: str, ancestors=()) -> Citation:
-    """The citation of a document, or of one of its provisions (with its ancestors, outermost first)."""
+def cite(
+    document: Document, provision: Provision | None, site_root: str, ancestors=(), pin_day: datetime.date | None = None
+) -> Citation:
+    """The citation of a document, or of one of its provisions (with its ancestors, outermost first); the dated
+    address pins `pin_day` (today by default)."""
     today = timezone.localdate()
     issuers_en, issuers_zh = _issuers(document)
     date = _cited_date(document)
@@ -70,16 +75,18 @@ def cite(document: Document, provision: Provision | None, site_root: str, ancest
     if date:
         chinese += f"，{_chinese_date(date)}"
     if provision is not None:
-        # A provision's own number ("2.") is only unique under its parents' numbers ("二、（七）2.").
+        # English readers get the place in words (Part 2, section (7), item 2); a Chinese citation chains
+        # the official numbers (二、（七）2.), as Chinese documents cite each other.
+        english.append(provision.long_reference)
+        if provision.heading_en:
+            english.append(provision.heading_en)
         chain = [node.num for node in (*ancestors, provision) if node.num]
-        number = " ".join(chain) if provision.num else provision.eid
-        english.append(f"{number} {provision.heading_en}".strip())
         if provision.heading_zh or provision.num:
             chinese += f"，{''.join(chain)}{provision.heading_zh}"
     eid = provision.eid if provision is not None else None
     address = site_root + subject_url(document.slug, eid)
-    pinned = site_root + pinned_url(document.slug, eid, today)
-    short = document.short_title + (f" {number}" if provision is not None else "")
+    pinned = site_root + pinned_url(document.slug, eid, pin_day or today)
+    short = document.short_title + (f" {provision.reference}" if provision is not None else "")
     return Citation(
         english=", ".join(english) + ".",
         chinese=(chinese + "。") if chinese else "",
@@ -87,6 +94,7 @@ def cite(document: Document, provision: Provision | None, site_root: str, ancest
         pinned_address=pinned,
         markdown=f"[{short}]({address})",
         retrieved_on=today,
+        pinned_on=pin_day or today,
     )
 
 
@@ -97,7 +105,26 @@ def citation_rows(citation: Citation) -> list[tuple[str, str, str]]:
         rows.append(("Citation (Chinese)", citation.chinese, "zh"))
     rows += [
         ("Permanent address", citation.address, ""),
-        (f"The text as of {citation.retrieved_on:%-d %B %Y}", citation.pinned_address, ""),
+        (f"The text as of {citation.pinned_on:%-d %B %Y}", citation.pinned_address, ""),
         ("Markdown link", citation.markdown, ""),
     ]
     return rows
+
+
+def cite_panel(document: Document, provision: Provision | None, site_root: str, pin: str = "", ancestors=()) -> dict:
+    """The cite panel's context; `pin` is the day the reader asked the dated address for (`?cite_on=`).
+
+    A day that cannot be pinned (not a date, in the future) is explained in the panel, and today is pinned."""
+    pin_day, problem = None, ""
+    if pin.strip():
+        try:
+            pin_day = versions.parse_day(pin)
+        except versions.InvalidDate as error:
+            problem = str(error)
+    citation = cite(document, provision, site_root, ancestors, pin_day=pin_day)
+    return {
+        "citation": citation,
+        "citation_rows": citation_rows(citation),
+        "cite_pin_problem": problem,
+        "cite_pin_asked": bool(pin.strip()),
+    }

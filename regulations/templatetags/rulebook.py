@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from regulations import addresses
 from regulations.addresses import document_url, named
+from regulations.models.numbering import short_reference
 from regulations.text.cjk import has_cjk
 from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
 
@@ -35,6 +36,12 @@ def zh(text):
 @register.filter(is_safe=True)
 def note(text):
     return render_note(text)
+
+
+@register.filter
+def reference(provision) -> str:
+    """The full number of a provision or of one of its recorded versions (2.7.2), outside its outline."""
+    return short_reference(getattr(provision, "eid", ""), getattr(provision, "num", ""))
 
 
 @register.filter

@@ -24,12 +24,34 @@
     if (!field) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(function () {
+      navigator.clipboard.writeText(field.textContent.trim()).then(function () {
         button.textContent = "Copied";
         window.setTimeout(function () { button.textContent = "Copy"; }, 1500);
       }, function () {
-        field.select();
+        window.getSelection().selectAllChildren(field);
       });
     });
+  });
+})();
+
+// The cite panel's day: the dated address follows the date box at once (the Pin button reloads without script).
+(function () {
+  "use strict";
+  var box = document.getElementById("cite-on");
+  var address = document.querySelector("[data-pinned-address]");
+  if (!box || !address) { return; }
+  var label = document.getElementById("cite-label-" + address.id.replace("cite-", ""));
+  var months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+  box.addEventListener("change", function () {
+    var day = box.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || (box.max && day > box.max)) { return; }
+    var pinned = address.getAttribute("data-pinned-address");
+    address.textContent = address.textContent.replace("@" + pinned + "/", "@" + day + "/");
+    address.setAttribute("data-pinned-address", day);
+    if (label) {
+      var parts = day.split("-");
+      label.textContent = "The text as of " + Number(parts[2]) + " " + months[Number(parts[1]) - 1] + " " + parts[0];
+    }
   });
 })();

@@ -98,7 +98,7 @@ def test_an_edited_provision_is_the_first_change_on_the_page_and_in_the_feed(cli
     entry = first_change(page(client))
     assert ">Changed<" in entry and ">Provision<" in entry
     assert f'href="{item_url}"' in entry
-    assert 'Industrial Carbon Peaking Plan <span lang="zh">（七）</span> 2. — Strengthen recycling' in entry
+    assert "Industrial Carbon Peaking Plan 2.7.2 — Strengthen recycling" in entry
     assert f'href="{item_url}history/"' in entry
     assert "Changed: Text" in entry
     assert "Corrected the recycling figure" in entry
@@ -106,7 +106,7 @@ def test_an_edited_provision_is_the_first_change_on_the_page_and_in_the_feed(cli
     _, entries = feed(client)
     top = entries[0]
     assert top["title"] == (
-        "Changed provision: Industrial Carbon Peaking Plan （七） 2. — "
+        "Changed provision: Industrial Carbon Peaking Plan 2.7.2 — "
         "Strengthen recycling of renewable (secondary) resources"
     )
     assert top["link"] == f"http://testserver{item_url}"

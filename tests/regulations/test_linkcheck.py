@@ -115,7 +115,7 @@ def test_find_addresses_keeps_the_first_500_and_says_how_many_more():
 def test_ok_a_current_provision_unchanged_since_the_memo_date(api, client, item):
     result = only(api, ITEM_URL, as_of="2024-01-31")
     assert result["outcome"] == "ok"
-    assert result["title"] == f"Industrial Carbon Peaking Plan （七） 2. {item.heading_en}"
+    assert result["title"] == f"Industrial Carbon Peaking Plan 2.7.2 {item.heading_en}"
     assert result["current_url"] == f"http://testserver{ITEM_URL}"
     assert result["redline_url"] is None and result["changed_on"] is None
     assert "not changed since 31 January 2024" in result["message"]

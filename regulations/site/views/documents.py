@@ -41,7 +41,6 @@ def document_detail(request, slug):
         context = document_page(slug, reads_drafts(request))
     except Http404 as missing:
         return follow_old_address(request, slug, not_found=missing)
-    citation = citations.cite(context["document"], None, site_root(request))
     context.update(status_day=day, status_validity=context["document"].validity(day))
     return render(
         request,
@@ -49,8 +48,7 @@ def document_detail(request, slug):
         {
             "section": "documents",
             "site_root": site_root(request),
-            "citation": citation,
-            "citation_rows": citations.citation_rows(citation),
+            **citations.cite_panel(context["document"], None, site_root(request), request.GET.get("cite_on", "")),
             **context,
         },
     )

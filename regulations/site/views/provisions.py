@@ -27,7 +27,6 @@ def provision_detail(request, slug, eid):
         context = provision_page(slug, eid, reads_drafts(request))
     except Http404 as missing:
         return follow_old_address(request, slug, eid, not_found=missing)
-    citation = citations.cite(context["document"], context["provision"], site_root(request), context["ancestors"])
     context.update(status_day=day, status_validity=context["provision"].validity(day))
     return render(
         request,
@@ -35,8 +34,13 @@ def provision_detail(request, slug, eid):
         {
             "section": "documents",
             "site_root": site_root(request),
-            "citation": citation,
-            "citation_rows": citations.citation_rows(citation),
+            **citations.cite_panel(
+                context["document"],
+                context["provision"],
+                site_root(request),
+                request.GET.get("cite_on", ""),
+                context["ancestors"],
+            ),
             **context,
         },
     )
@@ -58,7 +62,7 @@ def _provision_pinned(request, slug, eid, day, suffix):
     except timeline.NotInForceOnDate as missing:
         return problem(
             request,
-            f"{document.short_title} {provision.citation_number} on that date",
+            f"{document.short_title} {provision.reference} on that date",
             str(missing),
             status=404,
             document=document,
