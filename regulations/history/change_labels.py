@@ -183,6 +183,20 @@ def describe(row, names: Names) -> tuple[str, str, str | None]:
     return f"“{row.title}” on {subject}", url, history_url(slug, eid) if slug else None
 
 
+def document_of(row, names: Names) -> int | None:
+    """The document a recorded version belongs to (a relation: its source's)."""
+    what = row.table.what
+    if what == "document":
+        return row.id
+    if what in ("provision", "event", "effect", "annotation"):
+        return row.document_id
+    provision_id = row.provision_id if what == "target" else row.source_provision_id
+    if what == "relation" and row.source_document_id:
+        return row.source_document_id
+    values = names.provisions.get(provision_id)
+    return values[0] if values else None
+
+
 def author(row) -> str:
     user = row.history_user
     if user is None:

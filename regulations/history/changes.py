@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from regulations.history import versions
-from regulations.history.change_labels import author, changed_fields, describe, load_names
+from regulations.history.change_labels import author, changed_fields, describe, document_of, load_names
 from regulations.history.change_tables import (
     TABLES,
     Cursor,
@@ -91,6 +91,9 @@ class Change:
     cursor: str = ""  # pass as before= to continue after this change
     kind: str = ""  # of a legal effect: "entry into force" or "status change"
     status_badge: str = ""  # of a legal effect: the badge of the status it brings
+    document_slug: str = ""  # the document it belongs to (a relation: its source's)
+    document_title: str = ""
+    legal_kind: str = ""  # of a recorded or effective legal event: its LegalEvent kind
 
     @property
     def uid(self) -> str:
@@ -169,6 +172,7 @@ def recent_changes(
         table = row.table
         if table.what == "effect":
             changes.append(_took_effect(row, names, staff))
+            _belongs(changes[-1], row, names)
             continue
         action = ACTIONS.get(row.history_type, "changed")
         before_row = previous.get((table.what, row.previous_id))
@@ -203,10 +207,19 @@ def recent_changes(
                 history_model=table.history._meta.model_name,
                 history_id=row.history_id,
                 cursor=str(Cursor(row.history_date, table.what, row.history_id)),
+                legal_kind=row.kind if table.what == "event" else "",
             )
         )
+        _belongs(changes[-1], row, names)
     next_before = str(Cursor(rows[-1].history_date, rows[-1].table.what, rows[-1].history_id)) if more else None
     return ChangePage(changes, more=more, next_before=next_before)
+
+
+def _belongs(change: Change, row, names) -> None:
+    document_id = document_of(row, names)
+    if document_id is not None:
+        change.document_slug = names.document_slug(document_id)
+        change.document_title = names.document_title(document_id)
 
 
 def _took_effect(row, names, staff: bool) -> Change:
@@ -225,4 +238,5 @@ def _took_effect(row, names, staff: bool) -> Change:
         cursor=str(Cursor(row.history_date, "effect", row.history_id)),
         kind="entry into force" if taking_effect else "status change",
         status_badge=row.validity.badge,
+        legal_kind=row.event.kind,
     )

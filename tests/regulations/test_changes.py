@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from regulations.history.changes import recent_changes
-from regulations.models import Annotation, Document, LegalEvent, Provision, Publication
+from regulations.models import Annotation, Document, LegalEvent, Provision, Publication, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_an_edited_provision_is_the_first_change_on_the_page_and_in_the_feed(cli
     item_url = f"/documents/{PLAN}/{EPR_ITEM}/"
 
     entry = first_change(page(client))
-    assert ">Changed<" in entry and ">Provision<" in entry
+    assert ">Editorial revision<" in entry and "Provision changed" in entry
     assert f'href="{item_url}"' in entry
     assert "Industrial Carbon Peaking Plan 2.7.2 — Strengthen recycling" in entry
     assert f'href="{item_url}history/"' in entry
@@ -106,10 +106,13 @@ def test_an_edited_provision_is_the_first_change_on_the_page_and_in_the_feed(cli
     _, entries = feed(client)
     top = entries[0]
     assert top["title"] == (
-        "Changed provision: Industrial Carbon Peaking Plan 2.7.2 — "
+        "Editorial revision: Industrial Carbon Peaking Plan 2.7.2 — "
         "Strengthen recycling of renewable (secondary) resources"
     )
-    assert top["link"] == f"http://testserver{item_url}"
+    # The entry links to its redline, which shows the edit.
+    assert top["link"].startswith(f"http://testserver/documents/{PLAN}/compare/?from=")
+    redline = page(client, top["link"].removeprefix("http://testserver"))
+    assert "Strengthen recycling" in redline and "(edited)" in redline
     assert "Changed: Text." in top["summary"] and "Corrected the recycling figure" in top["summary"]
 
 
@@ -126,7 +129,7 @@ def test_the_feed_is_atom_with_unique_stable_tag_ids(client):
     root, entries = feed(client)
     assert root.findtext(f"{ATOM}title") == "Rulebook — recent changes"
     assert root.find(f"{ATOM}author/{ATOM}name").text == "Rulebook"
-    assert len(entries) == 50
+    assert 10 <= len(entries) <= 50  # one entry per save: a corpus load of a whole document is one
     ids = [entry["id"] for entry in entries]
     assert len(set(ids)) == len(ids)
     assert all(
@@ -329,7 +332,7 @@ def test_a_public_annotation_reaches_the_feed_with_its_body_rendered_and_sanitis
     )
     _, entries = feed(client)
     top = entries[0]
-    assert top["title"].startswith("Added annotation: “Recycling quota published” on Industrial Carbon Peaking Plan")
+    assert top["title"].startswith("Annotation: “Recycling quota published” on Industrial Carbon Peaking Plan 2.7.2")
     assert top["link"] == f"http://testserver{item.get_absolute_url()}#annotation-{note.pk}"
     assert "<strong>2025 quota</strong>" in top["content"]
     assert "<script" not in top["content"] and "javascript:" not in top["content"]
@@ -457,9 +460,10 @@ def test_a_recorded_legal_event_is_a_change_of_its_own_kind_on_the_page_and_in_t
     event._change_reason = "Recorded the partial repeal"
     event.save()
     entry = first_change(page(client))
-    assert ">Legal event<" in entry and "partly repealed 1 May 2026 by Order No. 1" in entry
+    assert ">Amendment<" in entry and "partly repealed 1 May 2026 by Order No. 1" in entry
+    assert "Legal event added" in entry
     feed = page(client, "/changes/feed/")
-    assert "Added legal event: " in feed and "partly repealed 1 May 2026" in feed
+    assert "Amendment: " in feed and "partly repealed 1 May 2026" in feed
 
 
 # -- the law's changes on the day they take effect ------------------------------------------------------
@@ -479,7 +483,7 @@ def test_an_entry_into_force_recorded_in_advance_is_an_entry_on_the_day_it_happe
     record_in_advance(weee, "amended", effect_day, today - datetime.timedelta(days=30), instrument="Order No. 2")
     html = page(client)
     day_section = html.split(f'<h2 id="day-{effect_day:%Y-%m-%d}">', 1)[1].split("</section>", 1)[0]
-    assert "Took effect" in day_section and ">Status change<" in day_section
+    assert ">Status change<" in day_section
     assert "In force as amended (last changed" in day_section and "by Order No. 2)" in day_section
     _, entries = feed(client)
     titles = [entry["title"] for entry in entries]
@@ -528,3 +532,57 @@ def test_the_api_lists_effect_entries_with_their_kind(client):
     effects = [row for row in response.json()["results"] if row["what"] == "effect"]
     assert effects and {row["action"] for row in effects} == {"took effect"}
     assert {row["kind"] for row in effects} <= {"entry into force", "status change"}
+
+
+# -- one entry per save, each of a kind ---------------------------------------------------------------------
+
+
+def test_a_corpus_load_is_one_new_rule_entry_per_document_without_midnight_times_or_file_names(client):
+    html = page(client, f"/changes/?document={WEEE}")
+    entries = html.split('<li class="change ')[1:]
+    new_rule = [entry for entry in entries if entry.startswith("change--new-rule")]
+    assert len(new_rule) == 1, [entry[:200] for entry in entries]
+    assert "provisions" in new_rule[0] and "added" in new_rule[0]
+    assert "From the corpus files" in new_rule[0]
+    assert "Reason:</span> Loaded from the corpus" not in html and ">00:00<" not in html
+
+
+def test_one_save_of_a_provision_and_its_target_is_one_entry_with_a_redline(client):
+    target = Target.objects.filter(provision__document__slug=PLAN).select_related("provision").first()
+    item = target.provision
+    edit(item, "Restated the recycling goal")
+    target.description = (target.description or "") + " (restated)"
+    target._change_reason = "Restated the recycling goal"
+    target.save()
+    entry = first_change(page(client))
+    assert "Editorial revision" in entry and "The 2 changes" in entry
+    assert "1 provision and 1 target changed" in entry
+    redline = re.search(r'href="([^"]*compare/\?from=[^"]*)">redline', entry).group(1)
+    compared = page(client, redline.replace("&amp;", "&"))
+    assert "(edited)" in compared
+
+
+@pytest.mark.parametrize("kind", ["annotation", "editorial", "new-rule", "status-change"])
+def test_readers_filter_by_kind_on_the_page_and_in_the_feed(client, kind):
+    edit(provision(PLAN, EPR_ITEM), "An edit")
+    Annotation.objects.create(
+        document=Document.objects.get(slug=PLAN), title="Kindmarker", body="b", visibility=Annotation.Visibility.PUBLIC
+    )
+    html = page(client, f"/changes/?kind={kind}")
+    kinds = set(re.findall(r'<li class="change change--([a-z-]+)"', html))
+    assert kinds == {kind}, kinds
+    _, entries = feed(client, f"?kind={kind}")
+    label = {"annotation": "Annotation", "editorial": "Editorial revision", "new-rule": "New rule"}.get(
+        kind, "Status change"
+    )
+    assert entries and all(entry["title"].startswith(label + ":") for entry in entries)
+
+
+def test_an_unknown_kind_is_a_note_on_the_page_and_a_404_in_the_feed(client):
+    assert "Ignored kind “gossip”" in page(client, "/changes/?kind=gossip")
+    page(client, "/changes/feed/?kind=gossip", status=404)
+
+
+def test_recent_changes_and_the_link_checker_are_in_the_main_navigation(client):
+    nav = page(client, "/").split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/changes/">Recent changes<' in nav and 'href="/links/check/">Check links<' in nav

@@ -41,7 +41,7 @@ def assert_every_feed_is_xml(client, item):
         assert response.status_code == 200, query
         entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
         titles = [entry.findtext(f"{ATOM}title") for entry in entries]
-        assert any(title.startswith("Added annotation: “Deadline note”") for title in titles), query
+        assert any(title.startswith("Annotation: “Deadline note”") for title in titles), query
 
 
 def test_a_stored_control_character_takes_no_feed_down_even_after_the_annotation_is_removed(client, steel_item):

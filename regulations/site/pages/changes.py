@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from regulations.addresses import changes_feed_url, changes_url
-from regulations.history.changes import DEFAULT_LIMIT, Change, InvalidFilter, parse_cursor, recent_changes
+from regulations.history.change_sets import KINDS, ChangeSet, group_changes
+from regulations.history.changes import DEFAULT_LIMIT, MAX_LIMIT, InvalidFilter, parse_cursor, recent_changes
 from regulations.models import Document, Industry, Topic
 from regulations.site.pages.industries import indented
 
 FILTERS = ("document", "industry", "topic")
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")  # anything else names nothing: not even worth a query
-BADGES = {"added": "in_force", "changed": "amended", "removed": "repealed"}
 
 
 @dataclass
@@ -31,11 +31,15 @@ class Selection:
     document: Document | None = None
     industry: Industry | None = None
     topic: Topic | None = None
+    kinds: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def values(self) -> dict:
-        return {name: getattr(self, name).slug for name in FILTERS if getattr(self, name) is not None}
+        values = {name: getattr(self, name).slug for name in FILTERS if getattr(self, name) is not None}
+        if self.kinds:
+            values["kind"] = ",".join(self.kinds)
+        return values
 
     def description(self) -> str:
         """'to Industrial Carbon Peaking Plan in the Iron and steel industry', or '' without filters."""
@@ -46,6 +50,8 @@ class Selection:
             parts.append(f"in the {self.industry.name_en} industry")
         if self.topic:
             parts.append(f"on {self.topic.name_en}")
+        if self.kinds:
+            parts.append("of the kinds " + ", ".join(KINDS[kind].lower() for kind in self.kinds))
         return " ".join(parts)
 
     def feed_title(self) -> str:
@@ -73,6 +79,16 @@ def choose(params, finders: dict, *, strict: bool) -> Selection:
             selection.notes.append(f"Ignored {name} “{shown}”: it is not one of the values offered.")
             continue
         setattr(selection, name, found)
+    asked = params.getlist("kind") if hasattr(params, "getlist") else [params.get("kind", "")]
+    for kind in [part.strip() for value in asked for part in value.split(",") if part.strip()]:
+        if kind in KINDS:
+            if kind not in selection.kinds:
+                selection.kinds.append(kind)
+            continue
+        shown = kind if len(kind) <= 60 else kind[:60] + "…"
+        if strict:
+            raise Http404(f"There is no kind of change “{shown}”; use one of {', '.join(KINDS)}.")
+        selection.notes.append(f"Ignored kind “{shown}”: it is not one of {', '.join(KINDS)}.")
     return selection
 
 
@@ -92,10 +108,23 @@ def public_finders() -> dict:
 @dataclass
 class Day:
     date: datetime.date
-    changes: list[Change]
+    changes: list[ChangeSet]
 
 
-def _by_day(changes: list[Change]) -> list[Day]:
+def grouped_changes(selection: Selection, user, before=None, limit: int = DEFAULT_LIMIT):
+    """(change sets, cursor of the next page or None) for a selection: whole saves, never split across pages."""
+    rows = recent_changes(
+        user=user,
+        document=selection.document,
+        industry=selection.industry,
+        topic=selection.topic,
+        before=before or None,
+        limit=MAX_LIMIT,
+    )
+    return group_changes(rows, limit=limit, kinds=set(selection.kinds))
+
+
+def _by_day(changes: list[ChangeSet]) -> list[Day]:
     days: list[Day] = []
     for change in changes:
         day = change.day
@@ -122,16 +151,7 @@ def changes_page(params, user, staff: bool) -> dict:
         except InvalidFilter as problem:
             notes.append(f"Ignored “before”: {problem} Showing the latest changes instead.")
             before = ""
-    changes = recent_changes(
-        user=user,
-        document=selection.document,
-        industry=selection.industry,
-        topic=selection.topic,
-        before=before or None,
-        limit=DEFAULT_LIMIT,
-    )
-    for change in changes:
-        change.badge = change.status_badge or BADGES.get(change.action, "amended")
+    changes, next_before = grouped_changes(selection, user, before)
     return {
         "staff": staff,
         "days": _by_day(changes),
@@ -143,8 +163,10 @@ def changes_page(params, user, staff: bool) -> dict:
         "document_options": documents,
         "industry_options": indented(industries),
         "topic_options": topics,
+        "kind_options": KINDS,
+        "selected_kinds": selection.kinds,
         "feed_url": changes_feed_url(**selection.values),
         "feed_title": selection.feed_title(),
-        "older_url": changes_url(**selection.values, before=changes.next_before) if changes.more else None,
+        "older_url": changes_url(**selection.values, before=next_before) if next_before else None,
         "newest_url": changes_url(**selection.values) if before else None,
     }

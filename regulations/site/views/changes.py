@@ -10,8 +10,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from regulations.addresses import changes_feed_url, changes_url, query_string
-from regulations.history.changes import Change, recent_changes
-from regulations.site.pages.changes import Selection, changes_page, choose, public_finders
+from regulations.history.change_sets import ChangeSet
+from regulations.site.pages.changes import Selection, changes_page, choose, grouped_changes, public_finders
 from regulations.site.views.shared import reads_drafts
 from regulations.text.control_characters import xml_safe
 from regulations.text.rendering import render_markdown
@@ -50,15 +50,17 @@ def _tag_authority(request) -> str:
     return domain if domain and not domain.startswith("[") else "rulebook.invalid"
 
 
-def _summary(change: Change) -> str:
-    parts = []
+def _summary(change: ChangeSet) -> str:
+    if change.newest.what == "effect":
+        return f"{change.kind_label} on {change.day:%-d %B %Y}, as recorded in advance: {change.label}."
+    parts = [f"{change.kind_label}."]
+    if len(change.changes) > 1:
+        parts.append(change.summary.capitalize() + ".")
     if change.fields:
         parts.append("Changed: " + ", ".join(change.fields) + ".")
     if change.reason:
         parts.append(f"Reason: {change.reason}")
-    if change.what == "effect":
-        return f"{change.kind.capitalize()} on {change.day:%-d %B %Y}, as recorded in advance: {change.label}."
-    return " ".join(parts) or f"{change.what.capitalize()} {change.action}."
+    return " ".join(parts)
 
 
 class ChangesFeed(Feed):
@@ -89,44 +91,34 @@ class ChangesFeed(Feed):
         return f"tag:{obj.tag_authority},{TAG_YEAR}:changes" + query_string(obj.selection.values)
 
     def items(self, obj):
-        selection = obj.selection
-        changes = recent_changes(
-            user=None,  # always public; see get_object
-            document=selection.document,
-            industry=selection.industry,
-            topic=selection.topic,
-            limit=FEED_LIMIT,
-        )
+        changes, _ = grouped_changes(obj.selection, user=None, limit=FEED_LIMIT)  # always public; see get_object
         for change in changes:
             # RFC 4151 tag URI from the historical table and record id: unique, and stable across edits.
             change.guid = f"tag:{obj.tag_authority},{TAG_YEAR}:rulebook/{change.uid}"
         return changes
 
-    def item_title(self, item: Change):
-        if item.what == "effect":
-            return xml_safe(f"{item.kind.capitalize()}: {item.label}")
-        what = "legal event" if item.what == "event" else item.what
-        return xml_safe(f"{item.action.capitalize()} {what}: {item.label}")
+    def item_title(self, item: ChangeSet):
+        return xml_safe(f"{item.kind_label}: {item.label}")
 
-    def item_link(self, item: Change):
-        return item.url or item.history_url or changes_url()
+    def item_link(self, item: ChangeSet):
+        return item.redline_url or item.url or item.history_url or changes_url()
 
-    def item_guid(self, item: Change):
+    def item_guid(self, item: ChangeSet):
         return item.guid
 
     item_guid_is_permalink = False
 
-    def item_description(self, item: Change):
+    def item_description(self, item: ChangeSet):
         # Atom's <summary type="html"> holds HTML: escape the plain text once.
         return escape(xml_safe(_summary(item)))
 
-    def item_pubdate(self, item: Change):
+    def item_pubdate(self, item: ChangeSet):
         return item.date
 
-    def item_updateddate(self, item: Change):
+    def item_updateddate(self, item: ChangeSet):
         return item.date
 
-    def item_extra_kwargs(self, item: Change):
+    def item_extra_kwargs(self, item: ChangeSet):
         extra = {}
         if item.body:
             # The same sanitised rendering as on the pages.
