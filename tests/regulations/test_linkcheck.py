@@ -3,6 +3,7 @@ through the page and the API, finding addresses in pasted memos, drafts kept fro
 readers, bad input answered 400, and a query budget that holds for 500 addresses."""
 
 import datetime
+import re
 
 import pytest
 import schemathesis
@@ -537,3 +538,19 @@ def test_an_editorial_revision_alone_is_never_reported_as_a_change_of_the_law(ap
     assert result["outcome"] == "revised"
     assert "the rule itself did not change" in result["message"]
     assert "law changed" not in result["message"]
+
+
+# -- sharing a check -----------------------------------------------------------------------------------------
+
+
+def test_the_link_to_a_check_holds_the_addresses_never_the_memo_text(client, db):
+    memo = f"Dear client, confidentialmarker: see http://testserver{ITEM_URL} and /documents/{PLAN}/ for details."
+    html = client.post("/links/check/", {"text": memo, "memo_date": "2024-01-31"}).content.decode()
+    share = re.search(r'<a href="(\?[^"]*)">A link to this check</a>', html).group(1).replace("&amp;", "&")
+    assert "confidentialmarker" not in share and "Dear" not in share and "text=" not in share
+    assert "memo_date=2024-01-31" in share and share.count("address=") == 2
+    again = client.get("/links/check/" + share)
+    assert again.status_code == 200
+    shared = again.content.decode()
+    assert "2 addresses checked against 31 January 2024" in shared
+    assert "confidentialmarker" not in shared

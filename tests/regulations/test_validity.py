@@ -235,3 +235,19 @@ def test_search_hits_carry_their_rules_status(client, corpus_index, settings, db
     assert (measures["status"], measures["status_label"]) == ("superseded", "Reported replaced")
     page = client.get("/search/", {"q": "traction battery recycling interim measures 2018"}).content.decode()
     assert 'badge--superseded">Reported replaced<' in page
+
+
+def test_the_targets_list_says_which_targets_come_from_a_rule_no_longer_in_force(client, db):
+    from regulations.models import Target
+
+    ended = [
+        target
+        for target in Target.objects.select_related("provision__document")
+        if not target.provision.document.validity().in_force
+    ]
+    assert ended, "the corpus has targets of rules no longer in force (the 2021 automotive EPR pilot, …)"
+    html = client.get("/targets/").content.decode()
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    flagged = [row for row in rows if "badge--status" in row]
+    assert len(flagged) == len(ended), (len(flagged), len(ended))
+    assert all('data-label="Target"' in row for row in rows)

@@ -9,9 +9,16 @@ from regulations.site.pages.links import link_check_report
 
 
 def link_check(request):
-    # A short check can be shared as a GET address, so GET with text checks too.
-    data = request.POST if request.method == "POST" else request.GET
-    submitted = request.method == "POST" or "text" in request.GET or "memo_date" in request.GET
+    # A check is shared as a GET address that holds only the addresses (?address=…&memo_date=…): a memo's text
+    # never goes into a URL, where it would land in browser histories, server logs and referrers. A memo is
+    # POSTed. (GET ?text= links made before are still answered.)
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET.copy()
+        if "address" in request.GET:
+            data["text"] = "\n".join(request.GET.getlist("address"))
+    submitted = request.method == "POST" or any(name in request.GET for name in ("text", "address", "memo_date"))
     form = LinkCheckForm(data if submitted else None)
     context = {"section": "links", "form": form, "text": "", "memo_date_value": "", "max_text": MAX_TEXT}
     if not submitted:
@@ -24,5 +31,5 @@ def link_check(request):
     text, memo_date = form.cleaned_data["text"], form.cleaned_data["memo_date"]
     addresses = find_addresses(text)
     results = check_for_request(request, addresses, memo_date)
-    context.update(link_check_report(text, memo_date, addresses, results))
+    context.update(link_check_report(memo_date, addresses, results))
     return render(request, "regulations/linkcheck.html", context)
