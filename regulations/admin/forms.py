@@ -14,6 +14,7 @@ from regulations.models import (
     Industry,
     LegalEvent,
     Provision,
+    Publication,
     Relation,
     Target,
     tree_error,
@@ -35,6 +36,20 @@ class NoControlCharactersMixin:
             if problem:
                 self.add_error(name, problem)
         return cleaned_data
+
+
+class SafeDefaultsMixin:
+    """A new object starts on the safe side in the admin: a target unverified, an annotation a draft, until a
+    consultant says otherwise. (The models' own defaults serve the corpus loader and the API.)"""
+
+    safe_defaults: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            for name, value in self.safe_defaults.items():
+                if name in self.fields and name not in (kwargs.get("initial") or {}):
+                    self.initial[name] = value
 
 
 class CheckedModelForm(NoControlCharactersMixin, forms.ModelForm):
@@ -191,16 +206,23 @@ class TargetChecks:
         return cleaned_data
 
 
-class TargetAdminForm(TargetChecks, TrackedAdminForm):
+TARGET_SAFE_DEFAULTS = {"verified": False}
+ANNOTATION_SAFE_DEFAULTS = {"publication": Publication.DRAFT}
+
+
+class TargetAdminForm(SafeDefaultsMixin, TargetChecks, TrackedAdminForm):
+    safe_defaults = TARGET_SAFE_DEFAULTS
+
     class Meta:
         model = Target
         fields = TARGET_FORM_FIELDS
 
 
-class TargetInlineForm(NoControlCharactersMixin, TargetChecks, RevisionLockMixin):
+class TargetInlineForm(SafeDefaultsMixin, NoControlCharactersMixin, TargetChecks, RevisionLockMixin):
     """A target row on its provision's page."""
 
     lock_only_changed = True
+    safe_defaults = TARGET_SAFE_DEFAULTS
 
     class Meta:
         model = Target
@@ -238,17 +260,22 @@ class AnnotationFields(forms.ModelForm):
     source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")
 
 
-class AnnotationAdminForm(AnnotationFields, TrackedAdminForm):
+class AnnotationAdminForm(SafeDefaultsMixin, AnnotationFields, TrackedAdminForm):
+    safe_defaults = ANNOTATION_SAFE_DEFAULTS
+
     class Meta:
         model = Annotation
         fields = ANNOTATION_FIELDS
         widgets = {"body": MarkdownTextarea}
 
 
-class AnnotationInlineForm(NoControlCharactersMixin, ModelErrorsAsNonFieldMixin, AnnotationFields, RevisionLockMixin):
+class AnnotationInlineForm(
+    SafeDefaultsMixin, NoControlCharactersMixin, ModelErrorsAsNonFieldMixin, AnnotationFields, RevisionLockMixin
+):
     """An annotation on its document's or provision's page; the author is set by the admin."""
 
     lock_only_changed = True
+    safe_defaults = ANNOTATION_SAFE_DEFAULTS
 
     class Meta:
         model = Annotation

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -220,3 +222,31 @@ def test_a_former_parent_can_be_moved_under_its_former_child_on_the_document_pag
     child.refresh_from_db()
     assert (child.parent, child.depth, parent.parent, parent.depth) == (None, 0, child, 1)
     assert set(parent.children.values_list("depth", flat=True)) == {2}
+
+
+# -- new objects start on the safe side ------------------------------------------------------------------
+
+
+def checkbox_checked(html: str, name: str) -> bool:
+    tag = re.search(rf'<input type="checkbox" name="{re.escape(name)}"[^>]*>', html).group(0)
+    return " checked" in tag
+
+
+def selected_option(html: str, name: str) -> str:
+    select = re.search(rf'<select name="{re.escape(name)}".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="([^"]*)" selected>', select).group(1)
+
+
+def test_a_new_target_starts_unverified_and_a_new_annotation_as_a_draft(editor):
+    assert not checkbox_checked(editor.get("/admin/regulations/target/add/").content.decode(), "verified")
+    assert selected_option(editor.get("/admin/regulations/annotation/add/").content.decode(), "publication") == "draft"
+    provision = Provision.objects.get(document__slug="industrial-carbon-peaking-2022", eid="part_2__sec_7__item_2")
+    html = editor.get(f"/admin/regulations/provision/{provision.pk}/change/").content.decode()
+    assert not checkbox_checked(html, "targets-__prefix__-verified")
+    assert selected_option(html, "annotations-__prefix__-publication") == "draft"
+
+
+def test_an_existing_verified_target_stays_verified_on_its_form(editor):
+    target = Target.objects.filter(verified=True).first()
+    html = editor.get(f"/admin/regulations/target/{target.pk}/change/").content.decode()
+    assert checkbox_checked(html, "verified")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-
 from urllib.parse import urlencode
 
 from regulations.history.link_results import OUTCOME_LABELS, OUTCOMES, LinkResult, counts
