@@ -250,3 +250,18 @@ def test_an_existing_verified_target_stays_verified_on_its_form(editor):
     target = Target.objects.filter(verified=True).first()
     html = editor.get(f"/admin/regulations/target/{target.pk}/change/").content.decode()
     assert checkbox_checked(html, "verified")
+
+
+def test_consultants_tune_the_ranking_settings_and_compliance_staff_only_look(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from search.models import RankingSettings
+
+    RankingSettings().save()
+    for group, can_change in (("Consultant", True), ("Compliance staff", False)):
+        user = django_user_model.objects.create_user(group.replace(" ", "-"), password="pw", is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        client.force_login(user)
+        response = client.get("/admin/search/rankingsettings/1/change/")
+        assert response.status_code == 200, group
+        assert ('name="boost_heading"' in response.content.decode()) is can_change, group
