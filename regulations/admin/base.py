@@ -1,19 +1,27 @@
 """What the admins of the models with history share: change notes, the locked revision, publication actions,
 reverting; and the indented outline of a tree."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from regulations.addresses import compare_url, history_url
 from regulations.admin.forms import CHANGE_NOTE, CHANGE_NOTE_LENGTH
 from regulations.admin.locking import REVISION_FIELD
-from regulations.models import Annotation, Provision, Publication
+from regulations.history.timeline import moment_param
+from regulations.history.versions import version_number
+from regulations.models import Annotation, Document, Provision, Publication, Target
+from regulations.text.redline import redline_html
 
 INDENT_EM = 1.5
 
@@ -44,10 +52,47 @@ class ProvisionLabels:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class RedlineContextHelper(HistoricalRecordContextHelper):
+    """The admin history shows a changed text whole, as a redline (the site's word and character diff), instead
+    of django-simple-history's shortened "Indus[596 chars]…" pair."""
+
+    def stringify_delta_change_values(self, change, old, new):
+        if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT_VALUE:
+            return mark_safe(""), redline_html(old, new)  # noqa: S308 (redline_html escapes the texts)
+        return super().stringify_delta_change_values(change, old, new)
+
+
+SHORT_VALUE = 80  # characters: a shorter value reads as old → new
+
+
+def public_redline_url(record) -> str | None:
+    """Where a reader sees what one recorded version changed: the redline against the version before it."""
+    if record.history_type == "+":
+        return None  # nothing before it to compare with
+    if isinstance(record, Provision.history.model):
+        number = version_number(record)
+        return compare_url(record.document.slug, record.eid, **{"from": number - 1, "to": number})
+    if isinstance(record, Document.history.model):
+        before = record.history_date - datetime.timedelta(microseconds=1)  # moment_param names the instant after
+        return compare_url(record.slug, **{"from": moment_param(before), "to": moment_param(record.history_date)})
+    if isinstance(record, Target.history.model) and record.provision_id:
+        provision = Provision.objects.select_related("document").filter(pk=record.provision_id).first()
+        return history_url(provision.document.slug, provision.eid) if provision else None
+    return None
+
+
 class TrackedAdmin(ProvisionLabels, SimpleHistoryAdmin):
     """A model with history and revisions: change notes, locking, publication actions, reverting."""
 
-    history_list_display = ["revision"]
+    history_list_display = ["revision", "public_redline"]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RedlineContextHelper(self.model, historical_record)
+
+    @admin.display(description="On the site")
+    def public_redline(self, record):
+        url = public_redline_url(record)
+        return format_html('<a href="{}">Redline of this version</a>', url) if url else "—"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -265,3 +265,24 @@ def test_consultants_tune_the_ranking_settings_and_compliance_staff_only_look(cl
         response = client.get("/admin/search/rankingsettings/1/change/")
         assert response.status_code == 200, group
         assert ('name="boost_heading"' in response.content.decode()) is can_change, group
+
+
+def test_the_admin_history_links_each_version_to_its_public_redline_and_shows_long_changes(editor):
+    provision = Provision.objects.get(document__slug="industrial-carbon-peaking-2022", eid="part_2__sec_7__item_2")
+    provision.text = provision.text + " A sentence added for the admin history test."
+    provision._change_reason = "Admin history test"
+    provision.save()
+    html = editor.get(f"/admin/regulations/provision/{provision.pk}/history/").content.decode()
+    links = re.findall(r'<a href="([^"]*/compare/\?[^"]*)">Redline of this version</a>', html)
+    assert links, "no redline link on the admin history"
+    compared = editor.get(links[0].replace("&amp;", "&"))
+    assert compared.status_code == 200
+    assert "A sentence added for the admin history test." in compared.content.decode()
+    assert "chars]" not in html.split("A sentence added", 1)[0][-700:]
+
+    document = provision.document
+    document.summary = document.summary + " Summary sentence for the admin history test."
+    document.save()
+    html = editor.get(f"/admin/regulations/document/{document.pk}/history/").content.decode()
+    link = re.search(r'<a href="([^"]*/compare/\?[^"]*)">Redline of this version</a>', html).group(1)
+    assert "Summary sentence for the admin history test." in editor.get(link.replace("&amp;", "&")).content.decode()
