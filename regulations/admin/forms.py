@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from regulations.admin.locking import RevisionLockMixin
-from regulations.admin.widgets import LinesField, MarkdownTextarea
+from regulations.admin.widgets import AgenciesField, LinesField, MarkdownTextarea, YamlMappingField
 from regulations.models import (
     TARGET_FIELDS,
     Annotation,
@@ -105,6 +105,7 @@ class DocumentAdminForm(TrackedAdminForm):
     sources = LinesField(
         label="Research sources", help_text="Secondary reports (reprints, news, translations), one address per line."
     )
+    details = YamlMappingField(label="Details")
 
     class Meta:
         model = Document
@@ -119,6 +120,8 @@ class DocumentAdminForm(TrackedAdminForm):
 
 class ProvisionAdminForm(TrackedAdminForm):
     key_terms = LinesField(label="Key terms")
+    responsible_agencies = AgenciesField(label="Responsible agencies")
+    details = YamlMappingField(label="Details")
 
     class Meta:
         model = Provision

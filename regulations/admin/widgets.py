@@ -1,5 +1,8 @@
 """Form fields and widgets of the admin: lists edited one item per line, fast selects, Markdown with a preview."""
 
+import json
+
+import yaml
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.forms.utils import flatatt
@@ -33,6 +36,112 @@ class LinesField(forms.Field):
 
     def has_changed(self, initial, data):
         return self.to_python(initial) != self.to_python(data)
+
+
+AGENCY_PARTS = ("abbr", "zh", "en", "role")
+
+
+class AgenciesField(forms.Field):
+    """Responsible agencies, one a line: ``MIIT | 工业和信息化部 | Ministry of Industry and Information Technology |
+    lead`` (abbreviation, Chinese name, English name, role; trailing parts may be left out). Stored as the JSON
+    list of {abbr, zh, en, role} the pages and the corpus files use."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 80, "spellcheck": "false"})
+
+    def __init__(self, *, required=False, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "One agency a line: abbreviation | Chinese name | English name | role. "
+            "E.g. “MIIT | 工业和信息化部”; leave out what is not known.",
+        )
+        super().__init__(required=required, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            lines = []
+            for agency in value:
+                if not isinstance(agency, dict):
+                    agency = {"abbr": str(agency)}
+                parts = [str(agency.get(key) or "") for key in AGENCY_PARTS]
+                while parts and not parts[-1]:
+                    parts.pop()
+                lines.append(" | ".join(parts))
+            return "\n".join(lines)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, list | tuple):
+            return list(value)
+        agencies = []
+        for number, line in enumerate(str(value).splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) > len(AGENCY_PARTS):
+                raise forms.ValidationError(
+                    f"Line {number} has {len(parts)} parts; an agency has at most four: "
+                    "abbreviation | Chinese name | English name | role."
+                )
+            agency = {key: part for key, part in zip(AGENCY_PARTS, parts, strict=False) if part}
+            if not (agency.get("abbr") or agency.get("zh") or agency.get("en")):
+                raise forms.ValidationError(f"Line {number} names no agency: give its abbreviation or a name.")
+            agencies.append(agency)
+        return agencies
+
+    def has_changed(self, initial, data):
+        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+
+
+class YamlMappingField(forms.Field):
+    """Structured notes (a document's or provision's details) edited as YAML, the corpus files' own format:
+    readable nested lists and texts instead of a JSON box. Stored as JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false", "class": "yaml-editor"})
+
+    def __init__(self, *, required=False, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Written as in the corpus files (YAML): “name: value” lines, lists as “- item” lines indented under "
+            "their name.",
+        )
+        super().__init__(required=required, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100) if value else ""
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return {}
+        if isinstance(value, dict):
+            return value
+        try:
+            parsed = yaml.safe_load(str(value))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(error, "problem", None) or "it is not valid YAML"
+            raise forms.ValidationError(f"These details cannot be read{where}: {problem}.") from None
+        if parsed is None:
+            return {}
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError("Details are a set of “name: value” lines, not a single value or a list.")
+        try:
+            json.dumps(parsed)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                "Details hold texts, numbers, lists and names only; write dates in quotes ('2024-01-31')."
+            ) from None
+        return parsed
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+        except forms.ValidationError:
+            return True
 
 
 class CompactSelect(forms.Select):

@@ -286,3 +286,58 @@ def test_the_admin_history_links_each_version_to_its_public_redline_and_shows_lo
     html = editor.get(f"/admin/regulations/document/{document.pk}/history/").content.decode()
     link = re.search(r'<a href="([^"]*/compare/\?[^"]*)">Redline of this version</a>', html).group(1)
     assert "Summary sentence for the admin history test." in editor.get(link.replace("&amp;", "&")).content.decode()
+
+
+# -- structured editors instead of JSON boxes ---------------------------------------------------------------
+
+
+def test_responsible_agencies_are_edited_one_a_line_and_details_as_yaml(editor):
+    provision = next(p for p in Provision.objects.all() if p.responsible_agencies)
+    page = editor.get(admin_url(Provision, "change", provision.pk)).content.decode()
+    first = provision.responsible_agencies[0]
+    assert " | ".join(value for value in (first.get("abbr"), first.get("zh")) if value) in page
+    assert "{&quot;" not in page.split('name="details"', 1)[1].split("</textarea>", 1)[0]  # no JSON
+    data = change_form_data(
+        editor,
+        provision,
+        responsible_agencies="MIIT | 工业和信息化部 | Ministry of Industry and Information Technology | lead\nNDRC",
+        details="verification: Read from the official text.\nlegal_basis:\n  - doc: cn-solid-waste-law-2020\n",
+    )
+    response = editor.post(admin_url(Provision, "change", provision.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    provision.refresh_from_db()
+    assert provision.responsible_agencies == [
+        {
+            "abbr": "MIIT",
+            "zh": "工业和信息化部",
+            "en": "Ministry of Industry and Information Technology",
+            "role": "lead",
+        },
+        {"abbr": "NDRC"},
+    ]
+    assert provision.details == {
+        "verification": "Read from the official text.",
+        "legal_basis": [{"doc": "cn-solid-waste-law-2020"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("details", "verification: [unclosed", "These details cannot be read at line"),
+        ("details", "- just a list", "not a single value or a list"),
+        ("details", "dated: 2024-01-31", "write dates in quotes"),
+        ("responsible_agencies", "A | B | C | D | E", "Line 1 has 5 parts"),
+        ("responsible_agencies", "MIIT\n | | | lead", "Line 2 names no agency"),
+    ],
+)
+def test_a_structured_field_that_cannot_be_read_is_explained_and_nothing_is_saved(editor, field, value, message):
+    provision = Provision.objects.get(document__slug="industrial-carbon-peaking-2022", eid="part_2__sec_7__item_2")
+    before = (provision.revision, provision.details, provision.responsible_agencies)
+    response = editor.post(
+        admin_url(Provision, "change", provision.pk), change_form_data(editor, provision, **{field: value})
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    provision.refresh_from_db()
+    assert (provision.revision, provision.details, provision.responsible_agencies) == before
