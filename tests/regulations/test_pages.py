@@ -322,12 +322,16 @@ def test_targets_page_draws_an_accessible_timeline_without_javascript(client):
 def test_targets_can_be_sorted_by_a_whitelisted_column(client):
     html = page(client, "/targets/?sort=target_year")
     years = [
-        int(y) for y in re.findall(r'<td class="num">(\d{4}|—)</td>\s*<td class="targets__value">', html) if y != "—"
+        int(y)
+        for y in re.findall(r'<td class="num" data-label="By">(\d{4}|—)</td>\s*<td class="targets__value"', html)
+        if y != "—"
     ]
     assert years == sorted(years) and years
     assert 'aria-sort="ascending"' in html
     html = page(client, "/targets/?sort=-target_year")
-    years = [int(y) for y in re.findall(r'<td class="num">(\d{4})</td>\s*<td class="targets__value">', html)]
+    years = [
+        int(y) for y in re.findall(r'<td class="num" data-label="By">(\d{4})</td>\s*<td class="targets__value"', html)
+    ]
     assert years == sorted(years, reverse=True)
 
 

@@ -1,6 +1,7 @@
 """History, redlines, the text as of a date, and old addresses that move (301) or are removed (410)."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -290,3 +291,24 @@ def test_a_pinned_page_says_nothing_of_versions_recorded_as_drafts(client, provi
         "Rulebook has revised its text since"
         in client.get(f"/documents/{PLAN}/{provision.eid}/@2024-01-31/").content.decode()
     )
+
+
+def test_the_history_and_compare_breadcrumbs_show_the_levels_the_provision_page_shows(client, db):
+    item = f"/documents/{PLAN}/part_2__sec_7__item_2/"
+
+    def crumbs(url):
+        nav = client.get(url).content.decode().split('aria-label="Breadcrumb"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'<a href="([^"]+)"', nav)
+
+    levels = crumbs(item)
+    assert f"/documents/{PLAN}/part_2/" in levels and f"/documents/{PLAN}/part_2__sec_7/" in levels
+    assert crumbs(item + "history/")[: len(levels)] == levels
+
+
+def test_a_mistyped_provision_is_a_404_with_the_documents_contents_and_the_nearest_identifiers(client, db):
+    response = client.get(f"/documents/{PLAN}/part_2__sec_7__iten_2/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "has no provision “part_2__sec_7__iten_2”" in html
+    assert f'href="/documents/{PLAN}/part_2__sec_7__item_2/"' in html
+    assert f'href="/documents/{PLAN}/#toc-title"' in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 
-from regulations.addresses import industry_url
+from regulations.addresses import industry_url, provision_url
 from regulations.history.timeline import decorate_annotations
 from regulations.models import Annotation, Document, Provision, Relation
 from regulations.site.pages.provision_trees import agencies, attach_tree, without_hidden_subtrees
@@ -17,6 +17,24 @@ TREE_FIELDS = (
     "document_id", "parent_id", "eid", "num", "kind", "heading_en", "heading_zh", "position", "depth",
     "publication",
 )  # fmt: skip
+
+
+def ancestors_of(provision: Provision) -> list[Provision]:
+    """The provision's parents, outermost first, each with its address: the breadcrumb of its history and compare
+    pages, which show the same levels as the provision's own page."""
+    rows = {
+        row.pk: row
+        for row in Provision.objects.filter(document_id=provision.document_id).only(
+            "parent_id", "eid", "num", "heading_en"
+        )
+    }
+    chain, node, seen = [], rows.get(provision.parent_id), set()
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        node.url = provision_url(provision.document.slug, node.eid)
+        chain.insert(0, node)
+        node = rows.get(node.parent_id)
+    return chain
 
 
 def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from regulations.history import timeline
 from regulations.site import citations
-from regulations.site.pages.provisions import provision_page
+from regulations.site.pages.provisions import ancestors_of, provision_page
 from regulations.site.views.errors import problem
 from regulations.site.views.shared import (
     current_subject,
@@ -89,7 +89,13 @@ def provision_history(request, slug, eid):
     return render(
         request,
         "regulations/provision_history.html",
-        {"section": "documents", "document": document, "provision": provision, **context},
+        {
+            "section": "documents",
+            "document": document,
+            "provision": provision,
+            "ancestors": ancestors_of(provision),
+            **context,
+        },
     )
 
 
@@ -106,5 +112,11 @@ def provision_compare(request, slug, eid):
     return render(
         request,
         "regulations/provision_compare.html",
-        {"section": "documents", "document": document, "provision": provision, **context},
+        {
+            "section": "documents",
+            "document": document,
+            "provision": provision,
+            "ancestors": ancestors_of(provision),
+            **context,
+        },
     )

@@ -1,11 +1,12 @@
 """What the site's views share: who reads, from where, and what an address names now (or where it went)."""
 
 import datetime
+import difflib
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
-from regulations.addresses import document_url
+from regulations.addresses import document_url, provision_url
 from regulations.history import versions
 from regulations.models import Document, Provision
 from regulations.permissions import can_read_internal
@@ -43,9 +44,29 @@ def follow_old_address(request, slug: str, eid: str | None = None, suffix: str =
             {"record": record, "is_provision": eid is not None, "slug": slug, "document_url": document_url(slug)},
             status=410,
         )
+    if eid is not None:
+        document = Document.objects.visible(drafts).filter(slug=slug).first()
+        if document is not None:
+            return missing_provision(request, document, eid, drafts)
     raise not_found or Http404(
         f"No document “{slug}”." if eid is None else f"Document “{slug}” has no provision “{eid}”."
     )
+
+
+NEAREST = 5
+
+
+def missing_provision(request, document: Document, eid: str, drafts: bool):
+    """A 404 for a mistyped provision: the document's contents, and the identifiers nearest to the one asked for."""
+    provisions = list(Provision.objects.visible(drafts).filter(document=document).only("eid", "num", "heading_en"))
+    by_eid = {provision.eid: provision for provision in provisions}
+    close = difflib.get_close_matches(eid, list(by_eid), n=NEAREST, cutoff=0.6)
+    nearest = [by_eid[match] for match in close]
+    for provision in nearest:
+        provision.url = provision_url(document.slug, provision.eid)
+    message = f"{document.short_title} has no provision “{eid[:80]}”."
+    context = {"message": message, "path": request.path, "document": document, "nearest": nearest}
+    return render(request, "404.html", context, status=404)
 
 
 def current_subject(request, slug: str, eid: str | None = None, suffix: str = ""):
