@@ -1,7 +1,9 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 
+from config.env import cache_from_url
 from regulations.corpus.loader import load_corpus
 from tests.helpers import whoosh_at
 
@@ -18,7 +20,7 @@ def _scratch_search_index(tmp_path_factory):
     the test database already)."""
     path = tmp_path_factory.mktemp("search-index")
     # Index updates are applied by the commit itself, not by a background thread: deterministic tests.
-    overrides = {"SEARCH_UPDATES": "immediate"}
+    overrides = {"SEARCH_UPDATES": "immediate", "CACHES": {"default": cache_from_url("locmem://tests", path)}}
     if settings.SEARCH_BACKEND != "postgres":
         overrides["SEARCH_BACKENDS"] = whoosh_at(path)
     with override_settings(**overrides):
@@ -42,6 +44,15 @@ def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
     with override_settings(SEARCH_BACKENDS=whoosh_at(path)), django_db_blocker.unblock():
         rebuild_index(get_backend())
     return path
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no throttle counts and no cached pages: a page cached by a test whose writes were
+    rolled back must not be served to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
