@@ -15,3 +15,5 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() +
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# No runtime control socket: nothing here uses it, and two servers on one machine would share its path.
+control_socket_disable = True
