@@ -69,11 +69,14 @@ INSTALLED_APPS = [
     "csp",
     "regulations",
     "search",
+    "operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A view whose database is unreachable answers 503 with the reason (JSON on the API), not a bare 500.
+    "operations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
