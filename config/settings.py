@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Throttle counters, sign-in limits and cached pages live here: set CACHE_URL (or REDIS_URL) to a Redis server
 # when more than one machine serves, so they are shared by all.
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", env_str("REDIS_URL", "")), DATA_DIR / "cache")}
+# How long a cached page (regulations.site.page_cache) is kept; a save replaces what it changed at once, so
+# this only bounds the memory of pages nobody asks for again. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,6 +5,7 @@ from django.test import override_settings
 
 from config.env import cache_from_url
 from regulations.corpus.loader import load_corpus
+from regulations.site import page_cache
 from tests.helpers import whoosh_at
 
 
@@ -30,7 +31,7 @@ def _scratch_search_index(tmp_path_factory):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, _scratch_search_index):
     """The real corpus, loaded once into the test database; each test runs in a transaction on top."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), page_cache.paused():
         load_corpus(settings.CORPUS_DIR)
 
 
