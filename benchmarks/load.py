@@ -9,8 +9,9 @@ Prepares a scratch data dir as benchmarks/editors.py does (migrate, load, index,
 SQLite database unless DATABASE_URL is set, which is then migrated and loaded in place), starts --servers
 gunicorn servers (config/gunicorn.py, --workers each) on 127.0.0.1 from --port, then
 
-1. reads: --connections threads send 50 % provision pages, 30 % searches (/search/?q=…), 20 % document pages,
-   spread over the servers, for --seconds or --requests in all, whichever comes first;
+1. reads (after one request for every page of the workload on every server): --connections threads send
+   50 % provision pages, 30 % searches (/search/?q=…), 20 % document pages, spread over the servers, for
+   --seconds or --requests in all, whichever comes first;
 2. edits: --editors API editors (benchmarks/editors.py) save through the servers in turn while readers go on.
 
 Prints requests/s, p50/p95/p99 per kind and overall, errors by status, the provision page's server time
@@ -146,6 +147,30 @@ def read_load(bases, setup, connections, seconds, limit, stop_event=None, seed=1
     return timings, statuses, time.perf_counter() - started
 
 
+def warm(bases, setup, connections):
+    """Every page of the workload once on every server (each worker opens the index on its first search):
+    the figures are then of a site that has been running, not of its first minute."""
+    documents = sorted({slug for slug, _eid in setup["provisions"]})
+    paths = [f"/documents/{slug}/{eid}/" for slug, eid in setup["provisions"]] + [f"/documents/{d}/" for d in documents]
+    paths += [f"/search/?{urllib.parse.urlencode({'q': q})}" for q in SEARCHES] * 4
+    urls = collections.deque(f"{base}{path}" for base in bases for path in paths)
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not urls:
+                    return
+                url = urls.popleft()
+            get(url)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def describe(values):
     return (
         f"p50 {statistics.median(values):6.1f} ms  p95 {percentile(values, 95):6.1f} ms  "
@@ -206,8 +231,7 @@ def main():
     servers = start_servers(env, args.servers, args.workers, args.port, scratch)
     bases = [base for base, _process, _log in servers]
     try:
-        # Warm every worker: first requests open the index and fill the page cache.
-        read_load(bases, setup, args.connections, seconds=10, limit=200 * args.servers * args.workers, seed=0)
+        warm(bases, setup, args.connections)
         for _base, _process, log in servers:
             log.write_text("")
         load_before = os.getloadavg()
