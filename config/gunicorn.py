@@ -29,6 +29,5 @@ def when_ready(server):
     result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
         [sys.executable, str(root / "manage.py"), "check_services"], cwd=root, capture_output=True, text=True
     )
-    log = server.log.info if result.returncode == 0 else server.log.error
     for line in (result.stdout + result.stderr).splitlines():
-        log(line)
+        (server.log.info if line.endswith(": ok") else server.log.error)(line)
