@@ -10,6 +10,7 @@ Signed-in readers may see drafts: their pages are never cached nor served from t
 """
 
 import hashlib
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -34,6 +35,7 @@ from regulations.models import (
     Target,
 )
 
+logger = logging.getLogger(__name__)
 GENERATION_PREFIX = "pages:generation:"
 PAGE_PREFIX = "pages:page:"
 SITE = "site"
@@ -90,12 +92,17 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
             query = _query_key(request, reads)
             if query is None:
                 return view(request, *args, **kwargs)
-            generations = _generations([SITE, *scopes(**kwargs)])
-            # Pages print full addresses (scheme and host) and the legal status on the current day.
-            today = timezone.localdate().isoformat()
-            parts = [request.scheme, request.get_host(), request.path, query, today, *generations]
-            key = PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-            stored = cache.get(key)
+            try:
+                generations = _generations([SITE, *scopes(**kwargs)])
+                # Pages print full addresses (scheme and host) and the legal status on the current day.
+                today = timezone.localdate().isoformat()
+                parts = [request.scheme, request.get_host(), request.path, query, today, *generations]
+                key = PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+                stored = cache.get(key)
+            except Exception:  # each cache backend raises its own (Redis: ConnectionError)
+                # A cache that does not answer costs speed, not the page (/healthz reports it).
+                logger.exception("page cache unavailable for %s", request.path)
+                return view(request, *args, **kwargs)
             if stored is not None:
                 content, content_type = stored
                 response = HttpResponse(content, content_type=content_type)
@@ -103,8 +110,12 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
                 return response
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
-                cache.set(key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
-                response["X-Page-Cache"] = "miss"
+                try:
+                    cache.set(key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+                except Exception:
+                    logger.exception("page cache unavailable for %s", request.path)
+                else:
+                    response["X-Page-Cache"] = "miss"
             return response
 
         return serve
@@ -114,6 +125,8 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
 
 # -- invalidation ------------------------------------------------------------------------------------
 def replace_generations(scopes: Iterable[str]) -> None:
+    """Raises when the cache does not answer: a save whose pages could not be renewed fails, rather than leave
+    its old pages to be served once the cache is back."""
     scopes = set(scopes)
     if scopes:
         cache.set_many({GENERATION_PREFIX + scope: uuid.uuid4().hex for scope in scopes}, timeout=None)

@@ -128,3 +128,16 @@ def test_a_renamed_document_title_shows_on_the_pages_of_documents_related_to_it(
     cache_state(client, other)
     edit(plan, title_en="Industrial Carbon Peaking Plan, as renamed")
     assert cache_state(client, other)[0] == "miss"
+
+
+def test_a_cache_that_does_not_answer_costs_speed_not_the_page(client, settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    try:
+        response = client.get(PROVISION)
+    finally:
+        cache.close()
+    assert response.status_code == 200 and "X-Page-Cache" not in response
