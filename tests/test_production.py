@@ -96,3 +96,13 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, settings, 
         client.get("/api/search/?q=battery", HTTP_X_FORWARDED_FOR="forged, 203.0.113.1")
     assert client.get("/api/search/?q=battery", HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
     assert client.get("/api/search/?q=battery", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code != 429
+
+
+def test_sign_in_lockout_sees_the_same_client_address_as_the_api_limits(rf, settings):
+    from axes.helpers import get_client_ip_address
+
+    forged = rf.get("/admin/login/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="192.0.2.1")
+    assert get_client_ip_address(forged) == "192.0.2.1"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxied = rf.get("/admin/login/", HTTP_X_FORWARDED_FOR="forged, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    assert get_client_ip_address(proxied) == "203.0.113.9"
