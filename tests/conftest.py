@@ -59,6 +59,9 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's writes never commit, so the page cache, which follows commits, is off but in its own tests
+    # (tests/regulations/test_page_cache.py), which run the commit callbacks.
+    settings.PAGE_CACHE_SECONDS = 0
     # Tests render pages without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -4,8 +4,10 @@
 Each page is cached under the generations of the scopes it shows: its document (``document:<slug>``), its
 industry (``industry:<slug>``), the targets table (``targets``), and ``site`` (what every page shows). A save
 replaces the generation of exactly the scopes it changed (``scopes_changed_by``), so the next request renders
-afresh and every other page stays cached. Generations are replaced when the save happens and again when its
-transaction commits, so a page rendered in between from the rows before the commit is never served after it.
+afresh and every other page stays cached. The scopes are worked out when the row is saved (a deleted row's
+relations are gone after) and replaced when the transaction commits: a reader that finds the new generation
+reads the committed rows, and the save holds no write lock (SQLite's is the whole database) while the cache
+is written.
 Signed-in readers may see drafts: their pages are never cached nor served from the cache.
 """
 
@@ -125,8 +127,7 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
 
 # -- invalidation ------------------------------------------------------------------------------------
 def replace_generations(scopes: Iterable[str]) -> None:
-    """Raises when the cache does not answer: a save whose pages could not be renewed fails, rather than leave
-    its old pages to be served once the cache is back."""
+    """Raises when the cache does not answer (after the commit: the request fails and the log says why)."""
     scopes = set(scopes)
     if scopes:
         cache.set_many({GENERATION_PREFIX + scope: uuid.uuid4().hex for scope in scopes}, timeout=None)
@@ -238,15 +239,13 @@ def paused():
         yield
     finally:
         _paused.active = False
-        forget_all_pages()
         transaction.on_commit(forget_all_pages)
 
 
 def _changed(instance) -> None:
-    if getattr(_paused, "active", False):
+    if getattr(_paused, "active", False) or settings.PAGE_CACHE_SECONDS <= 0:
         return
     scopes = scopes_changed_by(instance)
-    replace_generations(scopes)
     transaction.on_commit(lambda: replace_generations(scopes))
 
 
