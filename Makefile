@@ -9,13 +9,21 @@ DATA := $(RULEBOOK_DATA_DIR)
 FIXTURES := $(shell find fixtures -name '*.yaml')
 STATIC := $(shell find static -type f)
 MANAGE := $(BIN)/python manage.py
+GUNICORN := $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 .PHONY: run test lint format install install-test migrate load export serve clean
 
 run: install migrate $(DATA)/.corpus-loaded $(DATA)/.static-collected
 	@$(MANAGE) ensure_admin
 	@echo "Serving Rulebook on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+	PORT=$(PORT) $(GUNICORN)
+
+# Production: every setting from the environment (README, "Deploying"); migrate and rebuild_index are run
+# once per release, not by each server.
+serve: install
+	@$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(GUNICORN)
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,10 +60,105 @@ provisions = [[p.document.slug, p.eid] for p in Provision.objects.select_related
 print(json.dumps({"token": token.key, "provisions": provisions}))
 """
     manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "-v0"], ["load_regulations"], ["rebuild_index", "--no-progress"]):
+    for command in (
+        ["migrate", "-v0"],
+        ["load_regulations"],
+        ["rebuild_index", "--no-progress"],
+        ["collectstatic", "--no-input", "-v0"],
+    ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True)
     return json.loads(out.stdout)
+
+
+@dataclass
+class EditResults:
+    saves: list[float] = field(default_factory=list)  # milliseconds from request to acknowledgement
+    until_found: list[float] = field(default_factory=list)  # seconds from acknowledgement to found everywhere
+    missed: list[str] = field(default_factory=list)  # acknowledged words never found
+    errors: list[str] = field(default_factory=list)  # saves answered with an error
+    acknowledged: dict[str, list[str]] = field(default_factory=dict)  # provision URL → its acknowledged words
+
+    def report(self, log=None) -> list[str]:
+        lines = []
+        if self.errors:
+            lines.append(f"{len(self.errors)} saves refused, e.g. {self.errors[0]}" + (f" (log: {log})" if log else ""))
+        if self.saves:
+            lines.append(f"save: p50 {statistics.median(self.saves):.0f} ms, p95 {percentile(self.saves, 95):.0f} ms")
+        if self.until_found:
+            found = self.until_found
+            late = sum(seconds > SEARCHABLE_WITHIN for seconds in found)
+            lines.append(
+                f"searchable within: p50 {statistics.median(found) * 1000:.0f} ms, "
+                f"p95 {percentile(found, 95) * 1000:.0f} ms, max {max(found) * 1000:.0f} ms "
+                f"({late} later than {SEARCHABLE_WITHIN:.0f} s, {len(self.missed)} never)"
+            )
+        return lines
+
+
+def finds(base, word) -> bool:
+    try:
+        return bool(request(f"{base}/api/search/?q={word}")["total"])
+    except (urllib.error.URLError, ConnectionError):
+        return False  # counted as not yet found; a search that never answers ends as "never"
+
+
+def edit_concurrently(bases, setup, editors, edits, give_up_after=30.0) -> EditResults:
+    """`editors` threads each PATCH `edits` provisions of their own, each edit adding a word of its own,
+    through the servers at `bases` in turn; an edit counts as searchable once /api/search/ of every server
+    finds its word."""
+    results = EditResults()
+    lock = threading.Lock()
+
+    def editor(number):
+        mine = setup["provisions"][number::editors][:edits]
+        for edit, (slug, eid) in enumerate(mine):
+            word = f"zyzzyva{number}x{edit}q"
+            base = bases[(number + edit) % len(bases)]
+            url = f"{base}/api/documents/{slug}/provisions/{eid}/"
+            try:
+                current = request(url, token=setup["token"])
+                started = time.perf_counter()
+                request(url, "PATCH", {"text": f"{current['text']} {word}"}, token=setup["token"])
+                acknowledged = time.perf_counter()
+            except urllib.error.HTTPError as error:
+                with lock:
+                    results.errors.append(f"{url}: {error.code} {error.read()[:200]!r}")
+                continue
+            with lock:
+                results.acknowledged.setdefault(f"/api/documents/{slug}/provisions/{eid}/", []).append(word)
+            waiting_for = set(bases)
+            found = None
+            while waiting_for:
+                waiting_for = {b for b in waiting_for if not finds(b, word)}
+                if not waiting_for:
+                    found = time.perf_counter()
+                elif time.perf_counter() - acknowledged > give_up_after:
+                    break
+                else:
+                    time.sleep(0.1)  # polling harder would take the server from the writer it measures
+            with lock:
+                results.saves.append((acknowledged - started) * 1000)
+                if found is None:
+                    results.missed.append(word)
+                else:
+                    results.until_found.append(found - acknowledged)
+
+    threads = [threading.Thread(target=editor, args=(n,)) for n in range(editors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def lost_edits(base, results: EditResults) -> list[str]:
+    """The acknowledged words that the provisions' texts no longer hold (a save that overwrote another)."""
+    lost = []
+    for path, words in results.acknowledged.items():
+        text = request(f"{base}{path}")["text"]
+        lost += [f"{path}: {word}" for word in words if word not in text]
+    return lost
 
 
 def main():
@@ -97,59 +193,14 @@ def main():
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
-        saves, until_found, missed, errors = [], [], [], []
-        lock = threading.Lock()
-
-        def editor(number):
-            mine = setup["provisions"][number :: args.editors][: args.edits]
-            for edit, (slug, eid) in enumerate(mine):
-                word = f"zyzzyva{number}x{edit}q"
-                url = f"{base}/api/documents/{slug}/provisions/{eid}/"
-                try:
-                    current = request(url, token=setup["token"])
-                    started = time.perf_counter()
-                    request(url, "PATCH", {"text": f"{current['text']} {word}"}, token=setup["token"])
-                    acknowledged = time.perf_counter()
-                except urllib.error.HTTPError as error:
-                    with lock:
-                        errors.append(f"{url}: {error.code} {error.read()[:200]!r}")
-                    continue
-                while True:
-                    if request(f"{base}/api/search/?q={word}")["total"]:
-                        found = time.perf_counter()
-                        break
-                    if time.perf_counter() - acknowledged > 30:
-                        found = None
-                        break
-                    time.sleep(0.1)  # polling harder would take the server from the writer it measures
-                with lock:
-                    saves.append((acknowledged - started) * 1000)
-                    if found is None:
-                        missed.append(word)
-                    else:
-                        until_found.append(found - acknowledged)
-
-        threads = [threading.Thread(target=editor, args=(n,)) for n in range(args.editors)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = edit_concurrently([base], setup, args.editors, args.edits)
     finally:
         server.terminate()
         server.wait(timeout=30)
     engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(f"{args.editors} editors × {args.edits} saves, {engine}, {args.backend} search")
-    if errors:
-        print(f"{len(errors)} saves refused, e.g. {errors[0]} (server log: {log})")
-    if saves:
-        print(f"save: p50 {statistics.median(saves):.0f} ms, p95 {percentile(saves, 95):.0f} ms")
-    if until_found:
-        late = sum(seconds > SEARCHABLE_WITHIN for seconds in until_found)
-        print(
-            f"searchable after: p50 {statistics.median(until_found) * 1000:.0f} ms, "
-            f"p95 {percentile(until_found, 95) * 1000:.0f} ms, max {max(until_found) * 1000:.0f} ms "
-            f"({late} later than {SEARCHABLE_WITHIN:.0f} s, {len(missed)} never)"
-        )
+    for line in results.report(log):
+        print(line)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,13 @@ def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    # A mistyped security switch must not quietly mean "off".
+    raise ValueError(f"{name} must be 1/true/yes/on or 0/false/no/off, not “{value}”.")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -43,3 +49,26 @@ def env_secret(name: str, keep_in: Path) -> str:
         keep_in.write_text(secrets.token_urlsafe(50))
         keep_in.chmod(0o600)
     return keep_in.read_text().strip()
+
+
+def cache_from_url(url: str, default_dir: Path) -> dict:
+    """A CACHES entry from CACHE_URL: redis://host:port/db (rediss:// too) is Django's own Redis cache,
+    shared by every worker and server; locmem:// is one process's memory (tests); file:///path is a folder.
+
+    Unset, the cache is a folder in the data dir, so the workers of one machine (`make run`) still share
+    throttle counters, sign-in limits and cached pages.
+    """
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "rulebook"}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[len("locmem://") :]}
+    if url == "" or url.startswith("file://"):
+        folder = url[len("file://") :] or str(default_dir)
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": folder,
+            # Django culls a third of the entries past MAX_ENTRIES; cached pages need room.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    shown = url.split("@")[-1]  # never print a password
+    raise ValueError(f"CACHE_URL must start with redis://, rediss://, unix://, file:// or locmem://, not “{shown}”.")

@@ -2,9 +2,10 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import cache_from_url, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("RULEBOOK_DATA_DIR", str(BASE_DIR / "var")))
@@ -13,6 +14,41 @@ SECRET_KEY = env_secret("SECRET_KEY", keep_in=DATA_DIR / "secret_key")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Behind a reverse proxy that terminates HTTPS (README, "Deploying"). All off by default: `make run` is plain
+# HTTP on 127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_SSL_REDIRECT)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE_SSL_REDIRECT)
+# The proxy says the client's request was HTTPS with this header; only set it when a proxy always sets
+# (or strips) it, or a client could claim HTTPS itself.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our own static files,
+# never inline, so injected markup cannot run. data: images are the admin's and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For: the client's address is
+# the one the outermost of them saw. 0 (the default) believes no such header at all, so a forged one cannot
+# pass for another client (throttles, sign-in lockout).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,12 +66,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "regulations",
     "search",
+    "operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A view whose database is unreachable answers 503 with the reason (JSON on the API), not a bare 500.
+    "operations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +123,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         transaction_mode="IMMEDIATE",
         timeout=env_int("SQLITE_BUSY_TIMEOUT", 20),
     )
+# Throttle counters, sign-in limits and cached pages live here: set CACHE_URL (or REDIS_URL) to a Redis server
+# when more than one machine serves, so they are shared by all.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", env_str("REDIS_URL", "")), DATA_DIR / "cache")}
+# How long a cached page (regulations.site.page_cache) is kept; a save replaces what it changed at once, so
+# this only bounds the memory of pages nobody asks for again. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -102,6 +149,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "regulations.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "regulations.admin.signin.lockout_response"
 # Where a signed-in user lands when the login page has no safe ?next=.
 LOGIN_REDIRECT_URL = "/admin/"
@@ -163,6 +211,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "regulations.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "600/minute"),
         "failed_token": env_str("API_TOKEN_FAILURE_RATE", "20/minute"),
@@ -183,9 +232,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "regulations.models.Document.Kind",
-        "DocumentStatusEnum": "regulations.models.Document.Status",
+        # Documents and provisions share one set of legal statuses, so the schema names it once.
+        "LegalStatusEnum": "regulations.models.validity.Status",
         "ProvisionKindEnum": "regulations.models.Provision.Kind",
-        "ProvisionStatusEnum": "regulations.models.Provision.Status",
     },
 }
 

@@ -16,3 +16,6 @@ class RegulationsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="regulations-tree-triggers")
+        from regulations.site import page_cache
+
+        page_cache.connect()

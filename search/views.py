@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view
 
 from search import service
 from search.backends.base import IndexUnavailableError
@@ -111,7 +113,10 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-@require_GET
+# DRF views, so the API's authentication and throttles (API_ANON_RATE, counted in the shared cache) apply;
+# the answers stay the plain JSON below, outside the OpenAPI schema as before.
+@extend_schema(exclude=True)
+@api_view(["GET"])
 def api(request):
     """GET /api/search/?q=…&page=…&<facet>=… (facets: kind, industry, document, topic, status,
     jurisdiction, year; repeat a facet to accept several values)."""
@@ -160,7 +165,8 @@ def api(request):
     )
 
 
-@require_GET
+@extend_schema(exclude=True)
+@api_view(["GET"])
 def autocomplete(request):
     prefix = request.GET.get("q", "")[:100]
     try:

@@ -1,8 +1,11 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 
+from config.env import cache_from_url
 from regulations.corpus.loader import load_corpus
+from regulations.site import page_cache
 from tests.helpers import whoosh_at
 
 
@@ -18,7 +21,7 @@ def _scratch_search_index(tmp_path_factory):
     the test database already)."""
     path = tmp_path_factory.mktemp("search-index")
     # Index updates are applied by the commit itself, not by a background thread: deterministic tests.
-    overrides = {"SEARCH_UPDATES": "immediate"}
+    overrides = {"SEARCH_UPDATES": "immediate", "CACHES": {"default": cache_from_url("locmem://tests", path)}}
     if settings.SEARCH_BACKEND != "postgres":
         overrides["SEARCH_BACKENDS"] = whoosh_at(path)
     with override_settings(**overrides):
@@ -28,7 +31,7 @@ def _scratch_search_index(tmp_path_factory):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, _scratch_search_index):
     """The real corpus, loaded once into the test database; each test runs in a transaction on top."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), page_cache.paused():
         load_corpus(settings.CORPUS_DIR)
 
 
@@ -45,8 +48,20 @@ def corpus_index(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no throttle counts and no cached pages: a page cached by a test whose writes were
+    rolled back must not be served to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's writes never commit, so the page cache, which follows commits, is off but in its own tests
+    # (tests/regulations/test_page_cache.py), which run the commit callbacks.
+    settings.PAGE_CACHE_SECONDS = 0
     # Tests render pages without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("regulations", "search", "config")
+PACKAGES = ("regulations", "search", "operations", "config")
 MAX_MODULE_LINES = 500
 
 

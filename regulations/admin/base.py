@@ -23,11 +23,13 @@ from regulations.history.versions import version_number
 from regulations.models import Annotation, Document, Provision, Publication, Target
 from regulations.text.redline import redline_html
 
-INDENT_EM = 1.5
+# static/css/admin-workbench.css indents each depth by a class (the Content-Security-Policy refuses style
+# attributes); deeper levels are shown at this one.
+DEEPEST_OUTLINE_LEVEL = 10
 
 
 def indented(depth: int, text: str):
-    return format_html('<span style="padding-left: {}em">{}</span>', depth * INDENT_EM, text)
+    return format_html('<span class="outline-depth-{}">{}</span>', min(depth, DEEPEST_OUTLINE_LEVEL), text)
 
 
 def with_tracking_fields(fieldsets, *, lock: bool, note: bool):

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from regulations.api.exceptions import NoSuchEndpoint
@@ -28,7 +28,7 @@ document_provision = ProvisionViewSet.as_view(
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("changes/", ChangeList.as_view(), name="changes"),
     path("links/check/", LinkCheckAPIView.as_view(), name="link-check"),
     path("documents/<slug:document_slug>/provisions/", document_provisions, name="document-provisions"),

@@ -70,7 +70,7 @@ def test_the_document_change_page_shows_the_provision_tree_indented_by_depth(edi
     assert response.status_code == 200
     nested = plan.provisions.filter(depth=2).first()
     html = response.content.decode()
-    assert f'padding-left: {2 * 1.5}em">{nested.num}' in html
+    assert f'class="outline-depth-2">{nested.num}' in html
 
 
 def test_the_provision_list_can_be_searched_and_filtered_by_document(editor, plan):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from regulations.corpus.files import CorpusError
 from regulations.corpus.loader import load_corpus
+from regulations.site import page_cache
 
 
 class Command(BaseCommand):
@@ -24,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, folder, verbosity=1, dry_run=False, allow_deletions=False, **options):
         progress = self.stdout.write if verbosity >= 1 else None
         try:
-            report = load_corpus(Path(folder), progress=progress, allow_deletions=allow_deletions, dry_run=dry_run)
+            with page_cache.paused():
+                report = load_corpus(Path(folder), progress=progress, allow_deletions=allow_deletions, dry_run=dry_run)
         except CorpusError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
         for line in report.deletions:

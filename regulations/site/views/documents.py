@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from regulations.history import timeline, versions
 from regulations.models import Publication, Topic
-from regulations.site import citations, exports
+from regulations.site import citations, exports, page_cache
 from regulations.site.forms import DocumentFilterForm
 from regulations.site.pages.documents import document_list_page, document_page
 from regulations.site.views.errors import problem
@@ -31,6 +31,7 @@ def document_list(request):
     )
 
 
+@page_cache.cached_page(lambda slug: [page_cache.document_scope(slug)], reads=("on",))
 def document_detail(request, slug):
     if "as_of" in request.GET:
         return _document_pinned(request, slug, request.GET["as_of"], suffix="")

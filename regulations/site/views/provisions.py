@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from regulations.history import timeline
-from regulations.site import citations
+from regulations.site import citations, page_cache
 from regulations.site.pages.provisions import ancestors_of, provision_page
 from regulations.site.views.errors import problem
 from regulations.site.views.shared import (
@@ -17,6 +17,7 @@ from regulations.site.views.shared import (
 )
 
 
+@page_cache.cached_page(lambda slug, eid: [page_cache.document_scope(slug)], reads=("on",))
 def provision_detail(request, slug, eid):
     if "as_of" in request.GET:
         return _provision_pinned(request, slug, eid, request.GET["as_of"], suffix="")

@@ -3,13 +3,14 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from regulations.site import exports
+from regulations.site import exports, page_cache
 from regulations.site.forms import TargetFilterForm
 from regulations.site.pages.targets import chosen_targets, target_filter_options, target_list_page
 from regulations.site.views.errors import problem
 from regulations.site.views.shared import as_attachment, reads_drafts
 
 
+@page_cache.cached_page(lambda: [page_cache.TARGETS], reads=None)
 def target_list(request):
     drafts = reads_drafts(request)
     industries, documents = target_filter_options(drafts)
