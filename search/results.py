@@ -31,6 +31,7 @@ class SearchHit:
     status: str = ""  # the rule's legal status when it was indexed (regulations' Status values)
     status_label: str = ""  # its badge's words: "In force", "Reported replaced"…
     status_badge: str = ""  # its badge's colour class
+    eid: str = ""  # the provision's stable identifier (a glossary term's slug); "" for documents
 
 
 @dataclass

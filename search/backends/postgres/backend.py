@@ -202,6 +202,7 @@ class Backend(SearchBackend):
                     status=data.get("status", ""),
                     status_label=data.get("status_label", ""),
                     status_badge=data.get("status_badge", ""),
+                    eid=data.get("eid", ""),
                 )
             )
         return hits
