@@ -162,7 +162,7 @@ class RecordBuilder:
             "key": f"document:{document.pk}",
             "kind": "document",
             "num": _join(document.doc_number),
-            "heading": _join(document.title_en, document.title_zh, document.short_title),
+            "heading": _join(document.title_en, document.title_zh, document.short_title, document.alternative_titles),
             "glossary": "",
             "title": _join(document.notice_title_en, document.notice_title_zh),
             "body": _join(document.summary, document.title_note),
