@@ -57,6 +57,8 @@ class SearchResults:
     timed_out: bool = False  # the time limit cut the search short: the best results found so far
     warning: str | None = None  # the index is behind the database (updates failing or late)
     elapsed_ms: float = 0.0
+    definitions: list[SearchHit] = field(default_factory=list)  # glossary entries the query names (a box)
+    corrected_from: str | None = None  # the query as typed, when these are the results of its correction
 
     @property
     def num_pages(self) -> int:
@@ -88,6 +90,7 @@ class Expansion:
 
     matched: str
     synonyms: list[str]
+    term: str = ""  # the index key of the glossary entry named ("glossary:7"); "" for a thesaurus group
 
 
 @dataclass

@@ -59,9 +59,22 @@ def test_a_document_number_goes_straight_to_its_document(any_backend):
     assert (hit.kind, hit.document_slug, hit.pinned) == ("document", "industrial-carbon-peaking-2022", True)
 
 
-def test_a_misspelling_gets_a_suggestion(any_backend):
+def test_a_close_misspelling_is_searched_corrected_with_the_typed_query_offered(any_backend):
     results = search("recyling", backend=any_backend)
-    assert results.suggestion == "recycling"
+    assert (results.query, results.corrected_from, results.suggestion) == ("recycling", "recyling", None)
+    assert results.total > 0 and not results.any_word
+
+
+def test_corrections_are_words_in_their_surface_form_never_stems(any_backend):
+    results = search("batery recyling", backend=any_backend)
+    assert (results.query, results.corrected_from) == ("battery recycling", "batery recyling")
+    assert results.hits[0].document_slug.startswith("cn-nev-battery")
+
+
+def test_a_distant_correction_is_only_offered(any_backend):
+    results = search("numbat", backend=any_backend)
+    assert results.corrected_from is None
+    assert results.suggestion == "number" and results.hits == []
 
 
 def test_synonyms_are_reported(any_backend):
