@@ -229,6 +229,9 @@ class RecordBuilder:
             ),
             "meta": _join(
                 provision.get_kind_display(),
+                "quantified targets 量化目标"
+                if targets
+                else "",  # "steel targets" finds the steel rule with its targets
                 [word for industry in industries for word in self.industry_words.get(industry.pk, [])],
                 [topic.name_en for topic in document.topics.all()],
                 validity.label,

@@ -110,3 +110,7 @@ class SearchPlan:
     any_word_fallback: bool
     snippet_length: int
     time_limit: float | None
+    # Score multipliers: by the entry's status (rules no longer in force rank below those that replaced
+    # them), and the share of the query's groups an entry matches, to this power (coordination).
+    status_weights: dict[str, float] = field(default_factory=dict)
+    coordination: float = 0.0

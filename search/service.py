@@ -17,7 +17,7 @@ from search import outbox, statuses
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.catalog import get_catalog
-from search.fields import FACET_FIELDS
+from search.fields import COORDINATION, FACET_FIELDS, STATUS_WEIGHTS
 from search.models import get_ranking
 from search.query.analysis import strip_controls
 from search.query.parser import ParsedQuery, parse_query
@@ -36,6 +36,10 @@ MAX_DEFINITIONS = 2
 # ("batery" → "battery" 0.92, "recyling" → "recycling" 0.94); less alike ("numbat" → "number" 0.67), it
 # is only offered ("did you mean").
 CLOSE_SPELLING = 0.85
+# A query that starts like a question ("who must recycle NEV batteries") is searched without the words
+# that only make it one: no entry has "who" or "must" in the sense asked.
+QUESTION_STARTS = frozenset("who what when where which how why whose whom does do is are can must".split())
+QUESTION_WORDS = QUESTION_STARTS | frozenset("must should shall be been used use apply applies there".split())
 
 
 def search(
@@ -62,7 +66,7 @@ def search(
     merged = catalog.normalize_filters(merged)
     ranking = get_ranking()
     pinned = catalog.pinned_keys(parsed, merged)
-    words = _words_beside_references(parsed, pinned)
+    words = _without_question_words(_words_beside_references(parsed, pinned))
     groups, synonym_clauses, expansions = catalog.expand(backend.analyze, words)
     kinds_chosen = "kind" in merged
     plan = SearchPlan(
@@ -78,6 +82,8 @@ def search(
         any_word_fallback=ranking.any_word_fallback,
         snippet_length=ranking.snippet_length,
         time_limit=time_limit,
+        status_weights=STATUS_WEIGHTS,
+        coordination=COORDINATION,
     )
     if parsed.is_empty and not merged:
         results = SearchResults(query="", total=0, page=page, page_size=plan.page_size, hits=[])
@@ -109,6 +115,14 @@ def search(
     results.warning = _index_warning(backend)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+def _without_question_words(parsed: ParsedQuery) -> ParsedQuery:
+    first = parsed.groups[0][0] if parsed.groups else None
+    if first is None or first.phrase or first.text not in QUESTION_STARTS or len(parsed.groups) < 3:
+        return parsed
+    groups = [group for group in parsed.groups if len(group) > 1 or group[0].text not in QUESTION_WORDS]
+    return replace(parsed, groups=groups) if groups else parsed
 
 
 def _words_beside_references(parsed: ParsedQuery, pinned: list[str]) -> ParsedQuery:

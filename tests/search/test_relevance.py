@@ -6,7 +6,8 @@ from search.service import search
 
 CASES = [
     # English words, stemming and phrases
-    ("traction battery recycling interim measures", "cn-nev-battery-interim-measures-2018", None),
+    # the measures in force first (the 2018 ones they replaced rank below: test_in_force_rules_rank_above_…)
+    ("traction battery recycling interim measures", "cn-nev-battery-recycling-measures-2026", None),
     ("battery passport", "eu-battery-regulation-2023-1542", "sec_8"),
     ("due diligence batteries", "eu-battery-regulation-2023-1542", "sec_5"),
     ("recycling efficiency material recovery", "eu-battery-regulation-2023-1542", None),
@@ -57,6 +58,19 @@ def test_the_expected_entry_is_in_the_top_three(any_backend, query, slug, eid):
 def test_a_document_number_goes_straight_to_its_document(any_backend):
     hit = search("工信部联节〔2022〕88号", backend=any_backend).hits[0]
     assert (hit.kind, hit.document_slug, hit.pinned) == ("document", "industrial-carbon-peaking-2022", True)
+
+
+def test_in_force_rules_rank_above_the_superseded_ones_they_replaced(any_backend):
+    slugs = [
+        hit.document_slug for hit in search("battery standard conditions", backend=any_backend).hits if not hit.eid
+    ]
+    assert slugs.index("cn-nev-battery-standard-conditions-2024") < slugs.index(
+        "cn-nev-battery-standard-conditions-2019"
+    )
+    slugs = [
+        hit.document_slug for hit in search("NEV battery interim measures", backend=any_backend).hits if not hit.eid
+    ]
+    assert slugs.index("cn-nev-battery-recycling-measures-2026") < slugs.index("cn-nev-battery-interim-measures-2018")
 
 
 def test_a_close_misspelling_is_searched_corrected_with_the_typed_query_offered(any_backend):
