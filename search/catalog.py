@@ -132,6 +132,10 @@ class Catalog:
                     provisions.append(self.eids[chunk][0])
         return [f"provision:{pk}" for pk in provisions[:MAX_PINNED_PROVISIONS]] + [f"document:{pk}" for pk in documents]
 
+    def document_numbered_exactly(self, text: str) -> int | None:
+        """The document whose number is the whole query (brackets and spaces aside), if one is."""
+        return self.docnums.get(normalize_docnum(text)) if text.strip() else None
+
     def documents_numbered(self, text: str) -> list[int]:
         """Documents whose number the query contains (brackets and spaces aside), or a "…88号" suffix."""
         whole = normalize_docnum(text)

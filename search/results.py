@@ -32,6 +32,9 @@ class SearchHit:
     status_label: str = ""  # its badge's words: "In force", "Reported replaced"…
     status_badge: str = ""  # its badge's colour class
     eid: str = ""  # the provision's stable identifier (a glossary term's slug); "" for documents
+    citation: str = ""  # its full citation number ("2.7.2"), or its number
+    part: str = ""  # the top-level part of its document it is in ("二、 Key tasks"), for grouping
+    position: int = 0  # its place in document order
 
 
 @dataclass
@@ -59,6 +62,7 @@ class SearchResults:
     elapsed_ms: float = 0.0
     definitions: list[SearchHit] = field(default_factory=list)  # glossary entries the query names (a box)
     corrected_from: str | None = None  # the query as typed, when these are the results of its correction
+    goto: str | None = None  # the address to go straight to: the query is exactly one document's number
 
     @property
     def num_pages(self) -> int:

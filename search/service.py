@@ -109,6 +109,9 @@ def search(
             corrected.suggestion = None
             corrected.elapsed_ms = (time.perf_counter() - started) * 1000
             return corrected
+    exact = catalog.document_numbered_exactly(parsed.raw)
+    if exact is not None and results.hits and results.hits[0].key == f"document:{exact}" and not merged:
+        results.goto = results.hits[0].url
     if "kind" in plan.filters and not kinds_chosen and page == 1:
         results.definitions = _definitions(backend, plan, expansions)
     catalog.label_facets(results)

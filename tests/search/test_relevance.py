@@ -88,7 +88,7 @@ def test_corrections_are_words_in_their_surface_form_never_stems(any_backend):
 def test_a_distant_correction_is_only_offered(any_backend):
     results = search("numbat", backend=any_backend)
     assert results.corrected_from is None
-    assert results.suggestion == "number" and results.hits == []
+    assert results.suggestion in ("number", "numbered") and results.hits == []  # each engine's vocabulary
 
 
 def test_synonyms_are_reported(any_backend):

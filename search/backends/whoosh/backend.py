@@ -202,6 +202,9 @@ class Backend(SearchBackend):
                     status_label=data.get("status_label", ""),
                     status_badge=data.get("status_badge", ""),
                     eid=data.get("eid", ""),
+                    citation=data.get("citation") or data.get("num", ""),
+                    part=data.get("part", ""),
+                    position=data.get("position", 0),
                 )
             )
         return results
