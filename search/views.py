@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from search import service
@@ -144,6 +145,7 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+@csrf_exempt  # read-only: any other method answers 405, not the CSRF check's 403 (as DRF's views do)
 @require_GET
 def api(request):
     """GET /api/search/?q=…&page=…&<facet>=… (facets: kind, industry, document, topic, status,
@@ -168,31 +170,36 @@ def api(request):
             "query": found.query,
             "total": found.total,
             "page": found.page,
-            "results": [
-                {
-                    "kind": hit.kind,
-                    "title": hit.title,
-                    "document": hit.document,
-                    "num": hit.num,
-                    "url": hit.url,
-                    "snippet": hit.snippet,
-                    "score": hit.score,
-                    "status": hit.status,
-                    "status_label": hit.status_label,
-                }
-                for hit in found.hits
-            ],
+            "results": [_hit_json(hit) for hit in found.hits],
             "facets": {
                 name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
                 for name, values in found.facets.items()
             },
             "suggestion": found.suggestion,
+            "corrected_from": found.corrected_from,
+            "definitions": [_hit_json(hit) for hit in found.definitions],
             "warning": found.warning,
         },
         json_dumps_params={"ensure_ascii": False},
     )
 
 
+def _hit_json(hit) -> dict:
+    return {
+        "kind": hit.kind,
+        "title": hit.title,
+        "document": hit.document,
+        "num": hit.num,
+        "citation": hit.citation,
+        "url": hit.url,
+        "snippet": hit.snippet,
+        "score": hit.score,
+        "status": hit.status,
+        "status_label": hit.status_label,
+    }
+
+
+@csrf_exempt
 @require_GET
 def autocomplete(request):
     prefix = request.GET.get("q", "")[:100]
