@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "regulations.api.schema.add_error_responses",
+        "search.openapi.add_search_endpoints",  # plain Django views: stated by hand (after the shared errors)
     ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "regulations.models.Document.Kind",

@@ -15,18 +15,27 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from regulations.models import Document, GlossaryTerm, Industry, Provision, Publication, Topic
+from regulations.models.validity import IN_FORCE_STATUSES
 from search.backends.base import SearchBackend
-from search.query.analysis import fold, normalize_docnum
+from search.query.analysis import fold, normalize_docnum, words
 from search.query.parser import Clause, ParsedQuery
+from search.query.references import Reference, article_numbers, provision_numbers, typed_references
 from search.records import label_maps
 from search.results import Expansion, SearchResults
+
+THESAURUS_FILE = Path(__file__).with_name("thesaurus.yaml")
+MAX_PINNED_PROVISIONS = 3
+MAX_BEST_BETS = 2
+_NAME_QUALIFIERS = re.compile(r"[(（][^)）]*[)）]|^中华人民共和国|of the people's republic of china", re.IGNORECASE)
 
 Analyze = Callable[[str], list[str]]  # text → the index's terms (the backend's ``analyze``)
 
 MAX_NAME_WORDS = 8
-_NUM_STRIP = re.compile(r"[\s()（）〔〕\[\]、.．。:：第条章节]")
 _SUFFIX_RE = re.compile(r"(?<![0-9])([0-9]{1,4})号")
 _TOKEN_SPLIT = re.compile(r"\s+")
 
@@ -37,9 +46,19 @@ class Catalog:
     groups: dict[int, list[str]] = field(default_factory=dict)  # group → names, in glossary order
     docnums: dict[str, int] = field(default_factory=dict)  # normalized number → document pk
     folded_docnums: dict[str, int] = field(default_factory=dict)  # folded number (brackets kept) → pk
-    provision_refs: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # doc pk → ref → provisions
     eids: dict[str, list[int]] = field(default_factory=dict)  # identifier → provisions (in any document)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    group_terms: dict[int, str] = field(default_factory=dict)  # group → its glossary entry's key (not thesaurus)
+    canonical: dict[str, str] = field(default_factory=dict)  # a thesaurus word → its group's first word
+    document_names: list[tuple[frozenset[str], int]] = field(default_factory=list)  # name terms, document pk
+    in_force: set[int] = field(default_factory=set)  # documents in force today (best bets prefer them)
+    outline_paths: dict[tuple[int, ...], list[tuple[int, int]]] = field(default_factory=dict)  # → (doc, pk)
+    articles: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # article number → (doc, pk)
+    document_slugs: dict[str, int] = field(default_factory=dict)
+    outline_suffixes: dict[tuple[int, ...], list[tuple[int, int]]] = field(default_factory=dict)  # "（七）2"
+    analyze: Analyze | None = None
+    own_numbers: dict[tuple[int, bool], list[tuple[int, int]]] = field(default_factory=dict)  # (n, in Chinese)
+    surface: dict[str, str] = field(default_factory=dict)  # an index term → the word people write for it
     reverse_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # facet → folded label → value
 
     # -- synonyms -----------------------------------------------------------------------------------
@@ -91,13 +110,34 @@ class Catalog:
                 added.append(name)
             out.append(alternatives)
             if added:
-                expansions.append(Expansion(matched=typed, synonyms=added))
+                expansions.append(Expansion(matched=typed, synonyms=added, term=self.group_terms.get(group_id, "")))
             i = j + 1
         return out, synonym_clauses, expansions
 
-    # -- document numbers and provision references --------------------------------------------------
-    def pinned_keys(self, parsed: ParsedQuery) -> list[str]:
+    # -- what a query names: documents (by number or title) and provisions (by reference) -----------
+    def pinned_keys(self, parsed: ParsedQuery, filters: dict[str, list[str]] | None = None) -> list[str]:
+        """Index keys to put first: the provisions the query cites, then the documents it names (a best
+        bet). A reference is looked up in the documents the query names or the filter chooses, else in
+        the whole corpus, where it counts only when it names few provisions."""
         text = fold(parsed.raw)[:300]
+        documents = self.documents_numbered(text) or self.documents_named(parsed)
+        chosen = [
+            self.document_slugs[slug] for slug in (filters or {}).get("document", []) if slug in self.document_slugs
+        ]
+        provisions = self.provisions_cited(typed_references(parsed.raw[:300]), documents or chosen)
+        if not provisions and not documents:
+            # An identifier on its own (part_2__sec_7__item_2) names a provision when only one has it.
+            for chunk in _TOKEN_SPLIT.split(text):
+                if "_" in chunk and len(self.eids.get(chunk, [])) == 1:
+                    provisions.append(self.eids[chunk][0])
+        return [f"provision:{pk}" for pk in provisions[:MAX_PINNED_PROVISIONS]] + [f"document:{pk}" for pk in documents]
+
+    def document_numbered_exactly(self, text: str) -> int | None:
+        """The document whose number is the whole query (brackets and spaces aside), if one is."""
+        return self.docnums.get(normalize_docnum(text)) if text.strip() else None
+
+    def documents_numbered(self, text: str) -> list[int]:
+        """Documents whose number the query contains (brackets and spaces aside), or a "…88号" suffix."""
         whole = normalize_docnum(text)
         documents: list[int] = []
         for number, pk in self.docnums.items():
@@ -112,30 +152,56 @@ class Catalog:
                 chunk = normalize_docnum(chunk)
                 if "/" in chunk and any(ch.isdigit() for ch in chunk) and len(chunk) >= 6:
                     documents += [pk for number, pk in self.docnums.items() if chunk in number and pk not in documents]
-        if len(documents) > 3:
+        return documents if len(documents) <= 3 else []
+
+    def documents_named(self, parsed: ParsedQuery) -> list[int]:
+        """Documents one of whose names (title, short title, alternative title, in either language) is
+        all in the query; the longest name wins, and of equally long ones those in force come first."""
+        if self.analyze is None:
             return []
-        keys = []
-        words = [c for c in _TOKEN_SPLIT.split(text) if c]
-        # "Art. 7" and "（七） 2." are typed as two chunks: try neighbours joined as well.
-        chunks = words + [first + second for first, second in zip(words, words[1:], strict=False)]
-        if not documents:
-            # An identifier on its own (part_2__sec_7__item_2) names a provision when only one has it.
-            for chunk in words:
-                if "_" in chunk and len(self.eids.get(chunk, [])) == 1:
-                    keys.append(f"provision:{self.eids[chunk][0]}")
-            return keys[:3]
-        found: dict[str, int] = {}  # provision key → length of the longest reference that named it
-        for pk in documents:
-            refs = self.provision_refs.get(pk, {})
-            for chunk in chunks:
-                ref = _NUM_STRIP.sub("", chunk)
-                for matched in (chunk, ref):
-                    for provision_pk in refs.get(matched, []) if matched else []:
-                        key = f"provision:{provision_pk}"
-                        found[key] = max(found.get(key, 0), len(matched))
-        # The most specific reference first: （七） 2. names item 2 before section （七）.
-        keys = sorted(found, key=lambda key: -found[key])[:3]
-        return keys + [f"document:{pk}" for pk in documents]
+        typed = frozenset(
+            self.canonical_terms(" ".join(clause.text for group in parsed.groups for clause in group[:1]))
+        )
+        if not typed:
+            return []
+        best: dict[int, int] = {}
+        for name, pk in self.document_names:
+            if name <= typed and (len(name) >= 2 or name == typed):
+                best[pk] = max(best.get(pk, 0), len(name))
+        if not best:
+            return []
+        longest = max(best.values())
+        named = [pk for pk, length in best.items() if length == longest]
+        return sorted(named, key=lambda pk: pk not in self.in_force)[:MAX_BEST_BETS]
+
+    def canonical_terms(self, text: str) -> list[str]:
+        return [self.canonical.get(term, term) for term in self.analyze(text)] if self.analyze else []
+
+    def provisions_cited(self, references: list[Reference], documents: list[int]) -> list[int]:
+        """Provisions that typed references name: an article number, or outline numbers ("2.7.2" from
+        the top, "（七）2" from a section down), in ``documents`` when there are any."""
+        found: list[int] = []
+        for reference in references:
+            if reference.kind == "single":
+                if not documents:
+                    continue  # "（七）" alone names a section in too many documents
+                scripts = [True, False] if reference.chinese is None else [reference.chinese]
+                candidates = [self.own_numbers.get((reference.numbers[0], script), []) for script in scripts]
+            elif reference.kind == "article":
+                candidates = [self.articles.get(reference.numbers[0], [])]
+            else:
+                candidates = [
+                    self.outline_paths.get(reference.numbers, []),
+                    self.outline_suffixes.get(reference.numbers, []),
+                ]
+            for level in candidates:
+                matches = [(doc, pk) for doc, pk in level if not documents or doc in documents]
+                if matches:
+                    if len(matches) <= MAX_PINNED_PROVISIONS:
+                        matches.sort(key=lambda match: match[0] not in self.in_force)
+                        found += [pk for _doc, pk in matches if pk not in found]
+                    break
+        return found
 
     # -- filters and labels -------------------------------------------------------------------------
     def normalize_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -163,45 +229,23 @@ class Catalog:
 
 
 def build_catalog(analyze: Analyze) -> Catalog:
-    catalog = Catalog()
-    for group_id, term in enumerate(GlossaryTerm.objects.all()):
-        names = term.all_names
+    catalog = Catalog(analyze=analyze)
+    groups = [(term.all_names, f"glossary:{term.pk}") for term in GlossaryTerm.objects.all()]
+    groups += [([str(name) for name in names], "") for names in load_thesaurus()]
+    for group_id, (names, key) in enumerate(groups):
         catalog.groups[group_id] = names
+        catalog.group_terms[group_id] = key
         for name in names:
             terms = tuple(analyze(name))
             if terms and len(terms) <= MAX_NAME_WORDS:
                 catalog.synonyms.setdefault(terms, (group_id, name))
-    for pk, number in Document.objects.published().exclude(doc_number="").values_list("pk", "doc_number"):
-        catalog.docnums[normalize_docnum(number)] = pk
-        catalog.folded_docnums[fold(number)] = pk
-    # Every provision's number (a published item under a draft section is still cited with its number),
-    # but only published provisions of published documents are references.
-    rows = list(
-        Provision.objects.values_list(
-            "pk", "document_id", "parent_id", "num", "eid", "publication", "document__publication"
-        )
-    )
-    stripped_of = {row[0]: _NUM_STRIP.sub("", fold(row[3])) for row in rows}
-    parent_of = {row[0]: row[2] for row in rows}
-    published = Publication.PUBLISHED
-    for pk, document_id, _parent, _num, eid, publication, document_publication in rows:
-        if publication != published or document_publication != published:
-            continue
-        refs = catalog.provision_refs.setdefault(document_id, {})
-        refs.setdefault(eid, []).append(pk)
-        catalog.eids.setdefault(eid, []).append(pk)
-        # The number alone ("七"), and with its ancestors' numbers ("七2" for （七）2.), as people cite it.
-        ref, node = "", pk
-        while node is not None and stripped_of.get(node):
-            ref = stripped_of[node] + ref
-            refs.setdefault(ref, [])
-            if pk not in refs[ref]:
-                refs[ref].append(pk)
-            node = parent_of.get(node)
-    # A number shared by several provisions of one document (（一） under each part) is no reference.
-    for refs in catalog.provision_refs.values():
-        for ref in [ref for ref, pks in refs.items() if len(pks) > 1]:
-            del refs[ref]
+        if not key:  # a thesaurus group: its single words are one word when documents are named
+            single = [terms[0] for terms in map(analyze, names) if len(terms) == 1]
+            for term in single[1:]:
+                catalog.canonical.setdefault(term, single[0])
+    titles = _read_documents(catalog)
+    headings = _read_provisions(catalog)
+    _learn_surface(catalog, [name for names, _key in groups for name in names] + titles + headings)
     catalog.labels = label_maps()
     for name, labels in catalog.labels.items():
         catalog.reverse_labels[name] = {fold(label): value for value, label in labels.items()}
@@ -213,6 +257,102 @@ def build_catalog(analyze: Analyze) -> Catalog:
         if topic.name_zh:
             catalog.reverse_labels["topic"].setdefault(fold(topic.name_zh), topic.slug)
     return catalog
+
+
+def load_thesaurus(path: Path = THESAURUS_FILE) -> list[list[str]]:
+    groups = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not all(isinstance(group, list) and len(group) >= 2 for group in groups):
+        raise ValueError(f"{path.name}: each entry must be a list of at least two words or phrases.")
+    return groups
+
+
+def _read_documents(catalog: Catalog) -> list[str]:
+    """Numbers, names and statuses of the published documents; their names are returned."""
+    all_names = []
+    for document in Document.objects.published().with_events():
+        catalog.document_slugs[document.slug] = document.pk
+        if document.validity().code in IN_FORCE_STATUSES:
+            catalog.in_force.add(document.pk)
+        if document.doc_number:
+            catalog.docnums[normalize_docnum(document.doc_number)] = document.pk
+            catalog.folded_docnums[fold(document.doc_number)] = document.pk
+        names = [document.title_en, document.title_zh, document.short_title, *document.alternative_titles]
+        all_names += names
+        seen = set()
+        # Each name as written, and without what people leave out: "(2024 Edition)", 中华人民共和国.
+        for name in names + [_NAME_QUALIFIERS.sub(" ", name) for name in names]:
+            terms = frozenset(catalog.canonical_terms(name))
+            if terms and terms not in seen:
+                seen.add(terms)
+                catalog.document_names.append((terms, document.pk))
+    return all_names
+
+
+def _read_provisions(catalog: Catalog) -> None:
+    """Outline numbers and article numbers of the published provisions of published documents (a
+    published item under a draft section is still cited with the section's number)."""
+    rows = list(
+        Provision.objects.values_list(
+            "pk", "document_id", "parent_id", "num", "eid", "publication", "document__publication", "heading_en"
+        )
+    )
+    numbers_of = {row[0]: provision_numbers(row[3]) for row in rows}
+    parent_of = {row[0]: row[2] for row in rows}
+    published = Publication.PUBLISHED
+    headings = []
+    for pk, document_id, _parent, num, eid, publication, document_publication, heading in rows:
+        if publication != published or document_publication != published:
+            continue
+        headings.append(heading)
+        catalog.eids.setdefault(eid, []).append(pk)
+        for article in article_numbers(num):
+            catalog.articles.setdefault(article, []).append((document_id, pk))
+        own = numbers_of.get(pk)
+        if own is not None and len(own) == 1:
+            written_in_chinese = not any(char.isdigit() for char in num)
+            catalog.own_numbers.setdefault((own[0], written_in_chinese), []).append((document_id, pk))
+        path = _outline_path(pk, numbers_of, parent_of)
+        if path is None or len(path) < 2:
+            continue
+        catalog.outline_paths.setdefault(path, []).append((document_id, pk))
+        for start in range(1, len(path) - 1):
+            catalog.outline_suffixes.setdefault(path[start:], []).append((document_id, pk))
+    return headings
+
+
+def _learn_surface(catalog: Catalog, texts: list[str]) -> None:
+    """For each index term of the headings, titles and glossary names, the word written most often for
+    it: a spelling correction is shown as that word, never as a stem."""
+    counts: dict[str, dict[str, int]] = {}
+    terms_of: dict[str, list[str]] = {}
+    for text in texts:
+        for word in words(text or ""):
+            if word.cjk:
+                continue
+            if word.text not in terms_of:
+                terms_of[word.text] = catalog.analyze(word.text)
+            if len(terms_of[word.text]) == 1:
+                spelled = counts.setdefault(terms_of[word.text][0], {})
+                spelled[word.text] = spelled.get(word.text, 0) + 1
+    catalog.surface = {
+        term: max(spelled, key=lambda word: (spelled[word], -len(word))) for term, spelled in counts.items()
+    }
+
+
+def _outline_path(pk: int, numbers_of: dict, parent_of: dict) -> tuple[int, ...] | None:
+    """Its numbers and its ancestors' from the top ("二、（七）2." → (2, 7, 2)); a number that is a
+    citation already ("1.2") is the whole path; None under a node with no plain number ("专栏4")."""
+    path: tuple[int, ...] = ()
+    node = pk
+    while node is not None:
+        numbers = numbers_of.get(node)
+        if numbers is None:
+            return None
+        path = numbers + path
+        if len(numbers) > 1:
+            break
+        node = parent_of.get(node)
+    return path
 
 
 _catalogs: dict[str, tuple[object, Catalog]] = {}

@@ -35,6 +35,7 @@ from regulations.models import (
     Topic,
 )
 from regulations.text.rendering import render_markdown
+from search.query.references import provision_numbers
 
 KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term", "annotation": "Annotation"}
 
@@ -112,6 +113,7 @@ class RecordBuilder:
                 f"{relation.type.reverse_verb} {source_title}"
             )
         self._documents: dict[int, Document] = {}
+        self._outlines: dict[int, dict[int, tuple[int | None, str, str]]] = {}
 
     def document(self, pk: int) -> Document:
         document = self._documents.get(pk)
@@ -121,6 +123,36 @@ class RecordBuilder:
             )
             self._documents[pk] = document
         return document
+
+    def _outline(self, document_id: int) -> dict[int, tuple[int | None, str, str]]:
+        """Provision → (parent, number, heading) for one document, read once per document."""
+        outline = self._outlines.get(document_id)
+        if outline is None:
+            rows = Provision.objects.filter(document_id=document_id).values_list("pk", "parent_id", "num", "heading_en")
+            outline = self._outlines[document_id] = {pk: (parent, num, heading) for pk, parent, num, heading in rows}
+        return outline
+
+    def citation_and_part(self, provision: Provision) -> tuple[str, str]:
+        """How the provision is cited in full ("2.7.2" for item 2 of （七） of 二、; its own number when
+        an ancestor has no plain number) and the top-level part it is in ("二、 Key tasks")."""
+        outline = self._outline(provision.document_id)
+        chain: list[int] = []
+        node = provision.pk
+        while node is not None and node in outline and len(chain) < 20:
+            chain.insert(0, node)
+            node = outline[node][0]
+        if not chain:
+            return provision.num, ""
+        numbers: list[int] | None = []
+        for pk in chain:
+            own = provision_numbers(outline[pk][1])
+            if own is None:
+                numbers = None
+                break
+            numbers = list(own) if len(own) > 1 else numbers + list(own)
+        citation = ".".join(map(str, numbers)) if numbers and len(chain) > 1 else provision.num
+        _parent, top_num, top_heading = outline[chain[0]]
+        return citation, f"{top_num} {top_heading}".strip()
 
     def preload_documents(self, queryset=None) -> None:
         queryset = queryset if queryset is not None else Document.objects.all()
@@ -162,7 +194,7 @@ class RecordBuilder:
             "key": f"document:{document.pk}",
             "kind": "document",
             "num": _join(document.doc_number),
-            "heading": _join(document.title_en, document.title_zh, document.short_title),
+            "heading": _join(document.title_en, document.title_zh, document.short_title, document.alternative_titles),
             "glossary": "",
             "title": _join(document.notice_title_en, document.notice_title_zh),
             "body": _join(document.summary, document.title_note),
@@ -207,6 +239,7 @@ class RecordBuilder:
         industry_slugs = self._industry_slugs(industries)
         provision.document = document  # its events are loaded with it
         validity = provision.validity()
+        citation, part = self.citation_and_part(provision)
         record = {
             "key": f"provision:{provision.pk}",
             "kind": "provision",
@@ -229,6 +262,9 @@ class RecordBuilder:
             ),
             "meta": _join(
                 provision.get_kind_display(),
+                "quantified targets 量化目标"
+                if targets
+                else "",  # "steel targets" finds the steel rule with its targets
                 [word for industry in industries for word in self.industry_words.get(industry.pk, [])],
                 [topic.name_en for topic in document.topics.all()],
                 validity.label,
@@ -251,6 +287,9 @@ class RecordBuilder:
                 "eid": provision.eid,
                 "url": provision_url(document.slug, provision.eid),
                 "text": provision.text,
+                "citation": citation,
+                "part": part,
+                "position": provision.position,
                 **self._validity_data(validity),
             },
         }

@@ -31,6 +31,10 @@ class SearchHit:
     status: str = ""  # the rule's legal status when it was indexed (regulations' Status values)
     status_label: str = ""  # its badge's words: "In force", "Reported replaced"…
     status_badge: str = ""  # its badge's colour class
+    eid: str = ""  # the provision's stable identifier (a glossary term's slug); "" for documents
+    citation: str = ""  # its full citation number ("2.7.2"), or its number
+    part: str = ""  # the top-level part of its document it is in ("二、 Key tasks"), for grouping
+    position: int = 0  # its place in document order
 
 
 @dataclass
@@ -56,6 +60,9 @@ class SearchResults:
     timed_out: bool = False  # the time limit cut the search short: the best results found so far
     warning: str | None = None  # the index is behind the database (updates failing or late)
     elapsed_ms: float = 0.0
+    definitions: list[SearchHit] = field(default_factory=list)  # glossary entries the query names (a box)
+    corrected_from: str | None = None  # the query as typed, when these are the results of its correction
+    goto: str | None = None  # the address to go straight to: the query is exactly one document's number
 
     @property
     def num_pages(self) -> int:
@@ -87,6 +94,7 @@ class Expansion:
 
     matched: str
     synonyms: list[str]
+    term: str = ""  # the index key of the glossary entry named ("glossary:7"); "" for a thesaurus group
 
 
 @dataclass
@@ -106,3 +114,7 @@ class SearchPlan:
     any_word_fallback: bool
     snippet_length: int
     time_limit: float | None
+    # Score multipliers: by the entry's status (rules no longer in force rank below those that replaced
+    # them), and the share of the query's groups an entry matches, to this power (coordination).
+    status_weights: dict[str, float] = field(default_factory=dict)
+    coordination: float = 0.0

@@ -4,7 +4,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
@@ -39,16 +39,22 @@ FACET_TITLES = {
 }
 
 
+FACET_TOP = 5  # values shown before "more"
+WITHIN_DOCUMENT_PAGE_SIZE = 100  # a search in one document lists its matches in its outline, on one page
+
+
 def _filters(request) -> dict[str, list[str]]:
     return {name: request.GET.getlist(name) for name in FACET_FIELDS if request.GET.getlist(name)}
 
 
-def _state_url(base: str, q: str, filters: dict[str, list[str]], page: int = 1) -> str:
+def _state_url(base: str, q: str, filters: dict[str, list[str]], page: int = 1, spell: bool = True) -> str:
     params = [("q", q)] if q else []
     for name in FACET_FIELDS:
         params += [(name, value) for value in filters.get(name, [])]
     if page > 1:
         params.append(("page", str(page)))
+    if not spell:
+        params.append(("spell", "off"))
     return f"{base}?{urlencode(params)}" if params else base
 
 
@@ -58,11 +64,19 @@ def results(request):
     filters = _filters(request)
     raw_page = request.GET.get("page", "1")
     page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 1000 else 1
+    spell = request.GET.get("spell") != "off"  # "search instead for" what was typed, uncorrected
+    within = list(filters) == ["document"] and len(filters["document"]) == 1 and bool(q.strip())
     context = {"q": q, "filters": filters, "examples": EXAMPLE_QUERIES, "error": None, "results": None}
     status = 200
     if q.strip() or filters:
         try:
-            context["results"] = service.search(q, filters=filters, page=page)
+            context["results"] = service.search(
+                q,
+                filters=filters,
+                page=page,
+                correct=spell,
+                page_size=WITHIN_DOCUMENT_PAGE_SIZE if within else None,
+            )
         except SearchError as error:
             context["error"] = str(error)
             status = 400
@@ -76,6 +90,8 @@ def results(request):
             status = 503
     base = request.path
     found = context["results"]
+    if found is not None and found.goto and page == 1:
+        return redirect(found.goto)  # a document number, exactly: its document
     if found is not None:
         facets = []
         for name, values in found.facets.items():
@@ -90,7 +106,9 @@ def results(request):
                     chosen.append(value.value)
                 toggled = {**filters, name: chosen}
                 entries.append({"value": value, "url": _state_url(base, q, toggled)})
-            facets.append({"name": name, "title": FACET_TITLES[name], "values": entries})
+            top = [entry for index, entry in enumerate(entries) if index < FACET_TOP or entry["value"].selected]
+            more = [entry for entry in entries if entry not in top]
+            facets.append({"name": name, "title": FACET_TITLES[name], "values": top, "more": more})
         context["facets"] = facets
         context["active_filters"] = [
             {
@@ -106,7 +124,22 @@ def results(request):
         context["next_url"] = _state_url(base, q, filters, found.page + 1) if found.page < found.num_pages else None
         if found.suggestion:
             context["suggestion_url"] = _state_url(base, found.suggestion, filters)
+        if found.corrected_from:
+            context["typed_url"] = _state_url(base, found.corrected_from, filters, spell=False)
+        if within:
+            context["outline"] = _by_outline(found.hits)
     return render(request, "search/results.html", context, status=status)
+
+
+def _by_outline(hits) -> list[dict]:
+    """A document's hits in document order, under the top-level parts they are in."""
+    groups: list[dict] = []
+    for hit in sorted(hits, key=lambda hit: (hit.kind != "document", hit.position)):
+        part = hit.part or ("This document" if hit.kind == "document" else "Notes")
+        if not groups or groups[-1]["part"] != part:
+            groups.append({"part": part, "hits": []})
+        groups[-1]["hits"].append(hit)
+    return groups
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -140,29 +173,33 @@ def api(request):
             "query": found.query,
             "total": found.total,
             "page": found.page,
-            "results": [
-                {
-                    "kind": hit.kind,
-                    "title": hit.title,
-                    "document": hit.document,
-                    "num": hit.num,
-                    "url": hit.url,
-                    "snippet": hit.snippet,
-                    "score": hit.score,
-                    "status": hit.status,
-                    "status_label": hit.status_label,
-                }
-                for hit in found.hits
-            ],
+            "results": [_hit_json(hit) for hit in found.hits],
             "facets": {
                 name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
                 for name, values in found.facets.items()
             },
             "suggestion": found.suggestion,
+            "corrected_from": found.corrected_from,
+            "definitions": [_hit_json(hit) for hit in found.definitions],
             "warning": found.warning,
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _hit_json(hit) -> dict:
+    return {
+        "kind": hit.kind,
+        "title": hit.title,
+        "document": hit.document,
+        "num": hit.num,
+        "citation": hit.citation,
+        "url": hit.url,
+        "snippet": hit.snippet,
+        "score": hit.score,
+        "status": hit.status,
+        "status_label": hit.status_label,
+    }
 
 
 @extend_schema(exclude=True)

@@ -56,7 +56,19 @@ class DocumentAdmin(TrackedAdmin):
             None,
             {"fields": ["slug", "short_title", "kind", "form", "rank", "level", "jurisdiction", "language", "topics"]},
         ),
-        ("Titles", {"fields": ["title_en", "title_zh", "title_note", "notice_title_en", "notice_title_zh"]}),
+        (
+            "Titles",
+            {
+                "fields": [
+                    "title_en",
+                    "title_zh",
+                    "alternative_titles",
+                    "title_note",
+                    "notice_title_en",
+                    "notice_title_zh",
+                ]
+            },
+        ),
         ("Number", {"fields": ["doc_number", "doc_number_note", "doc_number_verified"]}),
         ("Validity", {"fields": ["status_today", "status_note", "dates_note"]}),
         ("Sources", {"fields": ["official_url", "official_publisher", "eli", "sources"]}),

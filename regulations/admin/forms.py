@@ -102,6 +102,11 @@ class ModelErrorsAsNonFieldMixin:
 class DocumentAdminForm(TrackedAdminForm):
     official_url = forms.URLField(label="Official publication", max_length=500, required=False, assume_scheme="https")
     eli = forms.URLField(label="ELI", max_length=300, required=False, assume_scheme="https")
+    alternative_titles = LinesField(
+        label="Alternative titles",
+        help_text="Other names the document goes by (press renderings, short names, 固废法), one per line; "
+        "a search naming one puts the document first.",
+    )
     sources = LinesField(
         label="Research sources", help_text="Secondary reports (reprints, news, translations), one address per line."
     )
@@ -111,7 +116,7 @@ class DocumentAdminForm(TrackedAdminForm):
         model = Document
         fields = [
             "slug", "short_title", "kind", "form", "rank", "level", "jurisdiction", "language", "topics",
-            "title_en", "title_zh", "title_note", "notice_title_en", "notice_title_zh",
+            "title_en", "title_zh", "alternative_titles", "title_note", "notice_title_en", "notice_title_zh",
             "doc_number", "doc_number_note", "doc_number_verified", "status_note", "dates_note",
             "official_url", "official_publisher", "eli", "summary", "details", "sources", "publication",
         ]  # fmt: skip

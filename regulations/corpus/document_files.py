@@ -22,7 +22,7 @@ class DocumentFilesLoading:
     """The part of CorpusLoader (regulations.corpus.loader) that reads documents/<slug>.yaml."""
 
     DOCUMENT_KEYS = [
-        "slug", "kind", "form", "title_en", "title_zh", "title_note", "short_title",
+        "slug", "kind", "form", "title_en", "title_zh", "title_note", "short_title", "alternative_titles",
         "notice_title_en", "notice_title_zh", "doc_number", "doc_number_note", "doc_number_verified",
         "jurisdiction", "rank", "level", "language", "issuers", "topics", "events", "dates_note", "status_note",
         "official_source", "eli", "summary", "details", "sources", "provisions", "relations",
@@ -81,6 +81,7 @@ class DocumentFilesLoading:
                 "title_zh": data.get("title_zh") or "",
                 "title_note": data.get("title_note") or "",
                 "short_title": require(data, "short_title", source),
+                "alternative_titles": [str(title) for title in data.get("alternative_titles") or []],
                 "notice_title_en": data.get("notice_title_en") or "",
                 "notice_title_zh": data.get("notice_title_zh") or "",
                 "doc_number": data.get("doc_number") or "",

@@ -131,6 +131,7 @@ def export_document(document: Document) -> dict:
             "title_zh": document.title_zh,
             "title_note": document.title_note,
             "short_title": document.short_title,
+            "alternative_titles": list(document.alternative_titles),
             "notice_title_en": document.notice_title_en,
             "notice_title_zh": document.notice_title_zh,
             "doc_number": document.doc_number,

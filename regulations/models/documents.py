@@ -72,6 +72,12 @@ class Document(Revisioned):
     title_zh = models.CharField("Chinese title", max_length=300, blank=True)
     title_note = models.TextField(blank=True)
     short_title = models.CharField(max_length=120)
+    alternative_titles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names the document goes by: English press renderings, common short names, Chinese "
+        "short names (固废法). Search puts the document first when a query names it by one of them.",
+    )
     notice_title_en = models.CharField("issuing notice (English)", max_length=500, blank=True)
     notice_title_zh = models.CharField("issuing notice (Chinese)", max_length=300, blank=True)
     doc_number = models.CharField("document number", max_length=100, blank=True)

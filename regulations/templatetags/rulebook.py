@@ -139,6 +139,17 @@ def search_box(context, suffix=""):
     return render_to_string("_search_box.html", {"action": action, "q": query, "suffix": suffix})
 
 
+@register.simple_tag
+def document_search_box(document):
+    """A search limited to one document (its results grouped by the document's outline), or nothing
+    where the search app's URL is not installed."""
+    try:
+        action = named("search:results")
+    except NoReverseMatch:
+        return ""
+    return render_to_string("_document_search_box.html", {"action": action, "document": document})
+
+
 # -- the free-form `details` of a document or provision --------------------------------------
 
 LABELS = {

@@ -70,3 +70,15 @@
 
   Array.prototype.forEach.call(document.querySelectorAll('input[type="search"][name="q"]'), attach);
 })();
+
+// The filter panel is a sidebar on wide screens: open it there (on narrow ones it stays a collapsed
+// "Filter" panel above the results). Without JavaScript, browsers with ::details-content show it by CSS.
+(function () {
+  "use strict";
+  var panels = document.querySelectorAll("details[data-open-wide]");
+  if (!panels.length || !window.matchMedia) { return; }
+  var wide = window.matchMedia("(min-width: 60rem)");
+  function apply() { Array.prototype.forEach.call(panels, function (panel) { panel.open = wide.matches; }); }
+  apply();
+  if (wide.addEventListener) { wide.addEventListener("change", apply); }
+})();

@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
 
+from tests.helpers import whoosh_at
+
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection_open():
@@ -23,6 +25,14 @@ def _keep_the_test_connection_open():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _search_index(settings, corpus_index):
+    """/api/search/ is in the schema: it answers from the corpus index (the session's scratch index is
+    never built, and a missing index answers 503)."""
+    if settings.SEARCH_BACKEND != "postgres":
+        settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from search.service import search
 
 CASES = [
     # English words, stemming and phrases
-    ("traction battery recycling interim measures", "cn-nev-battery-interim-measures-2018", None),
+    # the measures in force first (the 2018 ones they replaced rank below: test_in_force_rules_rank_above_…)
+    ("traction battery recycling interim measures", "cn-nev-battery-recycling-measures-2026", None),
     ("battery passport", "eu-battery-regulation-2023-1542", "sec_8"),
     ("due diligence batteries", "eu-battery-regulation-2023-1542", "sec_5"),
     ("recycling efficiency material recovery", "eu-battery-regulation-2023-1542", None),
@@ -59,9 +60,35 @@ def test_a_document_number_goes_straight_to_its_document(any_backend):
     assert (hit.kind, hit.document_slug, hit.pinned) == ("document", "industrial-carbon-peaking-2022", True)
 
 
-def test_a_misspelling_gets_a_suggestion(any_backend):
+def test_in_force_rules_rank_above_the_superseded_ones_they_replaced(any_backend):
+    slugs = [
+        hit.document_slug for hit in search("battery standard conditions", backend=any_backend).hits if not hit.eid
+    ]
+    assert slugs.index("cn-nev-battery-standard-conditions-2024") < slugs.index(
+        "cn-nev-battery-standard-conditions-2019"
+    )
+    slugs = [
+        hit.document_slug for hit in search("NEV battery interim measures", backend=any_backend).hits if not hit.eid
+    ]
+    assert slugs.index("cn-nev-battery-recycling-measures-2026") < slugs.index("cn-nev-battery-interim-measures-2018")
+
+
+def test_a_close_misspelling_is_searched_corrected_with_the_typed_query_offered(any_backend):
     results = search("recyling", backend=any_backend)
-    assert results.suggestion == "recycling"
+    assert (results.query, results.corrected_from, results.suggestion) == ("recycling", "recyling", None)
+    assert results.total > 0 and not results.any_word
+
+
+def test_corrections_are_words_in_their_surface_form_never_stems(any_backend):
+    results = search("batery recyling", backend=any_backend)
+    assert (results.query, results.corrected_from) == ("battery recycling", "batery recyling")
+    assert results.hits[0].document_slug.startswith("cn-nev-battery")
+
+
+def test_a_distant_correction_is_only_offered(any_backend):
+    results = search("numbat", backend=any_backend)
+    assert results.corrected_from is None
+    assert results.suggestion in ("number", "numbered") and results.hits == []  # each engine's vocabulary
 
 
 def test_synonyms_are_reported(any_backend):

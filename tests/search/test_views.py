@@ -7,7 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-RESULT_KEYS = {"kind", "title", "document", "num", "url", "snippet", "score", "status", "status_label"}
+RESULT_KEYS = {"kind", "title", "document", "num", "citation", "url", "snippet", "score", "status", "status_label"}
 
 
 def test_the_search_page_shows_results_facets_and_keeps_the_query(client, backend):
@@ -41,7 +41,9 @@ def test_the_api_answers_with_exactly_the_documented_keys(client, backend):
     response = client.get("/api/search/", {"q": "EPR", "page": "1"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"query", "total", "page", "results", "facets", "suggestion", "warning"}
+    assert set(data) == {
+        "query", "total", "page", "results", "facets", "suggestion", "corrected_from", "definitions", "warning",
+    }  # fmt: skip
     assert data["results"] and all(set(result) == RESULT_KEYS for result in data["results"])
     for values in data["facets"].values():
         assert all(set(value) == {"value", "label", "count"} for value in values)
@@ -98,3 +100,16 @@ def test_the_api_never_answers_500(client, backend, q, page, facet):
 @given(q=hostile)
 def test_the_search_page_never_answers_500(client, backend, q):
     assert client.get(reverse("search:results"), {"q": q, "kind": q}).status_code in (200, 400)
+
+
+def test_the_search_endpoints_are_in_the_openapi_schema(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/search/"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert names == {"q", "page", "kind", "industry", "document", "topic", "status", "jurisdiction", "year"}
+    assert set(operation["responses"]) >= {"200", "400", "503"}
+    results = schema["components"]["schemas"]["SearchResults"]
+    assert set(results["properties"]["facets"]["properties"]) == {
+        "kind", "industry", "document", "topic", "status", "jurisdiction", "year",
+    }  # fmt: skip
+    assert "get" in schema["paths"]["/api/search/autocomplete/"]

@@ -19,7 +19,7 @@ from search.backends.highlighting import Highlighter
 from search.backends.postgres import writing
 from search.backends.postgres.facets import facet_values
 from search.backends.postgres.query import excluded_tsquery, filter_condition, group_tsquery, joined, ranking_tsquery
-from search.backends.postgres.ranking import matched_sql, weights
+from search.backends.postgres.ranking import matched_sql, score_factors, weights
 from search.backends.postgres.schema import ENTRY_TABLE, decoded
 from search.backends.postgres.stemming import index_terms, learn_stems, stem
 from search.backends.postgres.suggestions import corrections, suggestions
@@ -92,9 +92,9 @@ class Backend(SearchBackend):
         excluded = excluded_tsquery(plan.parsed.excluded)
         offset = (plan.page - 1) * plan.page_size
         limit = offset + plan.page_size + len(plan.pinned)
-        matched = self._matched(joined(groups, "&"), excluded, plan, limit)
+        matched = self._matched(joined(groups, "&"), excluded, plan, limit, groups)
         if matched is not None and not matched[0] and plan.any_word_fallback and len(groups) > 1:
-            matched = self._matched(joined(groups, "|"), excluded, plan, limit)
+            matched = self._matched(joined(groups, "|"), excluded, plan, limit, groups)
             results.any_word = bool(matched and matched[0])
         if matched is None:
             results.timed_out = True
@@ -115,7 +115,7 @@ class Backend(SearchBackend):
         results.hits = self._hits(plan, page_hits)
         return results
 
-    def _matched(self, tsquery: str | None, excluded: str | None, plan: SearchPlan, limit: int):
+    def _matched(self, tsquery: str | None, excluded: str | None, plan: SearchPlan, limit: int, groups: list[str]):
         conditions, params = [], {}
         if tsquery is not None:
             conditions.append("document @@ %(tsquery)s::tsquery")
@@ -128,8 +128,12 @@ class Backend(SearchBackend):
             filters = filters.replace("%s", f"%(filter_{number})s", 1)
             params[f"filter_{number}"] = value
         conditions.append(filters)
-        ranking = ranking_tsquery(plan.groups) if tsquery is not None else None
+        ranking = None
+        if tsquery is not None:
+            ranking = ranking_tsquery(plan.groups, plan.synonym_clauses) or ranking_tsquery(plan.groups)
         params.update(limit=limit, weights=weights(plan.boosts), facet_names=plan.facets, ranking=ranking)
+        factors, factor_params = score_factors(plan.status_weights, len(groups), plan.coordination)
+        params.update(factor_params, **{f"group_{number}": group for number, group in enumerate(groups)})
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # A common word matches most rows, and the planner then reads the table from end to end,
@@ -143,7 +147,8 @@ class Backend(SearchBackend):
                     cursor.execute(
                         "SELECT set_config('statement_timeout', %s, true)", [f"{plan.time_limit * 1000:.0f}"]
                     )
-                cursor.execute(matched_sql(" AND ".join(conditions), ranking is not None, plan.facets, limit), params)
+                sql = matched_sql(" AND ".join(conditions), ranking is not None, plan.facets, limit, factors)
+                cursor.execute(sql, params)
                 total, counted, scored = cursor.fetchone()
         except OperationalError as error:
             if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
@@ -202,6 +207,10 @@ class Backend(SearchBackend):
                     status=data.get("status", ""),
                     status_label=data.get("status_label", ""),
                     status_badge=data.get("status_badge", ""),
+                    eid=data.get("eid", ""),
+                    citation=data.get("citation") or data.get("num", ""),
+                    part=data.get("part", ""),
+                    position=data.get("position", 0),
                 )
             )
         return hits

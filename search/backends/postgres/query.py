@@ -54,13 +54,16 @@ def group_tsquery(group: list[Clause]) -> str | None:
     return " | ".join(f"({part})" for part in parts)
 
 
-def ranking_tsquery(groups: list[list[Clause]]) -> str | None:
+def ranking_tsquery(groups: list[list[Clause]], synonyms: set[Clause] | frozenset = frozenset()) -> str | None:
     """Every word of the query, ORed, for ``ts_rank``: ranking an AND (or phrase) query scores by the
     distance between its words, which barely tells a match in a heading from one in the text; ranking
-    the words ORed sums each word's weighted occurrences, which does."""
+    the words ORed sums each word's weighted occurrences, which does. Synonyms added to the query find
+    entries but do not score: an entry with the words typed ranks above one with a synonym."""
     lexemes: dict[str, None] = {}
     for group in groups:
         for clause in group:
+            if clause in synonyms:
+                continue
             analysed = list(words(clause.text))
             if clause.prefix and len(analysed) == 1 and not analysed[0].cjk:
                 lexemes[f"{quoted_lexeme(analysed[0].text)}:*"] = None

@@ -8,6 +8,7 @@ otherwise those with the highest precomputed ``prior`` (see ``documents.prior``)
 
 from __future__ import annotations
 
+from search.backends.postgres.documents import FACET_SEPARATOR
 from search.backends.postgres.schema import ENTRY_TABLE
 
 RANKED_CANDIDATES = 2000
@@ -26,14 +27,34 @@ def weights(boosts: dict[str, float]) -> list[float]:
     return [d / top, c / top, b / top, a / top]
 
 
-def matched_sql(where: str, ranked: bool, facet_names: list[str], limit: int) -> str:
+def score_factors(status_weights: dict[str, float], group_count: int, coordination: float) -> tuple[str, dict]:
+    """SQL multiplying ``ts_rank`` (on ``entry``): the weight of the entry's status, and the share of the
+    query's groups (parameters ``group_0``…, tsqueries) it matches to the power ``coordination``; and
+    the parameters it adds."""
+    sql, params = "", {}
+    if status_weights:
+        cases = []
+        for number, (status, weight) in enumerate(sorted(status_weights.items())):
+            params[f"status_{number}"] = [f"status{FACET_SEPARATOR}{status}"]
+            params[f"status_weight_{number}"] = weight
+            cases.append(f"WHEN entry.facets && %(status_{number})s::text[] THEN %(status_weight_{number})s")
+        sql += f" * (CASE {' '.join(cases)} ELSE 1.0 END)"
+    if coordination and group_count > 1:
+        matched = " + ".join(f"(entry.document @@ %(group_{number})s::tsquery)::int" for number in range(group_count))
+        params["coordination"] = coordination
+        sql += f" * power(({matched})::real / {group_count}, %(coordination)s)"
+    return sql, params
+
+
+def matched_sql(where: str, ranked: bool, facet_names: list[str], limit: int, factors: str = "") -> str:
     """One statement answering (total, facet counts as JSON, the ``limit`` best keys and scores as JSON);
-    its parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a tsquery)."""
+    its parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a tsquery) and those
+    of the score ``factors`` (``score_factors``)."""
     if not ranked:
         top = "SELECT key, 0.0 AS score FROM matched ORDER BY key LIMIT %(limit)s"
     else:
         top = f"""SELECT entry.key, ts_rank(%(weights)s::real[], entry.document, %(ranking)s::tsquery,
-                                      {LENGTH_NORMALISATION}) AS score
+                                      {LENGTH_NORMALISATION}){factors} AS score
                   FROM (SELECT key FROM matched ORDER BY prior DESC, key LIMIT {RANKED_CANDIDATES}) AS candidate
                   JOIN {ENTRY_TABLE} AS entry ON entry.key = candidate.key
                   ORDER BY score DESC, entry.key LIMIT %(limit)s"""

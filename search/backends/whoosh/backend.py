@@ -162,7 +162,18 @@ class Backend(SearchBackend):
             if main is None:
                 scored = [(docnum, 0.0) for docnum in sorted(docs)[:limit]]
             else:
-                scored = top_scored(searcher, segments, per_leaf, main, plan.boosts, limit)
+                scored = top_scored(
+                    searcher,
+                    segments,
+                    per_leaf,
+                    main,
+                    plan.boosts,
+                    limit,
+                    groups=group_trees,
+                    coordination=plan.coordination,
+                    status_weights=plan.status_weights,
+                    synonym_terms=_synonym_terms(plan),
+                )
             ranked = [(docnum, score, False) for docnum, score in scored if docnum not in pinned_docnums]
             page_hits += ranked[skip : skip + wanted]
         if pinned_docnums:
@@ -190,6 +201,10 @@ class Backend(SearchBackend):
                     status=data.get("status", ""),
                     status_label=data.get("status_label", ""),
                     status_badge=data.get("status_badge", ""),
+                    eid=data.get("eid", ""),
+                    citation=data.get("citation") or data.get("num", ""),
+                    part=data.get("part", ""),
+                    position=data.get("position", 0),
                 )
             )
         return results
@@ -233,6 +248,15 @@ class Backend(SearchBackend):
                 Suggestion(label=label, kind=data["kind"], url=data.get("url", ""), document=data.get("document", ""))
             )
         return out
+
+
+def _synonym_terms(plan: SearchPlan) -> set[str]:
+    """Index terms that only the synonyms added to the query bring (not typed)."""
+    typed, added = set(), set()
+    for group in plan.groups:
+        for clause in group:
+            (added if clause in plan.synonym_clauses else typed).update(index_terms(clause.text))
+    return added - typed
 
 
 def _excluded(docnum: int, excluded: list, segments: list[SegmentMatch]) -> bool:

@@ -9,17 +9,30 @@ from __future__ import annotations
 import heapq
 import math
 
+from search.backends.whoosh import facets
 from search.backends.whoosh.matching import SegmentMatch, tree_terms
 from search.backends.whoosh.postings import field_lengths
 from search.backends.whoosh.schema import BOOST_FIELDS, MATCH_FIELD
 
 BM25_K1, BM25_B = 1.2, 0.75
+SYNONYM_WEIGHT = 0.3
 
 
 def top_scored(
-    searcher, segments: list[SegmentMatch], per_leaf: list[set[int]], tree, boosts: dict[str, float], limit: int
+    searcher,
+    segments: list[SegmentMatch],
+    per_leaf: list[set[int]],
+    tree,
+    boosts: dict[str, float],
+    limit: int,
+    groups: list | None = None,
+    coordination: float = 0.0,
+    status_weights: dict[str, float] | None = None,
+    synonym_terms: set[str] | frozenset = frozenset(),
 ) -> list[tuple[int, float]]:
-    """The ``limit`` best (global document number, score) pairs, best first; ties in index order."""
+    """The ``limit`` best (global document number, score) pairs, best first; ties in index order.
+    Each score is multiplied by its status's weight and by (groups matched / groups)^``coordination``;
+    words only synonyms brought count ``SYNONYM_WEIGHT`` of a typed word."""
     total_docs = max(1, searcher.doc_count_all())
     average_length = max(1.0, searcher.field_length(MATCH_FIELD) / total_docs)
     body_boost = boosts.get("body", 1.0)
@@ -41,7 +54,8 @@ def top_scored(
         norms = {docnum: BM25_K1 * (1 - BM25_B + BM25_B * lengths[docnum] / average_length) for docnum in leaf_docs}
         scores = dict.fromkeys(leaf_docs, 0.0)
         for term in dict.fromkeys(tree_terms(tree, segment.reader)):
-            weight = idf(term) * body_boost * (BM25_K1 + 1)
+            scale = SYNONYM_WEIGHT if term in synonym_terms else 1.0
+            weight = idf(term) * body_boost * (BM25_K1 + 1) * scale
             postings = segment.read(MATCH_FIELD, term)
             frequencies = dict(zip(postings.ids, postings.weights, strict=True))
             # Walk whichever is shorter: the matched documents or the word's postings.
@@ -53,8 +67,18 @@ def top_scored(
                 if frequency:
                     scores[docnum] += weight * frequency / (frequency + norms[docnum])
             for name, boost in field_boosts:
-                bonus = boost * idf(term)
+                bonus = boost * idf(term) * scale
                 for docnum in leaf_docs.intersection(segment.read(name, term).ids):
                     scores[docnum] += bonus
+        for value, weight in (status_weights or {}).items():
+            for docnum in leaf_docs & (facets.accepted(segment.reader, {"status": [value]}) or set()):
+                scores[docnum] *= weight
+        if coordination and groups and len(groups) > 1:
+            matched = dict.fromkeys(leaf_docs, 0)
+            for group in groups:
+                for docnum in segment.docs(group, leaf_docs):
+                    matched[docnum] += 1
+            for docnum, count in matched.items():
+                scores[docnum] *= (count / len(groups)) ** coordination
         scored.extend((segment.offset + docnum, score) for docnum, score in scores.items())
     return heapq.nlargest(limit, scored, key=lambda pair: (pair[1], -pair[0]))

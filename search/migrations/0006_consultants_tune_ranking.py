@@ -31,7 +31,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0004_status_day"),
+        ("search", "0005_heading_boost_tuned"),
         ("regulations", "0006_history_backfill_and_roles"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
