@@ -7,7 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 
 from search import service
 from search.backends.base import IndexUnavailableError
@@ -147,9 +148,10 @@ def _error(message: str, status: int = 400) -> JsonResponse:
 
 
 # DRF views, so the API's authentication and throttles (API_ANON_RATE, counted in the shared cache) apply;
-# the answers stay the plain JSON below, outside the OpenAPI schema as before.
+# the answers stay the plain JSON below, documented by search/openapi.py (a postprocessing hook).
 @extend_schema(exclude=True)
 @api_view(["GET"])
+@permission_classes([AllowAny])  # public and read-only: another method is a 405, never a 401
 def api(request):
     """GET /api/search/?q=…&page=…&<facet>=… (facets: kind, industry, document, topic, status,
     jurisdiction, year; repeat a facet to accept several values)."""
@@ -204,6 +206,7 @@ def _hit_json(hit) -> dict:
 
 @extend_schema(exclude=True)
 @api_view(["GET"])
+@permission_classes([AllowAny])  # public and read-only: another method is a 405, never a 401
 def autocomplete(request):
     prefix = request.GET.get("q", "")[:100]
     try:
