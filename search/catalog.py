@@ -49,6 +49,7 @@ class Catalog:
     eids: dict[str, list[int]] = field(default_factory=dict)  # identifier → provisions (in any document)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     group_terms: dict[int, str] = field(default_factory=dict)  # group → its glossary entry's key (not thesaurus)
+    defined_names: dict[int, set[str]] = field(default_factory=dict)  # group → the term's own names, abbreviations
     canonical: dict[str, str] = field(default_factory=dict)  # a thesaurus word → its group's first word
     document_names: list[tuple[frozenset[str], int]] = field(default_factory=list)  # name terms, document pk
     in_force: set[int] = field(default_factory=set)  # documents in force today (best bets prefer them)
@@ -94,7 +95,7 @@ class Catalog:
                 out.append(groups[i])
                 i += 1
                 continue
-            j, (group_id, _name) = match
+            j, (group_id, matched_name) = match
             typed = " ".join(groups[k][0].text for k in range(i, j + 1))
             alternatives = [Clause(typed, phrase=j > i or groups[i][0].phrase)]
             added = []
@@ -110,7 +111,11 @@ class Catalog:
                 added.append(name)
             out.append(alternatives)
             if added:
-                expansions.append(Expansion(matched=typed, synonyms=added, term=self.group_terms.get(group_id, "")))
+                # A definition is shown for the term's own names, not for a looser synonym ("recycling").
+                named = matched_name in self.defined_names.get(group_id, ())
+                expansions.append(
+                    Expansion(matched=typed, synonyms=added, term=self.group_terms.get(group_id, "") if named else "")
+                )
             i = j + 1
         return out, synonym_clauses, expansions
 
@@ -230,7 +235,10 @@ class Catalog:
 
 def build_catalog(analyze: Analyze) -> Catalog:
     catalog = Catalog(analyze=analyze)
-    groups = [(term.all_names, f"glossary:{term.pk}") for term in GlossaryTerm.objects.all()]
+    terms = list(GlossaryTerm.objects.all())
+    groups = [(term.all_names, f"glossary:{term.pk}") for term in terms]
+    for group_id, term in enumerate(terms):
+        catalog.defined_names[group_id] = {term.term_en, term.term_zh, *term.abbreviations}
     groups += [([str(name) for name in names], "") for names in load_thesaurus()]
     for group_id, (names, key) in enumerate(groups):
         catalog.groups[group_id] = names
