@@ -1,5 +1,6 @@
 """Template helpers for the site's pages: Markdown, Chinese runs, the † mark, search box, details."""
 
+import datetime
 import html
 import re
 from functools import lru_cache
@@ -7,12 +8,14 @@ from functools import lru_cache
 from django import template
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from regulations import addresses
 from regulations.addresses import document_url, named
 from regulations.text.cjk import has_cjk
+from regulations.text.control_characters import xml_safe
 from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
 
 register = template.Library()
@@ -30,6 +33,26 @@ def markdown_filter(text):
 def zh(text):
     """Escape text and put lang="zh" on its Chinese runs."""
     return mark_chinese(text)
+
+
+@register.filter
+def machine_time(value):
+    """A date or time as a `<time datetime>` value: local time to the second (HTML allows at most three digits of a
+    second's fraction, and a reader needs none)."""
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).replace(microsecond=0).isoformat()
+            if timezone.is_aware(value)
+            else value.replace(microsecond=0).isoformat()
+        )
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def printable(text):
+    """Stored text without the control characters a page cannot carry (a vertical tab pasted from a word processor
+    becomes a space); new text with them is refused on input."""
+    return xml_safe(str(text)) if text else text
 
 
 @register.filter(is_safe=True)
