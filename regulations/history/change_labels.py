@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from regulations.addresses import annotation_url, document_url, history_url, provision_url, subject_url
 from regulations.history import versions
 from regulations.history.change_tables import HDocument, HProvision, Table
+from regulations.text.control_characters import xml_safe
 from regulations.models import (
     Document,
     Provision,
@@ -213,7 +214,8 @@ def describe(row, names: Names) -> tuple[str, str, str | None]:
     url = ""
     if slug:
         url = annotation_url(slug, eid, row.id) if row.history_type != "-" else subject_url(slug, eid)
-    return f"“{row.title}” on {subject}", url, history_url(slug, eid) if slug else None
+    # A title stored before control characters were refused still carries them; a page cannot.
+    return f"“{xml_safe(row.title)}” on {subject}", url, history_url(slug, eid) if slug else None
 
 
 def author(row) -> str:
