@@ -11,13 +11,13 @@ from django.utils.text import capfirst
 from regulations.addresses import annotation_url, document_url, history_url, provision_url, subject_url
 from regulations.history import versions
 from regulations.history.change_tables import HDocument, HProvision, Table
-from regulations.text.control_characters import xml_safe
 from regulations.models import (
     Document,
     Provision,
     Publication,
     RelationType,
 )
+from regulations.text.control_characters import xml_safe
 
 PUBLISHED = Publication.PUBLISHED
 DRAFT = Publication.DRAFT
