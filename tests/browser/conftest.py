@@ -142,6 +142,11 @@ class Page:
         self.errors = []
         self.tab.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.tab.on("pageerror", lambda error: self.errors.append(str(error)))
+        # The console names no address for a failed load; the response does.
+        self.tab.on(
+            "response",
+            lambda response: response.status >= 400 and self.errors.append(f"{response.status} {response.url}"),
+        )
 
     def open(self, path):
         response = self.tab.goto(self.site + path)
