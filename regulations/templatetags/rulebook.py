@@ -321,14 +321,14 @@ def _relation_item(view, show_this: bool) -> str:
         if view.this_provision is not None:
             this = view.this_provision
             label = f"{this.num or this.eid} {this.heading_en}"
-            parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{_e(label)}</a></span>')
+            parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{mark_chinese(label)}</a></span>')
         else:
             parts.append('<span class="relation__this">This document as a whole</span>')
     parts.append(f'<span class="relation__verb">{_e(view.verb)}</span>')
     other = view.other_document.short_title
     if view.other_provision is not None:
         other += f", {view.other_provision.num or view.other_provision.eid} {view.other_provision.heading_en}"
-    parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{_e(other)}</a>')
+    parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{mark_chinese(other)}</a>')
     validity = view.other_validity
     if validity is not None and not validity.in_force:
         parts.append(str(validity_badge(validity)))
