@@ -2,6 +2,7 @@
 the "text as of" date box, and printing."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PROVISION, screenshot
 from tests.browser.test_pages import admin_provision_path
@@ -15,7 +16,7 @@ def test_cite_panel_copy_buttons_put_the_citation_on_the_clipboard(browser_page)
     address = page.tab.locator("#cite textarea").nth(2).input_value()
     button = page.tab.locator("#cite .cite-row__copy").nth(2)
     button.click()
-    assert button.inner_text() == "Copied"
+    expect(button).to_have_text("Copied")
     assert page.tab.evaluate("navigator.clipboard.readText()") == address
     assert "/documents/industrial-carbon-peaking-2022/part_2__sec_7__item_2/" in address
 
@@ -56,7 +57,6 @@ def test_print_hides_screen_only_links_and_keeps_the_permanent_address_footer(br
     footer = page.tab.locator(".print-footer")
     assert footer.is_visible()
     assert "Permanent address: http" in footer.inner_text()
-    screenshot(page, "print-" + path.strip("/").rsplit("/", 1)[-1])
 
 
 def test_admin_markdown_preview_renders_and_sanitises(browser_page, request):
