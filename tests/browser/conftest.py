@@ -48,6 +48,7 @@ def site(request, live_server, django_db_setup, django_db_blocker):
                 yield live_server.url
         finally:
             _remove_rows(staged)
+            _end_server_sessions()
 
 
 def _search_settings(request):
@@ -87,6 +88,19 @@ def _remove_rows(staged):
     annotation.delete()
     user.delete()
     Session.objects.all().delete()
+
+
+def _end_server_sessions():
+    """The server's request threads may still hold PostgreSQL sessions (a browser's kept-alive connection ends after
+    the last test), and the test database cannot be dropped while they do."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
