@@ -47,10 +47,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt .
 	@touch $@
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.installed
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt ".[test]"
 	@touch $@ $(VENV)/.installed
+
+# The browser tests' checkers (the Nu HTML Checker, axe-core), exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 migrate: install
 	@mkdir -p $(DATA)
@@ -73,4 +78,4 @@ export: install
 	$(MANAGE) export_regulations
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build node_modules *.egg-info

@@ -18,6 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from regulations.addresses import compare_url, history_url
 from regulations.admin.forms import CHANGE_NOTE, CHANGE_NOTE_LENGTH
 from regulations.admin.locking import REVISION_FIELD
+from regulations.admin.widgets import ValidAutocompleteSelect
 from regulations.history.timeline import moment_param
 from regulations.history.versions import version_number
 from regulations.models import Annotation, Document, Provision, Publication, Target
@@ -46,11 +47,14 @@ def with_tracking_fields(fieldsets, *, lock: bool, note: bool):
 
 
 class ProvisionLabels:
-    """Provision choices load their document: a provision's label (and so each selected option) names it."""
+    """Provision choices load their document: a provision's label (and so each selected option) names it. Autocomplete
+    selects are valid HTML (ValidAutocompleteSelect)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Provision and "queryset" not in kwargs:
             kwargs["queryset"] = Provision.objects.select_related("document")
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -19,7 +19,7 @@ from regulations.models import (
     Target,
     tree_error,
 )
-from regulations.text.control_characters import control_character_problem
+from regulations.text.control_characters import control_character_problem, xml_safe
 
 CHANGE_NOTE = "change_note"
 CHANGE_NOTE_LENGTH = Document.history.model._meta.get_field("history_change_reason").max_length or 100
@@ -27,7 +27,12 @@ CHANGE_NOTE_LENGTH = Document.history.model._meta.get_field("history_change_reas
 
 class NoControlCharactersMixin:
     """Text with an invisible control character (a word processor's soft line break, say) is refused with
-    a message naming it: pages could not show it and the Atom feed could not carry it."""
+    a message naming it: pages could not show it and the Atom feed could not carry it. Text stored before that
+    check is shown with the characters replaced (a page cannot carry them either), so saving the form cleans it."""
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        return xml_safe(value) if isinstance(value, str) else value
 
     def clean(self):
         cleaned_data = super().clean()

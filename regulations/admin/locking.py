@@ -55,10 +55,18 @@ NOTES = {
 }
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input that no label points at: the admin's fieldsets print a (hidden) label for every field, and a
+    label's `for` must name a visible control in valid HTML."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
 class RevisionField(forms.IntegerField):
     """The revision the editor loaded. Never counts as a change of the form's data."""
 
-    widget = forms.HiddenInput
+    widget = UnlabelledHiddenInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

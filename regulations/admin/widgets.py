@@ -4,13 +4,28 @@ import json
 
 import yaml
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
 from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 MARKDOWN_PREVIEW_URL = "admin:regulations_markdown_preview"
+
+
+class ValidAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select as valid HTML: a required select starts with an empty choice too (the first
+    option of a required single select must be an empty placeholder), and the empty choice has a label."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        options = groups[0][1]
+        if self.is_required:
+            options.insert(0, self.create_option(name, "", "", False, 0))
+        for option in options:
+            if option["value"] == "":
+                option["attrs"]["label"] = "(none)"
+        return groups
 
 
 class LinesField(forms.Field):

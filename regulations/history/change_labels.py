@@ -16,6 +16,7 @@ from regulations.models import (
     RelationType,
 )
 from regulations.models.numbering import short_reference
+from regulations.text.control_characters import xml_safe
 
 PUBLISHED = Publication.PUBLISHED
 DRAFT = Publication.DRAFT
@@ -180,7 +181,8 @@ def describe(row, names: Names) -> tuple[str, str, str | None]:
     url = ""
     if slug:
         url = annotation_url(slug, eid, row.id) if row.history_type != "-" else subject_url(slug, eid)
-    return f"“{row.title}” on {subject}", url, history_url(slug, eid) if slug else None
+    # A title stored before control characters were refused still carries them; a page cannot.
+    return f"“{xml_safe(row.title)}” on {subject}", url, history_url(slug, eid) if slug else None
 
 
 def document_of(row, names: Names) -> int | None:

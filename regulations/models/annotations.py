@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from regulations.models.documents import Document
 from regulations.models.provisions import Provision
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
+from regulations.text.control_characters import xml_safe
 
 
 class AnnotationQuerySet(ReaderQuerySet):
@@ -70,7 +71,7 @@ class Annotation(Revisioned):
         permissions = [("view_internal", "Can read internal annotations and drafts")]
 
     def __str__(self):
-        return self.title
+        return xml_safe(self.title)  # stored titles may predate the refusal of control characters
 
     def save(self, *args, **kwargs):
         if self.provision_id and not self.document_id:

@@ -1,5 +1,6 @@
 """Template helpers for the site's pages: Markdown, Chinese runs, the † mark, search box, details."""
 
+import datetime
 import html
 import re
 from functools import lru_cache
@@ -7,6 +8,7 @@ from functools import lru_cache
 from django import template
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -14,6 +16,7 @@ from regulations import addresses
 from regulations.addresses import document_url, named
 from regulations.models.numbering import short_reference
 from regulations.text.cjk import has_cjk
+from regulations.text.control_characters import xml_safe
 from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
 
 register = template.Library()
@@ -31,6 +34,26 @@ def markdown_filter(text):
 def zh(text):
     """Escape text and put lang="zh" on its Chinese runs."""
     return mark_chinese(text)
+
+
+@register.filter
+def machine_time(value):
+    """A date or time as a `<time datetime>` value: local time to the second (HTML allows at most three digits of a
+    second's fraction, and a reader needs none)."""
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).replace(microsecond=0).isoformat()
+            if timezone.is_aware(value)
+            else value.replace(microsecond=0).isoformat()
+        )
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def printable(text):
+    """Stored text without the control characters a page cannot carry (a vertical tab pasted from a word processor
+    becomes a space); new text with them is refused on input."""
+    return xml_safe(str(text)) if text else text
 
 
 @register.filter(is_safe=True)
@@ -316,14 +339,14 @@ def _relation_item(view, show_this: bool) -> str:
         if view.this_provision is not None:
             this = view.this_provision
             label = f"{this.num or this.eid} {this.heading_en}"
-            parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{_e(label)}</a></span>')
+            parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{mark_chinese(label)}</a></span>')
         else:
             parts.append('<span class="relation__this">This document as a whole</span>')
     parts.append(f'<span class="relation__verb">{_e(view.verb)}</span>')
     other = view.other_document.short_title
     if view.other_provision is not None:
         other += f", {view.other_provision.num or view.other_provision.eid} {view.other_provision.heading_en}"
-    parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{_e(other)}</a>')
+    parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{mark_chinese(other)}</a>')
     validity = view.other_validity
     if validity is not None and not validity.in_force:
         parts.append(str(validity_badge(validity)))

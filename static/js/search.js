@@ -1,6 +1,9 @@
 // Autocomplete for the search boxes (progressive enhancement: the form works without it).
 (function () {
   "use strict";
+  // Every page's header box has it (base.html); a page that also loads it attaches nothing twice.
+  if (window.rulebookAutocomplete) { return; }
+  window.rulebookAutocomplete = true;
   var endpoint = "/api/search/autocomplete/";
   var form = document.querySelector("[data-autocomplete]");
   if (form) { endpoint = form.getAttribute("data-autocomplete"); }

@@ -262,7 +262,7 @@ def test_search_box_appears_on_every_page_when_the_search_app_is_installed(clien
     except NoReverseMatch:
         pytest.skip("the search app is not installed yet")
     html = page(client, "/")
-    assert f'<form class="search-box" role="search" action="{action}" method="get">' in html
+    assert f'<form class="search-box" role="search" aria-label="Site search" action="{action}" method="get">' in html
     assert 'name="q"' in html
 
 

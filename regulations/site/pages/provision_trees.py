@@ -80,6 +80,7 @@ def attach_tree(document: Document, provisions: list[Provision]) -> list[Provisi
         next_depth = provisions[index + 1].depth if index + 1 < len(provisions) else 0
         provision.heading_level = min(6, 3 + provision.depth)
         provision.subheading_level = min(6, 4 + provision.depth)
+        provision.annotation_title_level = min(6, 5 + provision.depth)  # under its "Annotations" subheading
         provision.toc_opens = next_depth > provision.depth
         provision.toc_closes = range(max(0, provision.depth - next_depth))
     return roots
