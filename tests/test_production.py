@@ -21,7 +21,9 @@ def documented_settings() -> dict[str, str]:
 
 
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "SEARCH_BACKEND"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser harness's (tests/browser/conftest.py), never a deployment's.
+    ignored = {"DATABASE_URL", "SEARCH_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in ignored}
     env.update(documented_settings(), RULEBOOK_DATA_DIR=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -35,7 +37,11 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
 
 
 def test_check_deploy_names_what_the_embedded_defaults_leave_open(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "CSRF_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SECURE_", "CSRF_")) and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env["RULEBOOK_DATA_DIR"] = str(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

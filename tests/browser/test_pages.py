@@ -84,8 +84,16 @@ def serious(violations):
 
 
 def axe_violations(page):
-    page.tab.add_script_tag(path=str(node_module("axe-core", "axe.min.js")))
+    # Evaluated through the DevTools protocol, which the pages' Content-Security-Policy does not govern (a <script>
+    # tag added to the page would be refused, as it should be).
+    page.tab.evaluate(node_module("axe-core", "axe.min.js").read_text(encoding="utf-8"))
+    errors_before = len(page.errors)
     results = page.tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    # axe reads a sheet's @import (the admin's forms.css imports widgets.css) by copying it into a <style> element of
+    # its own, which the CSP refuses: that refusal is axe's, not the page's.
+    page.errors[errors_before:] = [
+        error for error in page.errors[errors_before:] if not error.startswith("Applying inline style violates")
+    ]
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
         for v in results["violations"]

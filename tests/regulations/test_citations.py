@@ -11,10 +11,13 @@ ITEM = PLAN + "part_2__sec_7__item_2/"
 
 def field(page: str, label: str) -> str:
     match = re.search(
-        rf"<dt id=\"cite-label-(\d+)\">{re.escape(label)}</dt>\s*<dd><span id=\"cite-\1\"[^>]*>(.*?)</span>", page, re.S
+        rf"<dt id=\"cite-label-(\d+)\">{re.escape(label)}</dt>\s*<dd><span id=\"cite-\1\"[^>]*>(.*?)</span>\s*<button",
+        page,
+        re.S,
     )
     assert match, f"no “{label}” in the cite panel"
-    return html.unescape(match.group(2))
+    # What a reader copies is the text: Chinese runs inside an English citation are marked up as such.
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
 
 
 def test_provision_citation_names_issuers_title_number_date_and_the_full_provision_number(client, db):
