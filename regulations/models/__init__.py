@@ -4,6 +4,7 @@ from regulations.models.annotations import Annotation, AnnotationQuerySet
 from regulations.models.documents import Document, DocumentIssuer, DocumentQuerySet
 from regulations.models.glossary import GlossaryTerm
 from regulations.models.legal_events import LegalEvent
+from regulations.models.page_generations import PageGeneration
 from regulations.models.provisions import (
     CYCLE_MESSAGE,
     DEPTH_MESSAGE,
@@ -35,6 +36,7 @@ __all__ = [
     "DocumentQuerySet",
     "GlossaryTerm",
     "LegalEvent",
+    "PageGeneration",
     "Industry",
     "Provision",
     "ProvisionQuerySet",

@@ -6,8 +6,10 @@ industry (``industry:<slug>``), the targets table (``targets``), and ``site`` (w
 replaces the generation of exactly the scopes it changed (``scopes_changed_by``), so the next request renders
 afresh and every other page stays cached. The scopes are worked out when the row is saved (a deleted row's
 relations are gone after) and replaced when the transaction commits: a reader that finds the new generation
-reads the committed rows, and the save holds no write lock (SQLite's is the whole database) while the cache
-is written.
+reads the committed rows.
+The generations are rows of the database (PageGeneration), the pages entries of the cache: a cache that is
+unreachable, flushed or restored from an old snapshot costs speed, never a stale page (an old "in force" badge
+under a generation a save has replaced is never looked up again).
 Signed-in readers may see drafts: their pages are never cached nor served from the cache.
 """
 
@@ -32,13 +34,13 @@ from regulations.models import (
     Document,
     Industry,
     LegalEvent,
+    PageGeneration,
     Provision,
     Relation,
     Target,
 )
 
 logger = logging.getLogger(__name__)
-GENERATION_PREFIX = "pages:generation:"
 PAGE_PREFIX = "pages:page:"
 SITE = "site"
 TARGETS = "targets"
@@ -55,15 +57,13 @@ def industry_scope(slug: str) -> str:
 
 
 # -- serving -----------------------------------------------------------------------------------------
+# The generation of a scope no save has replaced yet.
+FIRST_GENERATION = "first"
+
+
 def _generations(scopes: list[str]) -> list[str]:
-    keys = [GENERATION_PREFIX + scope for scope in scopes]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # A generation the cache lost is a new one, never an old page's.
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return [str(found[key]) for key in keys]
+    found = dict(PageGeneration.objects.filter(scope__in=scopes).values_list("scope", "token"))
+    return [found.get(scope, FIRST_GENERATION) for scope in scopes]
 
 
 def _query_key(request, reads: tuple[str, ...] | None) -> str | None:
@@ -94,12 +94,12 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
             query = _query_key(request, reads)
             if query is None:
                 return view(request, *args, **kwargs)
+            generations = _generations([SITE, *scopes(**kwargs)])
+            # Pages print full addresses (scheme and host) and the legal status on the current day.
+            today = timezone.localdate().isoformat()
+            parts = [request.scheme, request.get_host(), request.path, query, today, *generations]
+            key = PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
             try:
-                generations = _generations([SITE, *scopes(**kwargs)])
-                # Pages print full addresses (scheme and host) and the legal status on the current day.
-                today = timezone.localdate().isoformat()
-                parts = [request.scheme, request.get_host(), request.path, query, today, *generations]
-                key = PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
                 stored = cache.get(key)
             except Exception:  # each cache backend raises its own (Redis: ConnectionError)
                 # A cache that does not answer costs speed, not the page (/healthz reports it).
@@ -127,10 +127,12 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
 
 # -- invalidation ------------------------------------------------------------------------------------
 def replace_generations(scopes: Iterable[str]) -> None:
-    """Raises when the cache does not answer (after the commit: the request fails and the log says why)."""
-    scopes = set(scopes)
-    if scopes:
-        cache.set_many({GENERATION_PREFIX + scope: uuid.uuid4().hex for scope in scopes}, timeout=None)
+    # In the order of their names, so two saves replacing overlapping scopes never wait on each other's rows.
+    rows = [PageGeneration(scope=scope, token=uuid.uuid4().hex) for scope in sorted(set(scopes))]
+    if rows:
+        PageGeneration.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["scope"], update_fields=["token"]
+        )
 
 
 def forget_all_pages() -> None:
@@ -255,7 +257,7 @@ def _is_history_row(sender) -> bool:
 
 
 def on_save_or_delete(sender, instance, **kwargs):
-    if sender._meta.app_label == "regulations" and not _is_history_row(sender):
+    if sender._meta.app_label == "regulations" and not _is_history_row(sender) and sender is not PageGeneration:
         _changed(instance)
 
 
