@@ -1,9 +1,11 @@
 """Query-time knowledge read from the database: glossary synonyms, document numbers, provision
 numbers and facet labels.
 
-Read once per index generation: every change to a glossary term, document or provision reindexes
-its entry, which changes the generation, so an edit in the admin takes effect on the next search
-in every process without a reindex of anything else.
+Read once per catalog version (search.models.CatalogVersion) and day: a commit that changes what is read
+here (a document, a legal event, a glossary term, an industry or topic, a provision's number, heading or
+publication; search.signals) replaces the version, so the edit takes effect on the next search in every
+process. An edit of a provision's text alone leaves the catalog as it is: with editors at work the index
+changes every second, and a catalog rebuilt for each index write would cost every search after it.
 
 Only published documents and provisions are known here (as in the index): a draft's number or
 reference names nothing, and does not make a published provision's reference ambiguous.
@@ -13,15 +15,18 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.utils import timezone
 
 from regulations.models import Document, GlossaryTerm, Industry, Provision, Publication, Topic
 from regulations.models.validity import IN_FORCE_STATUSES
 from search.backends.base import SearchBackend
+from search.models import CatalogVersion
 from search.query.analysis import fold, normalize_docnum, words
 from search.query.parser import Clause, ParsedQuery
 from search.query.references import Reference, article_numbers, provision_numbers, typed_references
@@ -365,17 +370,25 @@ def _outline_path(pk: int, numbers_of: dict, parent_of: dict) -> tuple[int, ...]
 
 _catalogs: dict[str, tuple[object, Catalog]] = {}
 _lock = threading.Lock()
-_local_version = 0
 
 
 def invalidate() -> None:
-    """Called by the signal handlers, for changes that do not touch the index (an industry's name)."""
-    global _local_version
-    _local_version += 1
+    """After the commit of a change to what the catalog reads: every process rebuilds it on its next search."""
+    CatalogVersion.objects.bulk_create(
+        [CatalogVersion(pk=1, token=uuid.uuid4().hex)],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["token"],
+    )
+
+
+def _version() -> str:
+    return CatalogVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def get_catalog(backend: SearchBackend) -> Catalog:
-    token = (backend.generation(), _local_version)
+    # The day too: which documents are in force follows the calendar.
+    token = (_version(), timezone.localdate())
     cached = _catalogs.get(backend.name + repr(backend.params))
     if cached is not None and cached[0] == token:
         return cached[1]

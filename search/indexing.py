@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search import outbox, statuses
+from search import catalog, outbox, statuses
 from search.backends.base import Progress, SearchBackend
 from search.records import count_records, iter_records, records_for
 from search.results import CheckReport
@@ -22,6 +22,7 @@ def rebuild_index(backend: SearchBackend, progress: Progress | None = None) -> i
             yield record
 
     backend.rebuild(counting(), total, progress)
+    catalog.invalidate()  # a load that preceded it may have sent no signals
     check_index(backend, fix=True)
     outbox.drain(retry_now=True)  # saved meanwhile, or waiting for an index to exist, or failed before
     return counted

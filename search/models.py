@@ -99,3 +99,15 @@ class StatusDay(models.Model):
 
     def __str__(self):
         return f"Statuses as of {self.day:%Y-%m-%d}"
+
+
+class CatalogVersion(models.Model):
+    """Which state of what the search catalog reads (search.catalog: document names, numbers and statuses,
+    provision numbers and headings, the glossary, industry and topic names) the database holds; there is one
+    row (pk 1). A commit that changed any of it replaces the token, and every process rebuilds its catalog on
+    its next search: only then, not after every index write, and on every server alike."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"search catalog {self.token}"

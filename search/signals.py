@@ -13,7 +13,11 @@ so its entry is removed.
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+# What search.catalog reads of a provision: a save that changes none of these leaves the catalog as it is.
+PROVISION_CATALOG_FIELDS = ("document_id", "parent_id", "num", "eid", "publication", "heading_en")
 
 
 def mark(keys) -> None:
@@ -64,6 +68,22 @@ def on_document(sender, instance, **kwargs):
 
 def on_provision(sender, instance, **kwargs):
     mark({f"provision:{instance.pk}"})
+    catalog_fields = tuple(getattr(instance, name) for name in PROVISION_CATALOG_FIELDS)
+    if kwargs.get("signal") is post_delete or getattr(instance, "_catalog_fields_before", None) != catalog_fields:
+        catalog_changed()
+
+
+def remember_catalog_fields(sender, instance, **kwargs):
+    """Before a provision's save: what the catalog read of it (None for a new one)."""
+    instance._catalog_fields_before = (
+        sender.objects.filter(pk=instance.pk).values_list(*PROVISION_CATALOG_FIELDS).first() if instance.pk else None
+    )
+
+
+def catalog_changed(sender=None, instance=None, **kwargs) -> None:
+    from search import catalog
+
+    transaction.on_commit(catalog.invalidate)
 
 
 def on_annotation(sender, instance, **kwargs):
@@ -100,9 +120,8 @@ def on_glossary(sender, instance, **kwargs):
 def on_catalog(sender, instance, **kwargs):
     """Industries and topics: their names are indexed on provisions and label the facets."""
     from regulations.models import Industry, Provision
-    from search import catalog
 
-    catalog.invalidate()
+    catalog_changed()
     if kwargs.get("signal") is post_delete:
         return
     if isinstance(instance, Industry):
@@ -174,6 +193,11 @@ def connect() -> None:
     ):
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}save.{model.__name__}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}delete.{model.__name__}")
+    # What the catalog reads besides provisions (Industry and Topic: on_catalog).
+    for model in (m.Document, m.LegalEvent, m.GlossaryTerm):
+        post_save.connect(catalog_changed, sender=model, dispatch_uid=f"{uid}catalog.save.{model.__name__}")
+        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"{uid}catalog.delete.{model.__name__}")
+    pre_save.connect(remember_catalog_fields, sender=m.Provision, dispatch_uid=f"{uid}catalog.provision")
     m2m_changed.connect(on_provision_industries, sender=m.Provision.industries.through, dispatch_uid=f"{uid}industries")
     m2m_changed.connect(on_document_topics, sender=m.Document.topics.through, dispatch_uid=f"{uid}topics")
     m2m_changed.connect(

@@ -57,6 +57,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_search_catalog():
+    """Each test's first search reads its own catalog: one built from a test's rows, rolled back since, would
+    otherwise serve the next under the same (uncommitted, so unchanged) catalog version."""
+    from search import catalog
+
+    catalog._catalogs.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A test's writes never commit, so the page cache, which follows commits, is off but in its own tests
