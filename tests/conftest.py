@@ -79,6 +79,17 @@ def _test_settings(settings):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a change and then what its commit runs (a test's own transaction never commits)."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def plan(db):
     from regulations.models import Document
 

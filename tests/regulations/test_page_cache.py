@@ -16,17 +16,6 @@ def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 3600
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs a change and then what its commit runs (a test's own transaction never commits)."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 PROVISION = "/documents/industrial-carbon-peaking-2022/part_2__sec_7__item_2/"
 DOCUMENT = "/documents/industrial-carbon-peaking-2022/"
 

@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 from search.backends import get_backend
@@ -18,6 +20,14 @@ def _outbox_empty_after_load(django_db_setup, django_db_blocker):
 @pytest.fixture
 def backend(corpus_index, settings, db):
     settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
+    return get_backend()
+
+
+@pytest.fixture
+def live(corpus_index, tmp_path, settings, db):
+    """A writable copy of the corpus index, kept up to date by the live updates."""
+    shutil.copytree(corpus_index, tmp_path / "index", symlinks=True)
+    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
     return get_backend()
 
 

@@ -4,29 +4,18 @@ Each test works on its own copy of the session's corpus index, so that live upda
 """
 
 import json
-import shutil
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from regulations.models import Annotation, Provision, Publication
-from search.backends import get_backend
 from search.records import records_for
 from search.service import search
-from tests.helpers import whoosh_at
 
 ITEM = "part_2__sec_7__item_2"  # the plan's （七） 2. "Strengthen recycling of renewable (secondary) resources"
 ITEM_REFERENCE = "88号 （七）2."
 PLAN_NUMBER = "工信部联节〔2022〕88号"
-
-
-@pytest.fixture
-def live(corpus_index, tmp_path, settings, db):
-    """A writable copy of the corpus index, kept up to date by the live updates."""
-    shutil.copytree(corpus_index, tmp_path / "index", symlinks=True)
-    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
-    return get_backend()
 
 
 @pytest.fixture
