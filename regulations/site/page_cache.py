@@ -8,7 +8,8 @@ afresh and every other page stays cached. The scopes are worked out when the row
 relations are gone after) and replaced when the transaction commits: a reader that finds the new generation
 reads the committed rows, and the save holds no write lock (SQLite's is the whole database) while the cache
 is written.
-Signed-in readers may see drafts: their pages are never cached nor served from the cache.
+Signed-in readers may see drafts: their pages are never cached nor served from the cache. A page is kept once
+per interface language (the cookie's, else Accept-Language's: regulations.site.middleware).
 """
 
 import hashlib
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from regulations.models import (
     Annotation,
@@ -80,7 +81,8 @@ def _query_key(request, reads: tuple[str, ...] | None) -> str | None:
 
 def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None = ()):
     """Serve the view's 200 answers to anonymous GETs from the cache, keyed on the path, the query values in
-    ``reads`` (None: the whole query string) and the generations of ``scopes(**url_kwargs)``."""
+    ``reads`` (None: the whole query string), the interface language and the generations of
+    ``scopes(**url_kwargs)``."""
 
     def decorate(view):
         @wraps(view)
@@ -96,9 +98,11 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
                 return view(request, *args, **kwargs)
             try:
                 generations = _generations([SITE, *scopes(**kwargs)])
-                # Pages print full addresses (scheme and host) and the legal status on the current day.
+                # Pages print full addresses (scheme and host), the legal status on the current day, and their
+                # interface in the reader's language.
                 today = timezone.localdate().isoformat()
-                parts = [request.scheme, request.get_host(), request.path, query, today, *generations]
+                language = translation.get_language()
+                parts = [request.scheme, request.get_host(), request.path, query, today, language, *generations]
                 key = PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
                 stored = cache.get(key)
             except Exception:  # each cache backend raises its own (Redis: ConnectionError)
