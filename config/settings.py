@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "operations.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: the switcher's cookie, else Accept-Language (README, "Interface languages").
+    "regulations.site.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,7 +156,13 @@ AXES_LOCKOUT_CALLABLE = "regulations.admin.signin.lockout_response"
 # Where a signed-in user lands when the login page has no safe ?next=.
 LOGIN_REDIRECT_URL = "/admin/"
 
+# The interface's languages; content stays in the language it is written in. Addresses carry no language
+# prefix (they are cited in memos): the language comes from the switcher's cookie, else Accept-Language.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as "7 July 2022" (Django's own English is "July 7, 2022"); Chinese keeps Django's "2022年7月7日".
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

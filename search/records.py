@@ -18,9 +18,11 @@ import html
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import wraps
 
 from django.db.models import Prefetch, Q
 from django.utils.html import strip_tags
+from django.utils.translation import override
 
 from regulations.addresses import annotation_url, document_url, glossary_url, provision_url
 from regulations.models import (
@@ -62,6 +64,17 @@ def with_digest(record: dict) -> dict:
     payload = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     record["digest"] = hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
     return record
+
+
+# The index is shared by readers of every interface language: its words (kinds, statuses) are English, whatever
+# the language of the request whose save wrote them; the pages translate the labels they show.
+def in_index_language(build):
+    @wraps(build)
+    def in_english(*args, **kwargs):
+        with override("en"):
+            return build(*args, **kwargs)
+
+    return in_english
 
 
 class RecordBuilder:
@@ -187,6 +200,7 @@ class RecordBuilder:
         """What a hit shows of its rule's status today (the index is refreshed when a status changes)."""
         return {"status": validity.code, "status_label": validity.badge_label, "status_badge": validity.badge}
 
+    @in_index_language
     def document_record(self, document: Document) -> dict:
         topics = list(document.topics.all())
         validity = document.validity()
@@ -232,6 +246,7 @@ class RecordBuilder:
         }
         return with_digest(record)
 
+    @in_index_language
     def provision_record(self, provision: Provision) -> dict:
         document = self.document(provision.document_id)
         industries = list(provision.industries.all())
@@ -295,6 +310,7 @@ class RecordBuilder:
         }
         return with_digest(record)
 
+    @in_index_language
     def annotation_record(self, annotation: Annotation) -> dict:
         """A public annotation: found by its title and text, filtered like its provision (industries)
         and document (document, topic, jurisdiction, year); it has no status of its own."""
@@ -341,6 +357,7 @@ class RecordBuilder:
         }
         return with_digest(record)
 
+    @in_index_language
     def glossary_record(self, term: GlossaryTerm) -> dict:
         record = {
             "key": f"glossary:{term.pk}",

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import pgettext_lazy
+
 from regulations.addresses import compare_url, document_url, history_url
 from regulations.history.changes import Change, ChangePage
 from regulations.models import LegalEvent
@@ -21,12 +23,12 @@ CORPUS_REASON = "Loaded from the corpus"
 
 # Kinds in the order a reader weighs them; the values are the ?kind= of the page and the feed.
 KINDS = {
-    "new-rule": "New rule",
-    "entry-into-force": "Entry into force",
-    "status-change": "Status change",
-    "amendment": "Amendment",
-    "annotation": "Annotation",
-    "editorial": "Editorial revision",
+    "new-rule": pgettext_lazy("change kind", "New rule"),
+    "entry-into-force": pgettext_lazy("change kind", "Entry into force"),
+    "status-change": pgettext_lazy("change kind", "Status change"),
+    "amendment": pgettext_lazy("change kind", "Amendment"),
+    "annotation": pgettext_lazy("change kind", "Annotation"),
+    "editorial": pgettext_lazy("change kind", "Editorial revision"),
 }
 BADGES = {
     "new-rule": "in_force",

@@ -4,9 +4,25 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
+
 LEGAL_OUTCOMES = ("superseded", "repealed", "expired", "not_yet_in_force", "amended")
 OUTCOMES = ("ok", *LEGAL_OUTCOMES, "revised", "moved", "removed", "not_ours", "unknown")
-OUTCOME_LABELS = {outcome: outcome.replace("_", " ") for outcome in OUTCOMES}
+# The verdicts' words; the API answers with the outcome codes.
+OUTCOME_LABELS = {
+    "ok": gettext_lazy("ok"),
+    "superseded": gettext_lazy("superseded"),
+    "repealed": gettext_lazy("repealed"),
+    "expired": gettext_lazy("expired"),
+    "not_yet_in_force": gettext_lazy("not yet in force"),
+    "amended": gettext_lazy("amended"),
+    "revised": gettext_lazy("revised"),
+    "moved": gettext_lazy("moved"),
+    "removed": gettext_lazy("removed"),
+    "not_ours": gettext_lazy("not ours"),
+    "unknown": gettext_lazy("unknown"),
+}
 # The status badges' colours: green, amber, blue, red; "not ours" and "unknown" stay plain.
 BADGE_COLOURS = {
     "ok": "in_force", "superseded": "superseded", "repealed": "repealed", "expired": "repealed", "amended": "amended",
@@ -29,8 +45,10 @@ class LinkResult:
 
     @property
     def label(self) -> str:
-        if self.outcome in ("revised", "amended") and self.since:
-            return f"{self.outcome} since {day_text(self.since)}"
+        if self.outcome == "revised" and self.since:
+            return gettext("revised since %(day)s") % {"day": day_text(self.since)}
+        if self.outcome == "amended" and self.since:
+            return gettext("amended since %(day)s") % {"day": day_text(self.since)}
         return OUTCOME_LABELS[self.outcome]
 
     @property
@@ -58,4 +76,4 @@ def counts(results) -> dict:
 
 
 def day_text(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
+    return date_format(day)

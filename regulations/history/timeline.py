@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.addresses import compare_url, pinned_url, provision_url
 from regulations.history import versions
@@ -14,18 +16,18 @@ from regulations.text.cjk import has_cjk
 from regulations.text.redline import change_summary, redline_html
 
 PROVISION_FIELD_LABELS = {
-    "num": "Number",
-    "heading_en": "English heading",
-    "heading_zh": "Chinese heading",
-    "text": "Text",
-    "text_original": "Original text",
+    "num": gettext_lazy("Number"),
+    "heading_en": gettext_lazy("English heading"),
+    "heading_zh": gettext_lazy("Chinese heading"),
+    "text": gettext_lazy("Text"),
+    "text_original": gettext_lazy("Original text"),
 }
 DOCUMENT_FIELD_LABELS = {
-    "title_en": "English title",
-    "title_zh": "Chinese title",
-    "short_title": "Short title",
-    "doc_number": "Document number",
-    "summary": "Summary",
+    "title_en": gettext_lazy("English title"),
+    "title_zh": gettext_lazy("Chinese title"),
+    "short_title": gettext_lazy("Short title"),
+    "doc_number": gettext_lazy("Document number"),
+    "summary": gettext_lazy("Summary"),
 }
 
 
@@ -43,6 +45,12 @@ class FieldRedline:
     html: str
     inserted: int = 0
     deleted: int = 0
+    field: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        """The text's row is shown even when unchanged (it says "unchanged"); other unchanged rows are left out."""
+        return self.field == "text"
 
 
 def field_redlines(before, after, labels: dict) -> list[FieldRedline]:
@@ -51,11 +59,13 @@ def field_redlines(before, after, labels: dict) -> list[FieldRedline]:
         old = str(getattr(before, name, "") or "") if before is not None else ""
         new = str(getattr(after, name, "") or "") if after is not None else ""
         if old == new:
-            rows.append(FieldRedline(label, False, new))
+            rows.append(FieldRedline(label, False, new, field=name))
             continue
         counts = change_summary(old, new)
         rows.append(
-            FieldRedline(label, True, redline_html(old, new), counts["inserted_words"], counts["deleted_words"])
+            FieldRedline(
+                label, True, redline_html(old, new), counts["inserted_words"], counts["deleted_words"], field=name
+            )
         )
     return rows
 
@@ -78,11 +88,15 @@ def _provision_record(provision: Provision, number, *, drafts: bool):
     text = str(number if number is not None else "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise InvalidVersion(
-            f"“{text[:20]}” is not a version number of this provision; the history page lists them (1, 2, …)."
+            gettext("“%(value)s” is not a version number of this provision; the history page lists them (1, 2, …).")
+            % {"value": text[:20]}
         )
     record = versions.record_numbered(Provision, provision.pk, int(text))
     if record is None or record.history_type == "-" or (not drafts and record.publication != "published"):
-        raise InvalidVersion(f"Version {int(text)} is not a version of this provision; the history page lists them.")
+        raise InvalidVersion(
+            gettext("Version %(number)d is not a version of this provision; the history page lists them.")
+            % {"number": int(text)}
+        )
     return record
 
 
@@ -131,9 +145,12 @@ class NotInForceOnDate(Http404):
     def __init__(self, day: datetime.date, first_day: datetime.date | None):
         self.day, self.first_day = day, first_day
         if first_day:
-            message = f"It did not exist on {day:%-d %B %Y}: its first recorded text dates from {first_day:%-d %B %Y}."
+            message = gettext("It did not exist on %(day)s: its first recorded text dates from %(first_day)s.") % {
+                "day": date_format(day),
+                "first_day": date_format(first_day),
+            }
         else:
-            message = f"It had no published text on {day:%-d %B %Y}."
+            message = gettext("It had no published text on %(day)s.") % {"day": date_format(day)}
         super().__init__(message)
 
 
@@ -170,8 +187,8 @@ def moment_label(asked: str, moment: datetime.datetime) -> str:
     """How a compare page names a moment: the day asked for as that day, a version's moment to the minute."""
     asked = str(asked or "").strip()
     if len(asked) == 10:
-        return f"the end of {versions.parse_day(asked):%-d %B %Y}"
-    return f"{timezone.localtime(moment):%-d %B %Y, %H:%M}"
+        return gettext("the end of %(day)s") % {"day": date_format(versions.parse_day(asked))}
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def parse_moment(value: str) -> datetime.datetime:
@@ -183,12 +200,15 @@ def parse_moment(value: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise versions.InvalidDate(
-            f"“{value[:40]}” is neither a date (YYYY-MM-DD) nor a version's moment from the history page."
+            gettext("“%(value)s” is neither a date (YYYY-MM-DD) nor a version's moment from the history page.")
+            % {"value": value[:40]}
         ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if not EARLIEST_MOMENT <= moment <= timezone.now() + datetime.timedelta(days=1):
-        raise versions.InvalidDate(f"“{value[:40]}” is outside the time Rulebook has recorded (1900 until now).")
+        raise versions.InvalidDate(
+            gettext("“%(value)s” is outside the time Rulebook has recorded (1900 until now).") % {"value": value[:40]}
+        )
     return moment
 
 
@@ -205,7 +225,9 @@ def document_events(document: Document, *, drafts: bool) -> list[DocumentEvent]:
     withdrawn = withdrawn_provisions(document, drafts=drafts)
     events = []
     for version in versions.versions(document, versions.DOCUMENT_TEXT_FIELDS, drafts=drafts):
-        events.append(DocumentEvent(version.record, "document", version.action, version.changed, "The document", ""))
+        events.append(
+            DocumentEvent(version.record, "document", version.action, version.changed, gettext("The document"), "")
+        )
     records = list(
         Provision.history.filter(document_id=document.pk)
         .order_by("id", "history_date", "history_id")

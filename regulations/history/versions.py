@@ -11,6 +11,7 @@ from functools import cache
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from regulations.models import Document, Provision, Publication
 
@@ -21,7 +22,13 @@ DOCUMENT_TEXT_FIELDS = ["title_en", "title_zh", "short_title", "doc_number", "su
 IGNORED_FIELDS = {"revision", "updated_at", "position", "depth", "created_at", "written_against_revision"}
 IGNORED_FIELDS |= {"written_against_at"}
 
+# A version's action, as a code (templates and callers compare it); ACTION_LABELS are its words.
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+ACTION_LABELS = {
+    "added": pgettext_lazy("a version", "added"),
+    "changed": pgettext_lazy("a version", "changed"),
+    "removed": pgettext_lazy("a version", "removed"),
+}
 # Links recorded with each version (simple-history's m2m_fields): relation → (the record's reverse accessor
 # to its link rows, which unlike simple-history's own descriptor can be prefetched; the linked id).
 LINKS = {
@@ -38,9 +45,14 @@ def parse_day(value: str) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidDate(f"“{str(value)[:40]}” is not a date; write it as YYYY-MM-DD, e.g. 2024-01-31.") from None
+        raise InvalidDate(
+            gettext("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2024-01-31.") % {"value": str(value)[:40]}
+        ) from None
     if day > timezone.localdate():
-        raise InvalidDate(f"{day.isoformat()} is in the future; the text can only be shown as it stood up to today.")
+        raise InvalidDate(
+            gettext("%(day)s is in the future; the text can only be shown as it stood up to today.")
+            % {"day": day.isoformat()}
+        )
     return day
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.documents import Document
@@ -26,16 +27,16 @@ class Annotation(Revisioned):
     """A consultant's dated note on a document or one of its provisions."""
 
     class Kind(models.TextChoices):
-        AMENDMENT = "amendment", "Amendment"
-        IMPLEMENTATION = "implementation", "Implementation status"
-        INTERPRETATION = "interpretation", "Interpretation"
-        ENFORCEMENT = "enforcement", "Enforcement"
-        DEADLINE = "deadline", "Deadline"
-        NOTE = "note", "Note"
+        AMENDMENT = "amendment", gettext_lazy("Amendment")
+        IMPLEMENTATION = "implementation", gettext_lazy("Implementation status")
+        INTERPRETATION = "interpretation", gettext_lazy("Interpretation")
+        ENFORCEMENT = "enforcement", gettext_lazy("Enforcement")
+        DEADLINE = "deadline", gettext_lazy("Deadline")
+        NOTE = "note", gettext_lazy("Note")
 
     class Visibility(models.TextChoices):
-        INTERNAL = "internal", "Internal (signed-in staff)"
-        PUBLIC = "public", "Public"
+        INTERNAL = "internal", gettext_lazy("Internal (signed-in staff)")
+        PUBLIC = "public", gettext_lazy("Public")
 
     document = models.ForeignKey(
         Document,

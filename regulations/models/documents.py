@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from regulations import addresses
 from regulations.models.history import VersionHistory
@@ -41,31 +42,31 @@ class DocumentQuerySet(ReaderQuerySet):
 
 class Document(Revisioned):
     class Kind(models.TextChoices):
-        PLAN = "plan", "Plan"
-        ACTION_PLAN = "action_plan", "Action plan"
-        OPINIONS = "opinions", "Opinions"
-        REGULATION = "regulation", "Regulation"
-        MEASURES = "measures", "Measures"
-        PROVISIONS = "provisions", "Provisions"
-        STANDARD_CONDITIONS = "standard_conditions", "Standard conditions"
-        PILOT_SCHEME = "pilot_scheme", "Pilot scheme"
-        NOTICE = "notice", "Notice"
+        PLAN = "plan", pgettext_lazy("document kind", "Plan")
+        ACTION_PLAN = "action_plan", pgettext_lazy("document kind", "Action plan")
+        OPINIONS = "opinions", pgettext_lazy("document kind", "Opinions")
+        REGULATION = "regulation", pgettext_lazy("document kind", "Regulation")
+        MEASURES = "measures", pgettext_lazy("document kind", "Measures")
+        PROVISIONS = "provisions", pgettext_lazy("document kind", "Provisions")
+        STANDARD_CONDITIONS = "standard_conditions", pgettext_lazy("document kind", "Standard conditions")
+        PILOT_SCHEME = "pilot_scheme", pgettext_lazy("document kind", "Pilot scheme")
+        NOTICE = "notice", pgettext_lazy("document kind", "Notice")
 
     Status = Status  # the legal status on a day, derived from the events (regulations.models.validity)
 
     class Rank(models.TextChoices):
         """Where the instrument sits in the legal hierarchy, highest first."""
 
-        LAW = "law", "Law"
-        ADMINISTRATIVE_REGULATION = "administrative_regulation", "Administrative regulation"
-        DEPARTMENTAL_RULE = "departmental_rule", "Departmental rule"
-        NORMATIVE_DOCUMENT = "normative_document", "Normative document"
-        PLAN = "plan", "Plan or policy document"
-        EU_REGULATION = "eu_regulation", "EU regulation"
+        LAW = "law", gettext_lazy("Law")
+        ADMINISTRATIVE_REGULATION = "administrative_regulation", gettext_lazy("Administrative regulation")
+        DEPARTMENTAL_RULE = "departmental_rule", gettext_lazy("Departmental rule")
+        NORMATIVE_DOCUMENT = "normative_document", gettext_lazy("Normative document")
+        PLAN = "plan", gettext_lazy("Plan or policy document")
+        EU_REGULATION = "eu_regulation", gettext_lazy("EU regulation")
 
     class Jurisdiction(models.TextChoices):
-        CN = "CN", "China"
-        EU = "EU", "European Union"
+        CN = "CN", gettext_lazy("China")
+        EU = "EU", gettext_lazy("European Union")
 
     slug = models.SlugField(max_length=100, unique=True)
     title_en = models.CharField("English title", max_length=500)

@@ -10,30 +10,32 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class LegalEvent(models.Model):
     class Kind(models.TextChoices):
-        CONSULTATION_DRAFT = "consultation_draft", "Draft for consultation"
-        ADOPTED = "adopted", "Adopted"
-        APPROVED = "approved", "Approved"
-        SIGNED = "signed", "Signed"
-        PROMULGATED = "promulgated", "Promulgated"
-        ISSUED = "issued", "Issued"
-        PUBLISHED = "published", "Published"
-        ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
-        APPLIES_FROM = "applies_from", "Applies from"
-        AMENDED = "amended", "Amended"
-        PARTLY_REPEALED = "partly_repealed", "Partly repealed"
-        REPEALED = "repealed", "Repealed"
-        REPLACED = "replaced", "Replaced"
-        EXPIRES = "expires", "Expires"
+        CONSULTATION_DRAFT = "consultation_draft", pgettext_lazy("legal event", "Draft for consultation")
+        ADOPTED = "adopted", pgettext_lazy("legal event", "Adopted")
+        APPROVED = "approved", pgettext_lazy("legal event", "Approved")
+        SIGNED = "signed", pgettext_lazy("legal event", "Signed")
+        PROMULGATED = "promulgated", pgettext_lazy("legal event", "Promulgated")
+        ISSUED = "issued", pgettext_lazy("legal event", "Issued")
+        PUBLISHED = "published", pgettext_lazy("legal event", "Published")
+        ENTRY_INTO_FORCE = "entry_into_force", pgettext_lazy("legal event", "Entry into force")
+        APPLIES_FROM = "applies_from", pgettext_lazy("legal event", "Applies from")
+        AMENDED = "amended", pgettext_lazy("legal event", "Amended")
+        PARTLY_REPEALED = "partly_repealed", pgettext_lazy("legal event", "Partly repealed")
+        REPEALED = "repealed", pgettext_lazy("legal event", "Repealed")
+        REPLACED = "replaced", pgettext_lazy("legal event", "Replaced")
+        EXPIRES = "expires", pgettext_lazy("legal event", "Expires")
 
     class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
+        DAY = "day", gettext_lazy("Day")
+        MONTH = "month", gettext_lazy("Month")
+        YEAR = "year", gettext_lazy("Year")
 
     # The events that make a document (its date of issue is the earliest of them).
     MAKING = {Kind.ADOPTED, Kind.APPROVED, Kind.SIGNED, Kind.PROMULGATED, Kind.ISSUED, Kind.PUBLISHED}
@@ -95,8 +97,8 @@ class LegalEvent(models.Model):
         if self.precision == self.Precision.YEAR:
             return f"{self.date:%Y}"
         if self.precision == self.Precision.MONTH:
-            return f"{self.date:%B %Y}"
-        return f"{self.date.day} {self.date:%B %Y}"
+            return date_format(self.date, "YEAR_MONTH_FORMAT")
+        return date_format(self.date)
 
     @property
     def iso(self) -> str:

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from regulations import addresses
 from regulations.models.documents import Document
@@ -64,15 +65,15 @@ class ProvisionQuerySet(ReaderQuerySet):
 
 class Provision(Revisioned):
     class Kind(models.TextChoices):
-        GENERAL = "general", "General"
-        PRINCIPLE = "principle", "Principle"
-        TARGET = "target", "Target"
-        MEASURE = "measure", "Measure"
-        INDUSTRY_ACTION = "industry_action", "Industry action"
-        PRODUCT_SUPPLY = "product_supply", "Product supply"
-        POLICY_SUPPORT = "policy_support", "Policy support"
-        ORGANISATION = "organisation", "Organisation and supervision"
-        ARTICLE = "article", "Article"
+        GENERAL = "general", pgettext_lazy("provision kind", "General")
+        PRINCIPLE = "principle", pgettext_lazy("provision kind", "Principle")
+        TARGET = "target", pgettext_lazy("provision kind", "Target")
+        MEASURE = "measure", pgettext_lazy("provision kind", "Measure")
+        INDUSTRY_ACTION = "industry_action", pgettext_lazy("provision kind", "Industry action")
+        PRODUCT_SUPPLY = "product_supply", pgettext_lazy("provision kind", "Product supply")
+        POLICY_SUPPORT = "policy_support", pgettext_lazy("provision kind", "Policy support")
+        ORGANISATION = "organisation", pgettext_lazy("provision kind", "Organisation and supervision")
+        ARTICLE = "article", pgettext_lazy("provision kind", "Article")
 
     Status = Status  # derived from the document's legal events (regulations.models.validity)
 

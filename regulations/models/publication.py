@@ -1,13 +1,14 @@
 """Editorial state shared by the reader-facing models: drafts, and a revision counter for optimistic locking."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Publication(models.TextChoices):
     """Editorial state: drafts are for signed-in staff only and reach no public channel."""
 
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", gettext_lazy("Draft")
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class ReaderQuerySet(models.QuerySet):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.provisions import Provision
@@ -22,11 +23,11 @@ class TargetQuerySet(ReaderQuerySet):
 
 class Target(Revisioned):
     class Direction(models.TextChoices):
-        DECREASE = "decrease", "Reduce"
-        INCREASE = "increase", "Increase"
-        REACH = "reach", "Reach"
-        CAP = "cap", "Cap"
-        PEAK = "peak", "Peak"
+        DECREASE = "decrease", gettext_lazy("Reduce")
+        INCREASE = "increase", gettext_lazy("Increase")
+        REACH = "reach", gettext_lazy("Reach")
+        CAP = "cap", gettext_lazy("Cap")
+        PEAK = "peak", gettext_lazy("Peak")
 
     provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(default=0)

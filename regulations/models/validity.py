@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.models.legal_events import LegalEvent
 
@@ -24,15 +25,26 @@ Kind = LegalEvent.Kind
 
 
 class Status(models.TextChoices):
-    IN_FORCE = "in_force", "In force"
-    AMENDED = "amended", "In force as amended"
-    PARTLY_REPEALED = "partly_repealed", "Partly repealed"
-    NOT_YET_IN_FORCE = "not_yet_in_force", "Adopted, not yet in force"
-    CONSULTATION_DRAFT = "consultation_draft", "Draft for consultation"
-    SUPERSEDED = "superseded", "Superseded"
-    REPEALED = "repealed", "Repealed"
-    EXPIRED = "expired", "Expired"
-    NOT_YET_ADOPTED = "not_yet_adopted", "Not yet adopted"
+    IN_FORCE = "in_force", gettext_lazy("In force")
+    AMENDED = "amended", gettext_lazy("In force as amended")
+    PARTLY_REPEALED = "partly_repealed", gettext_lazy("Partly repealed")
+    NOT_YET_IN_FORCE = "not_yet_in_force", gettext_lazy("Adopted, not yet in force")
+    CONSULTATION_DRAFT = "consultation_draft", gettext_lazy("Draft for consultation")
+    SUPERSEDED = "superseded", gettext_lazy("Superseded")
+    REPEALED = "repealed", gettext_lazy("Repealed")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    NOT_YET_ADOPTED = "not_yet_adopted", gettext_lazy("Not yet adopted")
+
+
+# A status resting on an unverified ending or change (only these can be reported). Each is a whole label, so
+# that the search index can keep it in English and a page can still translate it.
+REPORTED_LABELS = {
+    Status.SUPERSEDED: gettext_lazy("Reported replaced"),
+    Status.REPEALED: gettext_lazy("Reported repealed"),
+    Status.EXPIRED: gettext_lazy("Reported expired"),
+    Status.AMENDED: gettext_lazy("In force as amended (reported)"),
+    Status.PARTLY_REPEALED: gettext_lazy("Partly repealed (reported)"),
+}
 
 
 IN_FORCE_STATUSES = {Status.IN_FORCE, Status.AMENDED, Status.PARTLY_REPEALED}
@@ -50,10 +62,6 @@ BADGES = {
     Status.REPEALED: "repealed",
     Status.EXPIRED: "repealed",
 }
-
-
-def _day(value: datetime.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -98,13 +106,7 @@ class Validity:
     @property
     def badge_label(self) -> str:
         """The badge's words: a status resting on an unverified event says it is reported."""
-        if not self.reported:
-            return self.label
-        if self.code == Status.SUPERSEDED:
-            return "Reported replaced"
-        if self.code in (Status.REPEALED, Status.EXPIRED):
-            return f"Reported {self.label.lower()}"
-        return f"{self.label} (reported)"
+        return REPORTED_LABELS.get(Status(self.code), self.label) if self.reported else self.label
 
     @property
     def since(self) -> str:
@@ -112,33 +114,44 @@ class Validity:
         if self.event is None:
             return ""
         if self.event.kind == Kind.EXPIRES:
-            return f"the end of {self.event.display}"
+            return gettext("the end of %(period)s") % {"period": self.event.display}
         return self.event.display
 
     @property
     def text(self) -> str:
         """The status in a sentence fragment: 'Superseded by … from 1 April 2026 (reported, unverified)'."""
-        event, parts = self.event, [self.label]
+        event = self.event
+        words = {"status": self.badge_label if self.ended else self.label, "since": self.since}
         if self.code == Status.SUPERSEDED:
-            parts = ["Reported replaced" if self.reported else "Superseded"]
             replacing = self.by.short_title if self.by is not None else (event.instrument if event else "")
             if replacing:
-                parts.append(f"by {replacing}")
-            parts.append(f"from {self.since}")
-        elif self.code in (Status.REPEALED, Status.EXPIRED):
-            parts = [("Reported " + self.label.lower()) if self.reported else self.label]
-            parts.append(f"after {self.since}" if self.code == Status.EXPIRED else f"from {self.since}")
+                text = gettext("%(status)s by %(by)s from %(since)s") % {**words, "by": replacing}
+            else:
+                text = gettext("%(status)s from %(since)s") % words
+        elif self.code == Status.REPEALED:
+            text = gettext("%(status)s from %(since)s") % words
+        elif self.code == Status.EXPIRED:
+            text = gettext("%(status)s after %(since)s") % words
         elif self.code in (Status.AMENDED, Status.PARTLY_REPEALED) and event is not None:
-            parts.append(f"(last changed {self.since}" + (f" by {event.instrument})" if event.instrument else ")"))
+            if event.instrument:
+                text = gettext("%(status)s (last changed %(since)s by %(instrument)s)") % {
+                    **words,
+                    "instrument": event.instrument,
+                }
+            else:
+                text = gettext("%(status)s (last changed %(since)s)") % words
         elif self.code == Status.NOT_YET_IN_FORCE and self.next_event is not None:
-            parts.append(f"(enters into force on {self.next_event.display})")
+            text = gettext("%(status)s (enters into force on %(day)s)") % {**words, "day": self.next_event.display}
         elif self.code == Status.IN_FORCE and event is not None:
-            parts.append(f"since {self.since}")
-        text = " ".join(parts)
-        if self.reported:  # an ending already reads "Reported …"
-            text += " (unverified)" if self.ended else " (reported, unverified)"
-        elif self.unverified:
-            text += " (date unverified)"
+            text = gettext("%(status)s since %(since)s") % words
+        else:
+            text = str(self.label)
+        if self.reported and self.ended:  # an ending already reads "Reported …"
+            return gettext("%(text)s (unverified)") % {"text": text}
+        if self.reported:
+            return gettext("%(text)s (reported, unverified)") % {"text": text}
+        if self.unverified:
+            return gettext("%(text)s (date unverified)") % {"text": text}
         return text
 
 

@@ -8,7 +8,9 @@ the issuers by their English abbreviation and italicise nothing (memos paste the
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from regulations.addresses import pinned_url, subject_url
 from regulations.history import versions
@@ -66,7 +68,8 @@ def cite(
     if document.doc_number:
         english.append(document.doc_number)
     if date:
-        english.append(date.display)
+        with translation.override("en"):  # the English citation is English on either interface
+            english.append(date.display)
     chinese = issuers_zh
     if document.title_zh:
         chinese += f"《{document.title_zh}》"
@@ -100,13 +103,13 @@ def cite(
 
 def citation_rows(citation: Citation) -> list[tuple[str, str, str]]:
     """(label, text, language) of each way to quote it, for the cite panel."""
-    rows = [("Citation (English)", citation.english, "en")]
+    rows = [(gettext("Citation (English)"), citation.english, "en")]
     if citation.chinese:
-        rows.append(("Citation (Chinese)", citation.chinese, "zh"))
+        rows.append((gettext("Citation (Chinese)"), citation.chinese, "zh"))
     rows += [
-        ("Permanent address", citation.address, ""),
-        (f"The text as of {citation.pinned_on:%-d %B %Y}", citation.pinned_address, ""),
-        ("Markdown link", citation.markdown, ""),
+        (gettext("Permanent address"), citation.address, ""),
+        (gettext("The text as of %(day)s") % {"day": date_format(citation.pinned_on)}, citation.pinned_address, ""),
+        (gettext("Markdown link"), citation.markdown, ""),
     ]
     return rows
 

@@ -10,7 +10,8 @@ reads the committed rows.
 The generations are rows of the database (PageGeneration), the pages entries of the cache: a cache that is
 unreachable, flushed or restored from an old snapshot costs speed, never a stale page (an old "in force" badge
 under a generation a save has replaced is never looked up again).
-Signed-in readers may see drafts: their pages are never cached nor served from the cache.
+Signed-in readers may see drafts: their pages are never cached nor served from the cache. A page is kept once
+per interface language (the cookie's, else Accept-Language's: regulations.site.middleware).
 """
 
 import hashlib
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from regulations.models import (
     Annotation,
@@ -80,7 +81,8 @@ def _query_key(request, reads: tuple[str, ...] | None) -> str | None:
 
 def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None = ()):
     """Serve the view's 200 answers to anonymous GETs from the cache, keyed on the path, the query values in
-    ``reads`` (None: the whole query string) and the generations of ``scopes(**url_kwargs)``."""
+    ``reads`` (None: the whole query string), the interface language and the generations of
+    ``scopes(**url_kwargs)``."""
 
     def decorate(view):
         @wraps(view)
@@ -95,9 +97,11 @@ def cached_page(scopes: Callable[..., list[str]], reads: tuple[str, ...] | None 
             if query is None:
                 return view(request, *args, **kwargs)
             generations = _generations([SITE, *scopes(**kwargs)])
-            # Pages print full addresses (scheme and host) and the legal status on the current day.
+            # Pages print full addresses (scheme and host), the legal status on the current day, and their
+            # interface in the reader's language.
             today = timezone.localdate().isoformat()
-            parts = [request.scheme, request.get_host(), request.path, query, today, *generations]
+            language = translation.get_language()
+            parts = [request.scheme, request.get_host(), request.path, query, today, language, *generations]
             key = PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
             try:
                 stored = cache.get(key)

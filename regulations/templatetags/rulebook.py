@@ -6,14 +6,18 @@ import re
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from regulations import addresses
 from regulations.addresses import document_url, named
+from regulations.history.versions import ACTION_LABELS
 from regulations.models.numbering import short_reference
 from regulations.text.cjk import has_cjk
 from regulations.text.control_characters import xml_safe
@@ -21,7 +25,7 @@ from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdo
 
 register = template.Library()
 
-UNVERIFIED_TEXT = "Rests on a single source — not independently confirmed"
+UNVERIFIED_TEXT = gettext_lazy("Rests on a single source — not independently confirmed")
 _MARKED = "_rulebook_unverified_marks"
 
 
@@ -62,6 +66,19 @@ def note(text):
 
 
 @register.filter
+def status_words(label: str) -> str:
+    """A status label as the search index stores it (in English, for readers of every language), in the
+    interface language; the labels are the msgids of regulations.models.validity."""
+    return gettext(label) if label else label
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """A version's action code ("added", "changed", "removed") in the interface language."""
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
 def reference(provision) -> str:
     """The full number of a provision or of one of its recorded versions (2.7.2), outside its outline."""
     return short_reference(getattr(provision, "eid", ""), getattr(provision, "num", ""))
@@ -73,23 +90,65 @@ def lang_zh(text):
     return mark_safe(' lang="zh"') if has_cjk(text) else ""  # noqa: S308
 
 
+def interface_is_english() -> bool:
+    return (get_language() or "en").startswith("en")
+
+
+@register.simple_tag
+def lang_en():
+    """' lang="en"' on an element of English content (titles, our summaries) when the interface around it is not
+    English; nothing on the English interface, whose <html lang> says it already."""
+    return "" if interface_is_english() else mark_safe(' lang="en"')  # noqa: S308
+
+
+def language_tag(code: str) -> str:
+    """A Django language code as a BCP 47 tag for lang attributes: "en", "zh-Hans" (Django's is "zh-hans")."""
+    language, _, script = code.partition("-")
+    return f"{language}-{script.title()}" if script else language
+
+
+@register.simple_tag
+def html_lang():
+    return language_tag(get_language() or settings.LANGUAGE_CODE)
+
+
+@register.simple_tag(takes_context=True)
+def language_switcher(context):
+    """The interface languages, each named in itself, posting to Django's set_language, which remembers the choice
+    in the language cookie and comes back to this page; nothing where set_language's URL is not installed."""
+    try:
+        action = named("set_language")
+    except NoReverseMatch:
+        return ""
+    request = context.get("request")
+    current = get_language()
+    languages = [
+        {"code": code, "name": name, "tag": language_tag(code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+    next_page = request.get_full_path() if request is not None else ""
+    return render_to_string("_language_switcher.html", {"action": action, "languages": languages, "next": next_page})
+
+
 def _mark(context):
     request = context.get("request")
     if request is not None:
         setattr(request, _MARKED, True)
 
 
-DAGGER_HTML = format_html(
-    '<a class="dagger" href="#unverified-legend" title="Unverified: {}">'
-    '<span aria-hidden="true">†</span><span class="visually-hidden"> (unverified: {})</span></a>',
-    UNVERIFIED_TEXT,
-    UNVERIFIED_TEXT.lower(),
-)
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def _dagger_html(language):
+    return format_html(
+        '<a class="dagger" href="#unverified-legend" title="{}">'
+        '<span aria-hidden="true">†</span><span class="visually-hidden"> ({})</span></a>',
+        gettext("Unverified: %(why)s") % {"why": UNVERIFIED_TEXT},
+        gettext("unverified: %(why)s") % {"why": str(UNVERIFIED_TEXT).lower()},
+    )
 
 
 def dagger_html(context):
     _mark(context)
-    return DAGGER_HTML
+    return _dagger_html(get_language())
 
 
 @register.simple_tag(takes_context=True)
@@ -120,10 +179,10 @@ def validity_badge(validity):
 
 
 @register.simple_tag
-def research_note(text, label="Research note"):
+def research_note(text, label=None):
     if not text:
         return ""
-    return _research_note(str(text), str(label))
+    return _research_note(str(text), str(label or gettext("Research note")))
 
 
 @lru_cache(maxsize=4096)
@@ -176,16 +235,16 @@ def document_search_box(document):
 # -- the free-form `details` of a document or provision --------------------------------------
 
 LABELS = {
-    "doc": "Document",
-    "doc_number": "Document number",
-    "title_zh": "Chinese title",
-    "title_en": "English title",
-    "addressees_zh": "Addressees",
-    "as_of": "As of",
-    "zh": "Chinese",
-    "en": "English",
-    "abbr": "Abbreviation",
-    "url": "Address",
+    "doc": gettext_lazy("Document"),
+    "doc_number": gettext_lazy("Document number"),
+    "title_zh": gettext_lazy("Chinese title"),
+    "title_en": gettext_lazy("English title"),
+    "addressees_zh": gettext_lazy("Addressees"),
+    "as_of": gettext_lazy("As of"),
+    "zh": gettext_lazy("Chinese"),
+    "en": gettext_lazy("English"),
+    "abbr": gettext_lazy("Abbreviation"),
+    "url": gettext_lazy("Address"),
 }
 _URL_ONLY = re.compile(r"^https?://\S+$")
 
@@ -210,7 +269,7 @@ class DetailsRenderer:
         if isinstance(value, list):
             return self.sequence(value, key)
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return gettext("yes") if value else gettext("no")
         if value is None:
             return ""
         text = str(value)
@@ -246,8 +305,9 @@ class DetailsRenderer:
         mark = ""
         if unverified:
             mark = format_html(
-                '<p class="details-mark">{} Unverified.</p>{}',
+                '<p class="details-mark">{} {}</p>{}',
                 dagger_html(self.context),
+                gettext("Unverified."),
                 research_note(data.get("note", "")),
             )
         return format_html('<dl class="details">{}</dl>{}', mark_safe("".join(rows)), mark)  # noqa: S308
@@ -341,7 +401,7 @@ def _relation_item(view, show_this: bool) -> str:
             label = f"{this.num or this.eid} {this.heading_en}"
             parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{mark_chinese(label)}</a></span>')
         else:
-            parts.append('<span class="relation__this">This document as a whole</span>')
+            parts.append(f'<span class="relation__this">{_e(gettext("This document as a whole"))}</span>')
     parts.append(f'<span class="relation__verb">{_e(view.verb)}</span>')
     other = view.other_document.short_title
     if view.other_provision is not None:
@@ -352,10 +412,10 @@ def _relation_item(view, show_this: bool) -> str:
         parts.append(str(validity_badge(validity)))
     if view.note:
         parts.append(f'<span class="relation__note">{mark_chinese(view.note)}</span>')
-    provenance = f"Asserted by {_e(view.relation.asserted_by)}"
+    provenance = _e(gettext("Asserted by %(source)s") % {"source": view.relation.asserted_by})
     asserted_on = view.relation.asserted_on
     if asserted_on:
-        provenance += f', <time datetime="{asserted_on.isoformat()}">{asserted_on.day} {asserted_on:%B %Y}</time>'
+        provenance += f', <time datetime="{asserted_on.isoformat()}">{_e(date_format(asserted_on))}</time>'
     parts.append(f'<span class="relation__provenance">{provenance}</span></li>')
     return "\n".join(parts)
 
@@ -376,17 +436,17 @@ def provision_facts(provision):
     """
     rows = []
     if provision.heading_official_en:
-        rows.append(f"<dt>Official English heading</dt><dd>{_e(provision.heading_official_en)}</dd>")
+        rows.append(f"<dt>{_e(gettext('Official English heading'))}</dt><dd>{_e(provision.heading_official_en)}</dd>")
     if provision.heading_zh_note:
-        rows.append(f"<dt>Chinese heading</dt><dd>{mark_chinese(provision.heading_zh_note)}</dd>")
+        rows.append(f"<dt>{_e(gettext('Chinese heading'))}</dt><dd>{mark_chinese(provision.heading_zh_note)}</dd>")
     if provision.articles:
-        rows.append(f"<dt>Articles</dt><dd>{_e(provision.articles)}</dd>")
+        rows.append(f"<dt>{_e(gettext('Articles'))}</dt><dd>{_e(provision.articles)}</dd>")
     if provision.industry_list:
-        rows.append(f"<dt>Industries</dt><dd>{industry_links(provision.industry_list)}</dd>")
+        rows.append(f"<dt>{_e(gettext('Industries'))}</dt><dd>{industry_links(provision.industry_list)}</dd>")
     if provision.agencies:
-        rows.append(f"<dt>Responsible agencies</dt><dd>{agency_list(provision.agencies)}</dd>")
+        rows.append(f"<dt>{_e(gettext('Responsible agencies'))}</dt><dd>{agency_list(provision.agencies)}</dd>")
     if provision.key_terms:
-        rows.append(f"<dt>Key terms</dt><dd>{term_list(provision.key_terms)}</dd>")
+        rows.append(f"<dt>{_e(gettext('Key terms'))}</dt><dd>{term_list(provision.key_terms)}</dd>")
     if not rows:
         return ""
     return mark_safe('<dl class="facts">' + "\n".join(rows) + "</dl>")  # noqa: S308 - every value is escaped

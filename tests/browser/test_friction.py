@@ -66,3 +66,20 @@ def test_recent_changes_group_a_corpus_load_and_filter_by_kind(browser_page):
     assert kinds and all(re.search(r"change--new-rule", kind) for kind in kinds)
     page.tab.locator("li.change details summary").first.click()
     assert page.tab.locator("li.change details li").first.is_visible()
+
+
+def test_the_language_switcher_changes_the_interface_and_it_stays_changed(browser_page):
+    page = browser_page
+    page.open(PROVISION)
+    assert page.tab.evaluate("document.documentElement.lang") == "en"
+    page.tab.get_by_role("button", name="简体中文").click()
+    page.tab.wait_for_url("**" + PROVISION)
+    assert page.tab.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.tab.get_by_role("button", name="简体中文").get_attribute("aria-current") == "true"
+    page.tab.get_by_role("navigation", name="主导航").get_by_role("link", name="目标").click()
+    page.tab.wait_for_url("**/targets/")
+    assert page.tab.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.tab.locator("h1").inner_text() == "目标"
+    page.tab.get_by_role("button", name="English").click()
+    page.tab.wait_for_url("**/targets/")
+    assert page.tab.locator("h1").inner_text() == "Targets"

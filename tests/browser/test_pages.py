@@ -5,6 +5,7 @@ and a screenshot in build/screenshots/ for a reviewer (with each page's axe-core
 import json
 
 import pytest
+from django.conf import settings
 
 from tests.browser.conftest import PLAN, PROVISION, SCREENSHOTS, WIDTHS, node_module, screenshot
 
@@ -23,6 +24,10 @@ PAGES = {
     "compare": PLAN + "compare/?from=2023-01-01&to=2026-01-01",
     "admin-provision": None,  # the change form of the provision, with its inlines (its id is the database's)
 }
+# The Chinese interface of the pages a first-time reader meets first (its labels can be wider than English).
+CHINESE_PAGES = {"zh-home": "/", "zh-provision": PROVISION, "zh-search": "/search/?q=battery+recycling"}
+PAGES.update(CHINESE_PAGES)
+CHINESE = "zh-CN,zh;q=0.9"
 
 
 def admin_provision_path():
@@ -35,6 +40,13 @@ def admin_provision_path():
 def page_path(name):
     return PAGES[name] or admin_provision_path()
 
+
+# On the Chinese interface: the main English content (titles, headings, our summaries) not marked lang="en".
+UNMARKED_ENGLISH = """() => Array.from(document.querySelectorAll([
+    ".title-en", ".heading-en", ".doc-item__title", ".search-hit__title",
+    ".provision-text:not(.provision-text--original) .prose"].join(", ")))
+  .filter((el) => el.textContent.trim() && !/^en/i.test(el.closest("[lang]").getAttribute("lang")))
+  .map((el) => el.className + ": " + el.textContent.trim().slice(0, 60))"""
 
 # Text nodes with Chinese characters whose nearest `lang` is not Chinese (form values are the user's own).
 UNMARKED_CHINESE = """() => {
@@ -108,6 +120,8 @@ def test_page_is_usable_accessible_and_fits_the_screen(name, browser_page, reque
     page = browser_page
     if name.startswith("admin"):
         page.tab.context.add_cookies(request.getfixturevalue("admin_cookies"))
+    if name in CHINESE_PAGES:  # as the switcher leaves it (the context's locale sets Accept-Language)
+        page.tab.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": page.site}])
     page.open(page_path(name))
     screenshot(page, name)
 
@@ -115,6 +129,9 @@ def test_page_is_usable_accessible_and_fits_the_screen(name, browser_page, reque
     assert page.tab.locator("h1").count() == 1
     if not admin:  # the admin's titles are Django's (object names mixing both languages in one string)
         assert page.tab.evaluate(UNMARKED_CHINESE) == []
+    if name in CHINESE_PAGES:
+        assert page.tab.evaluate("document.documentElement.lang") == "zh-Hans"
+        assert page.tab.evaluate(UNMARKED_ENGLISH) == []
     violations = axe_violations(page)
     (SCREENSHOTS / f"{name}-{page.width}.axe.json").write_text(json.dumps(violations, indent=1))
     assert serious(violations) == []

@@ -7,7 +7,7 @@ import urllib.request
 from django.conf import settings
 
 from tests.browser.conftest import PLAN, PROVISION, ROOT, java, node_module
-from tests.browser.test_pages import PAGES, page_path
+from tests.browser.test_pages import CHINESE, CHINESE_PAGES, PAGES, page_path
 
 FAMILIES = {
     **PAGES,
@@ -20,8 +20,11 @@ FAMILIES = {
 }
 
 
-def served_html(site, path, cookie=None):
-    request = urllib.request.Request(site + path, headers={"Cookie": cookie} if cookie else {})
+def served_html(site, path, cookie=None, language=None):
+    headers = {"Cookie": cookie} if cookie else {}
+    if language:
+        headers["Accept-Language"] = language
+    request = urllib.request.Request(site + path, headers=headers)
     try:
         with urllib.request.urlopen(request) as response:  # noqa: S310 (the test's own live server)
             return response.read()
@@ -37,7 +40,12 @@ def test_every_page_family_is_valid_html(site, admin_cookies):
     for name in FAMILIES:
         path = folder / f"{name}.html"
         path.write_bytes(
-            served_html(site, FAMILIES[name] or page_path(name), cookie if name.startswith("admin") else None)
+            served_html(
+                site,
+                FAMILIES[name] or page_path(name),
+                cookie if name.startswith("admin") else None,
+                CHINESE if name in CHINESE_PAGES else None,
+            )
         )
         files.append(str(path))
     checker = subprocess.run(  # noqa: S603 (fixed arguments)

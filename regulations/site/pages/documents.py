@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from regulations.addresses import document_list_url, industry_url
 from regulations.history.timeline import decorate_annotations
@@ -19,7 +20,12 @@ from regulations.site.pages.targets import decorate_target
 
 INDUSTRY_LINK_FIELDS = ("slug", "name_en", "name_zh", "position", "parent_id")
 LEGAL_BASIS_TYPES = {"based-on", "implements"}
-FACET_LABELS = {"topic": "Topic", "status": "Status", "rank": "Legal rank", "jurisdiction": "Jurisdiction"}
+FACET_LABELS = {
+    "topic": gettext_lazy("Topic"),
+    "status": gettext_lazy("Status"),
+    "rank": gettext_lazy("Legal rank"),
+    "jurisdiction": gettext_lazy("Jurisdiction"),
+}
 
 
 def sort_documents(documents: list[Document]) -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http.request import split_domain_port
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
@@ -66,6 +67,12 @@ def _summary(change: ChangeSet) -> str:
 class ChangesFeed(Feed):
     feed_type = ChangesAtomFeed
     author_name = "Rulebook"
+
+    def __call__(self, request, *args, **kwargs):
+        # Feed readers poll without the reader's language cookie, and entries keep the words they were first
+        # read with: the feed is in English for every subscriber, like the API.
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
         # Feed readers fetch without anyone's session, so the feed is the public view for everyone,
