@@ -73,6 +73,14 @@ class BackendContract:
         counts = {value.value: value.count for value in all_results.facets["industry"]}
         assert counts == {"steel": 2, "cement": 1, "automotive": 1}
 
+    def test_entries_with_the_same_facet_values_are_each_counted(self, filled):
+        same_values = {"industry": ["steel", "cement"], "document": ["doc-b"], "year": ["2021"]}
+        filled.index([make_record("provision:9005", "Emission monitoring", "Emission records.", **same_values)])
+        results = search("emission", backend=filled)
+        assert results.total == 2
+        assert {value.value: value.count for value in results.facets["industry"]} == {"steel": 2, "cement": 2}
+        assert {value.value: value.count for value in results.facets["year"]} == {"2021": 2}
+
     def test_exclusion(self, filled):
         assert self.keys(search("shall -particulate", backend=filled)) == ["provision:9001"]
 
@@ -151,11 +159,42 @@ class TestPostgresBackend(BackendContract):
             raise RuntimeError("the save failed")
         assert search("batteries", backend=contract_backend).total == 0
 
+    def test_facets_after_a_rebuild_are_counted_by_the_new_lists(self, filled):
+        filled.rebuild(iter(RECORDS), len(RECORDS))
+        search("emission OR batteries OR 排污", backend=filled)  # this table's lists are kept; ids from 1
+        moved = [
+            make_record("provision:9001", "Collection network", "Waste batteries.", industry=["cement"]),
+            make_record("provision:9003", "Emission limit values", "Particulate matter.", industry=["paper"]),
+        ]
+        filled.rebuild(iter(moved), len(moved))  # other lists, with the same ids
+        results = search("emission OR batteries", backend=filled)
+        assert {value.value: value.count for value in results.facets["industry"]} == {"cement": 1, "paper": 1}
+
+    def test_a_search_whose_facet_table_was_swapped_meanwhile_is_answered_again(self, filled, monkeypatch):
+        from search.backends.postgres.facets import FacetLists, FacetTableReplaced
+
+        values, calls = FacetLists.values, []
+
+        def swapped_once(self, file_node, ids):
+            calls.append(file_node)
+            if len(calls) == 1:
+                raise FacetTableReplaced
+            return values(self, file_node, ids)
+
+        monkeypatch.setattr(FacetLists, "values", swapped_once)
+        results = search("emission OR batteries OR 排污", backend=filled)
+        assert len(calls) == 2
+        assert {value.value: value.count for value in results.facets["industry"]} == {
+            "steel": 2,
+            "cement": 1,
+            "automotive": 1,
+        }
+
     def test_a_search_over_its_time_limit_says_so(self, filled, monkeypatch):
         from search.backends.postgres import backend as postgres_backend
 
         monkeypatch.setattr(
-            postgres_backend, "matched_sql", lambda *args: "SELECT 0, '[]'::json, '[]'::json FROM pg_sleep(2)"
+            postgres_backend, "matched_sql", lambda *args: "SELECT 0, '[]'::json, '[]'::json, 0 FROM pg_sleep(2)"
         )
         results = search("batteries", time_limit=0.05, backend=filled)
         assert results.timed_out and results.hits == []

@@ -2,8 +2,9 @@
 live ones, by every rebuild.
 
 ``search_pg_entry`` holds one row per index record: the weighted ``tsvector`` of its text (matched
-through a GIN index), its facet values as ``name=value`` strings (filtered through a GIN index and
-counted by SQL), a precomputed ``prior`` that bounds ranking, and what a hit shows. ``search_pg_word``
+through a GIN index), its facet values as ``name=value`` strings (filtered through a GIN index), the
+id of that list of values in ``search_pg_facet_set`` (counted: a few thousand distinct lists stand for
+200,000 entries), a precomputed ``prior`` that bounds ranking, and what a hit shows. ``search_pg_word``
 is the vocabulary spelling suggestions look in (a ``pg_trgm`` index).
 """
 
@@ -13,6 +14,7 @@ import json
 
 ENTRY_TABLE = "search_pg_entry"
 WORD_TABLE = "search_pg_word"
+FACET_SET_TABLE = "search_pg_facet_set"
 BUILD_SUFFIX = "_build"
 
 
@@ -23,14 +25,20 @@ def create_extension_sql() -> list[str]:
 def create_tables_sql(suffix: str = "") -> list[str]:
     """The tables without their indexes (a rebuild loads rows first: building a GIN index once over
     every row is much faster than updating it row by row)."""
-    entry, word = ENTRY_TABLE + suffix, WORD_TABLE + suffix
+    entry, word, facet_set = ENTRY_TABLE + suffix, WORD_TABLE + suffix, FACET_SET_TABLE + suffix
     return [
+        # Rows are only added: an id, once given, always names the same values (entries refer to it).
+        f"""CREATE TABLE {facet_set} (
+            id integer GENERATED ALWAYS AS IDENTITY CONSTRAINT {facet_set}_pkey PRIMARY KEY,
+            facets text[] NOT NULL CONSTRAINT {facet_set}_facets_key UNIQUE
+        )""",
         f"""CREATE TABLE {entry} (
             key text PRIMARY KEY,
             kind text NOT NULL,
             digest text NOT NULL,
             data jsonb NOT NULL,
             facets text[] NOT NULL,
+            facet_set integer NOT NULL,
             document tsvector NOT NULL,
             completion text NOT NULL,
             prior real NOT NULL
@@ -56,10 +64,12 @@ def create_indexes_sql(suffix: str = "") -> list[str]:
 def swap_in_sql(suffix: str = BUILD_SUFFIX) -> list[str]:
     """Replace the live tables by the built ones, names of their indexes included."""
     statements = []
-    for table in (ENTRY_TABLE, WORD_TABLE):
+    for table in (ENTRY_TABLE, WORD_TABLE, FACET_SET_TABLE):
         statements.append(f"DROP TABLE IF EXISTS {table}")
         statements.append(f"ALTER TABLE {table}{suffix} RENAME TO {table}")
         statements.append(f"ALTER INDEX {table}{suffix}_pkey RENAME TO {table}_pkey")
+    statements.append(f"ALTER INDEX {FACET_SET_TABLE}{suffix}_facets_key RENAME TO {FACET_SET_TABLE}_facets_key")
+    statements.append(f"ALTER SEQUENCE {FACET_SET_TABLE}{suffix}_id_seq RENAME TO {FACET_SET_TABLE}_id_seq")
     for name in ("document", "facets", "completion"):
         statements.append(f"ALTER INDEX {ENTRY_TABLE}{suffix}_{name} RENAME TO {ENTRY_TABLE}_{name}")
     statements.append(f"ALTER INDEX {WORD_TABLE}{suffix}_trigrams RENAME TO {WORD_TABLE}_trigrams")
@@ -67,7 +77,7 @@ def swap_in_sql(suffix: str = BUILD_SUFFIX) -> list[str]:
 
 
 def drop_tables_sql(suffix: str = "") -> list[str]:
-    return [f"DROP TABLE IF EXISTS {ENTRY_TABLE}{suffix}", f"DROP TABLE IF EXISTS {WORD_TABLE}{suffix}"]
+    return [f"DROP TABLE IF EXISTS {table}{suffix}" for table in (ENTRY_TABLE, WORD_TABLE, FACET_SET_TABLE)]
 
 
 def decoded(value):
