@@ -38,6 +38,6 @@ def drop_facet_sets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0006_consultants_tune_ranking")]
+    dependencies = [("search", "0007_catalog_version")]
 
     operations = [migrations.RunPython(add_facet_sets, drop_facet_sets)]
