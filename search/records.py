@@ -198,7 +198,7 @@ class RecordBuilder:
     @staticmethod
     def _validity_data(validity) -> dict:
         """What a hit shows of its rule's status today (the index is refreshed when a status changes)."""
-        return {"status": validity.code, "status_label": validity.badge_label, "status_badge": validity.badge}
+        return {"status": validity.code, "status_label": str(validity.badge_label), "status_badge": validity.badge}
 
     @in_index_language
     def document_record(self, document: Document) -> dict:
