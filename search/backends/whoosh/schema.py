@@ -42,8 +42,13 @@ class CompactPositions(Positions):
 
 def decode_compact_positions(valuestring: bytes) -> list[int]:
     positions = array("I")
-    positions.frombytes(valuestring[_INT_SIZE:])
+    positions.frombytes(valuestring[COUNT_HEADER:])
     return positions.tolist()
+
+
+COUNT_HEADER = _INT_SIZE  # CompactPositions' bytes before the positions
+POSITION_BYTES = array("I").itemsize
+POSITION_BITS = 8 * POSITION_BYTES  # enough for any stored position
 
 
 def _compact_positions(field):
