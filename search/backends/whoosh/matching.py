@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from array import array
 from itertools import chain, repeat
-from operator import add, itemgetter, rshift
+from operator import add, floordiv, itemgetter, lshift, rshift, sub
 
 from search.backends.whoosh.analyzer import index_term
 from search.backends.whoosh.postings import Postings, expand_prefix, read_postings
@@ -159,14 +159,15 @@ def phrase_starts(docnums: list[int], encoded: list[dict[int, bytes]]) -> set[in
 
     Each (document, position) becomes one number, document << POSITION_BITS | position, with each later
     word's positions shifted back by its distance from the first: a phrase starts where the numbers of
-    every word agree, which a set intersection finds without a Python step per position."""
+    every word agree, which a set intersection finds without a Python step per position or document."""
     starts: set[int] | None = None
+    shifted = list(map(lshift, docnums, repeat(POSITION_BITS)))
     for distance, positions_by_doc in enumerate(encoded):
         blobs = list(map(positions_by_doc.__getitem__, docnums))
         positions = array("I")
         positions.frombytes(b"".join(map(_WITHOUT_COUNT, blobs)))
-        counts = [(len(blob) - COUNT_HEADER) // POSITION_BYTES for blob in blobs]
-        bases = [(docnum << POSITION_BITS) - distance for docnum in docnums]
+        counts = map(floordiv, map(sub, map(len, blobs), repeat(COUNT_HEADER)), repeat(POSITION_BYTES))
+        bases = map(sub, shifted, repeat(distance))
         keys = map(add, positions, chain.from_iterable(map(repeat, bases, counts)))
         starts = set(keys) if starts is None else starts.intersection(keys)
         if not starts:

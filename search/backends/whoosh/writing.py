@@ -31,7 +31,7 @@ MAX_SMALL_SEGMENTS = 6
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
 PARALLEL_REBUILD_FROM = 2000  # records; fewer are written faster by one process into one segment
 HELPER_BATCH = 100  # records per batch sent to the rebuild's helper process
-HELPER_QUEUE = 4  # batches waiting for it at most (the records are read as fast as they are written)
+HELPER_QUEUE = 2  # batches waiting for it at most; more are written by the process reading the records
 PROGRESS_EVERY = 200
 
 
@@ -99,7 +99,7 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
         helper = HelperWriter(ix) if total >= PARALLEL_REBUILD_FROM and REBUILD_PROCS > 1 else None
         try:
             _write_records(writer, helper, records, total, progress)
-            segments = [helper.finish()] if helper else []
+            segments = [segment for segment in [helper.finish() if helper else None] if segment is not None]
         except BaseException:
             if helper:
                 helper.stop()
@@ -122,25 +122,28 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
 
 
 def _write_records(writer, helper: HelperWriter | None, records, total: int, progress: Progress | None) -> None:
-    """Every other batch of records to the helper process, the rest to this process's writer."""
+    """The records in batches, each to the helper process when it has room for one, else to this
+    process's writer: whichever process has the time (reading the records is this one's) writes more."""
     done = 0
     batch: list[dict] = []
     for record in records:
-        fields = index_fields(record)
-        if helper is not None and (done // HELPER_BATCH) % 2:
-            batch.append(fields)
-            if len(batch) == HELPER_BATCH:
-                helper.send(batch)
-                batch = []
-        else:
-            writer.add_document(**fields)
+        batch.append(index_fields(record))
         done += 1
+        if len(batch) == HELPER_BATCH or done == total:
+            _write_batch(writer, helper, batch)
+            batch = []
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
     if batch:
-        helper.send(batch)
+        _write_batch(writer, helper, batch)
     if progress and done % PROGRESS_EVERY:
         progress(done, total)
+
+
+def _write_batch(writer, helper: HelperWriter | None, batch: list[dict]) -> None:
+    if helper is None or not helper.offer(batch):
+        for fields in batch:
+            writer.add_document(**fields)
 
 
 class HelperWriter:
@@ -153,7 +156,17 @@ class HelperWriter:
         self.process = context.Process(target=_helper_main, args=(ix, self.jobs, self.results), daemon=True)
         self.process.start()
 
-    def send(self, batch: list[dict]) -> None:
+    def offer(self, batch: list[dict]) -> bool:
+        """Queue the batch for the helper unless it has enough waiting already."""
+        if not self.process.is_alive():
+            raise RuntimeError(f"the rebuild's helper process stopped: {self._error()}")
+        try:
+            self.jobs.put_nowait(batch)
+        except queue.Full:
+            return False
+        return True
+
+    def send(self, batch: list[dict] | None) -> None:
         while True:
             try:
                 self.jobs.put(batch, timeout=1)
@@ -197,6 +210,7 @@ def _helper_main(ix: FileIndex, jobs, results) -> None:
         for batch in iter(jobs.get, None):
             for fields in batch:
                 writer.add_document(**fields)
-        results.put(("segment", writer.finish_segment()))
+        # Every batch may have been written by the parent (a helper that started late): no empty segment.
+        results.put(("segment", writer.finish_segment() if writer.doc_count() else None))
     except BaseException:
         results.put(("error", traceback.format_exc()))
