@@ -40,6 +40,15 @@ def empty_backend(tmp_path, settings, db):
     return backend
 
 
+@pytest.fixture
+def own_index(tmp_path, settings, db):
+    """A complete index of the corpus of this test's own (to break, or to rebuild)."""
+    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
+    backend = get_backend()
+    rebuild_index(backend)
+    return backend
+
+
 POSTGRES_ONLY = "the PostgreSQL search backend needs a PostgreSQL database (DATABASE_URL=postgres://…)"
 
 

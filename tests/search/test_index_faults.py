@@ -8,19 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from search.backends import get_backend
-from search.indexing import rebuild_index
 from search.service import search
-from tests.helpers import whoosh_at
-
-
-@pytest.fixture
-def own_index(tmp_path, settings, db):
-    """A complete index of the corpus of this test's own, to break."""
-    settings.SEARCH_BACKENDS = whoosh_at(tmp_path / "index")
-    backend = get_backend()
-    rebuild_index(backend)
-    return backend
 
 
 def test_a_deleted_index_folder_answers_503_and_is_logged_not_an_empty_index(own_index, client, caplog):

@@ -93,6 +93,17 @@ class MixedTokenizer(Tokenizer):
                 token.endchar = start_char + word.end
             yield token
 
+    def index_positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of ``value`` with its positions, as this tokenizer yields them when indexing."""
+        positions: dict[str, list[int]] = {}
+        for word in words(value, subwords=self.subwords):
+            term = index_term(word) if self.stem_words else word.text
+            if term in positions:
+                positions[term].append(word.pos)
+            else:
+                positions[term] = [word.pos]
+        return positions
+
 
 def MixedAnalyzer(subwords: bool = True, stem_words: bool = True) -> Composable:  # noqa: N802 (Whoosh style)
     return MixedTokenizer(subwords=subwords, stem_words=stem_words)

@@ -137,7 +137,7 @@ class Backend(SearchBackend):
             results.any_word = any(per_leaf)
         docs: set[int] = set()
         for leaf_docs, segment in zip(per_leaf, segments, strict=True):
-            docs.update(segment.offset + docnum for docnum in leaf_docs)
+            docs.update(map(segment.offset.__add__, leaf_docs))
         results.total = len(docs)
 
         pinned_docnums = []

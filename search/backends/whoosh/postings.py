@@ -7,6 +7,7 @@ deletions) is cached by segment.
 
 from __future__ import annotations
 
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -50,15 +51,21 @@ def read_postings(reader, field: str, term: str) -> Postings:
     if isinstance(matcher, FilterMatcher):  # the segment's deletions; its child is the codec's reader
         matcher = matcher.child
     if isinstance(matcher, W3LeafMatcher):
-        # The codec's block reader (whoosh-reloaded is pinned exactly, so these internals are fixed).
+        # The codec's blocks, decoded here (whoosh-reloaded is pinned exactly, so their layout is fixed):
+        # each holds its ids as deltas from the block's start, summed at C speed (Whoosh's own decoder
+        # is a Python generator); weights are None (all 1), one number for all, or one per posting.
         while matcher.is_active():
-            matcher._read_ids()  # noqa: SLF001
-            matcher._read_weights()  # noqa: SLF001
-            ids.extend(matcher._ids)  # noqa: SLF001
-            weights.extend(matcher._weights)  # noqa: SLF001
+            matcher._read_data()  # noqa: SLF001
+            block_ids, block_weights, block_values = matcher._data  # noqa: SLF001
+            ids.extend(accumulate(block_ids))
+            if block_weights is None:
+                weights.extend(repeat(1.0, len(block_ids)))
+            elif isinstance(block_weights, float):
+                weights.extend(repeat(block_weights, len(block_ids)))
+            else:
+                weights.extend(block_weights)
             if keep_values:
-                matcher._read_values()  # noqa: SLF001
-                values.extend(matcher._values)  # noqa: SLF001
+                values.extend(block_values)
             matcher._next_block()  # noqa: SLF001
     else:  # short posting lists are stored inline with the term
         while matcher.is_active():

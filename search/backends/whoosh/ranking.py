@@ -11,11 +11,12 @@ import math
 
 from search.backends.whoosh import facets
 from search.backends.whoosh.matching import SegmentMatch, tree_terms
-from search.backends.whoosh.postings import field_lengths
+from search.backends.whoosh.postings import MAX_CACHED_SEGMENTS, field_lengths, segment_key
 from search.backends.whoosh.schema import BOOST_FIELDS, MATCH_FIELD
 
 BM25_K1, BM25_B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.3
+SPARSE_MATCHES = 4  # matched documents this many times fewer than a word's postings are looked up one by one
 
 
 def top_scored(
@@ -45,27 +46,27 @@ def top_scored(
             idf_cache[term] = math.log(1 + (total_docs - frequency + 0.5) / (frequency + 0.5))
         return idf_cache[term]
 
-    scored: list[tuple[int, float]] = []
+    best: list[tuple[int, float]] = []
     for segment, leaf_docs in zip(segments, per_leaf, strict=True):
         if not leaf_docs:
             continue
-        lengths = field_lengths(segment.reader)
-        # Length normalisation once per matched document, not once per (word, document).
-        norms = {docnum: BM25_K1 * (1 - BM25_B + BM25_B * lengths[docnum] / average_length) for docnum in leaf_docs}
+        norms = length_norms(segment.reader, average_length)
         scores = dict.fromkeys(leaf_docs, 0.0)
         for term in dict.fromkeys(tree_terms(tree, segment.reader)):
             scale = SYNONYM_WEIGHT if term in synonym_terms else 1.0
             weight = idf(term) * body_boost * (BM25_K1 + 1) * scale
             postings = segment.read(MATCH_FIELD, term)
-            frequencies = dict(zip(postings.ids, postings.weights, strict=True))
             # Walk whichever is shorter: the matched documents or the word's postings.
-            if len(leaf_docs) < len(frequencies):
-                pairs = ((docnum, frequencies.get(docnum)) for docnum in leaf_docs)
+            if len(leaf_docs) * SPARSE_MATCHES < len(postings.ids):
+                frequencies = dict(zip(postings.ids, postings.weights, strict=True))
+                for docnum in leaf_docs:
+                    frequency = frequencies.get(docnum)
+                    if frequency:
+                        scores[docnum] += weight * frequency / (frequency + norms[docnum])
             else:
-                pairs = ((docnum, frequency) for docnum, frequency in frequencies.items() if docnum in norms)
-            for docnum, frequency in pairs:
-                if frequency:
-                    scores[docnum] += weight * frequency / (frequency + norms[docnum])
+                for docnum, frequency in zip(postings.ids, postings.weights, strict=True):
+                    if docnum in scores:
+                        scores[docnum] += weight * frequency / (frequency + norms[docnum])
             for name, boost in field_boosts:
                 bonus = boost * idf(term) * scale
                 for docnum in leaf_docs.intersection(segment.read(name, term).ids):
@@ -80,5 +81,25 @@ def top_scored(
                     matched[docnum] += 1
             for docnum, count in matched.items():
                 scores[docnum] *= (count / len(groups)) ** coordination
-        scored.extend((segment.offset + docnum, score) for docnum, score in scores.items())
-    return heapq.nlargest(limit, scored, key=lambda pair: (pair[1], -pair[0]))
+        # Only the documents that can be among the best ``limit`` (every one tied with the last of them
+        # too) are ordered: finding that score compares floats only.
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        best.extend((segment.offset + docnum, score) for docnum, score in scores.items() if score >= threshold)
+    return sorted(best, key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+_segment_norms: dict[tuple[str, float], list[float]] = {}
+
+
+def length_norms(reader, average_length: float) -> list[float]:
+    """BM25's length normalisation of each document of a segment, cached per segment and average length
+    (which changes only when the index does)."""
+    key = segment_key(reader)
+    cached = _segment_norms.get((key, average_length)) if key else None
+    if cached is None:
+        cached = [BM25_K1 * (1 - BM25_B + BM25_B * length / average_length) for length in field_lengths(reader)]
+        if key:
+            if len(_segment_norms) > MAX_CACHED_SEGMENTS:
+                _segment_norms.clear()
+            _segment_norms[key, average_length] = cached
+    return cached

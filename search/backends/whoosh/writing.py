@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import queue
+import random
 import shutil
 import threading
 import traceback
@@ -13,9 +16,10 @@ from contextlib import contextmanager
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.reading import SegmentReader
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from search.backends.base import Progress, Record
+from search.backends.whoosh.bulk import BulkSegmentWriter
 from search.backends.whoosh.generations import IndexFolder, not_writable, open_index
 from search.backends.whoosh.schema import CODEC, build_schema, index_fields
 
@@ -26,6 +30,8 @@ SMALL_SEGMENT = 2000  # live commits only ever fold together segments smaller th
 MAX_SMALL_SEGMENTS = 6
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
 PARALLEL_REBUILD_FROM = 2000  # records; fewer are written faster by one process into one segment
+HELPER_BATCH = 100  # records per batch sent to the rebuild's helper process
+HELPER_QUEUE = 2  # batches waiting for it at most; more are written by the process reading the records
 PROGRESS_EVERY = 200
 
 
@@ -86,27 +92,20 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
     """Write every record into a new generation, swap it in, and drop all but it and the previous one
     (a process may still be reading the previous one until its next search)."""
     new = folder.new_generation_dir()
-    parallel = total >= PARALLEL_REBUILD_FROM
     try:
         ix = whoosh_index.create_in(str(new), build_schema())
-        # Two processes analyse in parallel (the machine has two cores); each leaves one segment.
-        writer = (
-            ix.writer(procs=REBUILD_PROCS, limitmb=256, multisegment=True, codec=CODEC)
-            if parallel
-            else ix.writer(limitmb=256, codec=CODEC)
-        )
-        done = 0
-        for record in records:
-            writer.add_document(**index_fields(record))
-            done += 1
-            if progress and (done % PROGRESS_EVERY == 0 or done == total):
-                progress(done, total)
-        if progress and done % PROGRESS_EVERY:
-            progress(done, total)
-        if parallel:
-            writer.commit()
-        else:
-            writer.commit(mergetype=CLEAR)
+        writer = BulkSegmentWriter(ix, codec=CODEC)
+        # Two processes analyse in parallel (the machine has two cores); each writes one segment.
+        helper = HelperWriter(ix) if total >= PARALLEL_REBUILD_FROM and REBUILD_PROCS > 1 else None
+        try:
+            _write_records(writer, helper, records, total, progress)
+            segments = [segment for segment in [helper.finish() if helper else None] if segment is not None]
+        except BaseException:
+            if helper:
+                helper.stop()
+            writer.cancel()
+            raise
+        writer.commit_with(segments)
         ix.close()
     except OSError as error:
         shutil.rmtree(new, ignore_errors=True)
@@ -120,3 +119,98 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
     except OSError as error:
         raise not_writable(folder.path, error) from error
     folder.remove_old_generations(keep={new, previous})
+
+
+def _write_records(writer, helper: HelperWriter | None, records, total: int, progress: Progress | None) -> None:
+    """The records in batches, each to the helper process when it has room for one, else to this
+    process's writer: whichever process has the time (reading the records is this one's) writes more."""
+    done = 0
+    batch: list[dict] = []
+    for record in records:
+        batch.append(index_fields(record))
+        done += 1
+        if len(batch) == HELPER_BATCH or done == total:
+            _write_batch(writer, helper, batch)
+            batch = []
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
+    if batch:
+        _write_batch(writer, helper, batch)
+    if progress and done % PROGRESS_EVERY:
+        progress(done, total)
+
+
+def _write_batch(writer, helper: HelperWriter | None, batch: list[dict]) -> None:
+    if helper is None or not helper.offer(batch):
+        for fields in batch:
+            writer.add_document(**fields)
+
+
+class HelperWriter:
+    """A second process writing a segment of the same new index from the batches it is sent."""
+
+    def __init__(self, ix: FileIndex):
+        context = multiprocessing.get_context("fork")  # the child needs nothing but what it inherits
+        self.jobs = context.Queue(maxsize=HELPER_QUEUE)
+        self.results = context.Queue()
+        self.process = context.Process(target=_helper_main, args=(ix, self.jobs, self.results), daemon=True)
+        self.process.start()
+
+    def offer(self, batch: list[dict]) -> bool:
+        """Queue the batch for the helper unless it has enough waiting already."""
+        if not self.process.is_alive():
+            raise RuntimeError(f"the rebuild's helper process stopped: {self._error()}")
+        try:
+            self.jobs.put_nowait(batch)
+        except queue.Full:
+            return False
+        return True
+
+    def send(self, batch: list[dict] | None) -> None:
+        while True:
+            try:
+                self.jobs.put(batch, timeout=1)
+                return
+            except queue.Full:
+                if not self.process.is_alive():
+                    raise RuntimeError(f"the rebuild's helper process stopped: {self._error()}") from None
+
+    def finish(self):
+        """The helper's segment, once it has written everything it was sent."""
+        self.send(None)
+        while True:
+            try:
+                outcome, value = self.results.get(timeout=1)
+                break
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError("the rebuild's helper process stopped without a word") from None
+        self.process.join()
+        if outcome == "error":
+            raise RuntimeError(f"the rebuild's helper process failed:\n{value}")
+        return value
+
+    def _error(self) -> str:
+        try:
+            return self.results.get_nowait()[1]
+        except queue.Empty:
+            return f"exit status {self.process.exitcode}"
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+
+
+def _helper_main(ix: FileIndex, jobs, results) -> None:
+    # Whoosh names segments from the global random generator, which a fork copies: without a new seed
+    # this segment could be given the name the parent's next one gets.
+    random.seed()
+    try:
+        writer = BulkSegmentWriter(ix, _lk=False, codec=CODEC)  # the parent holds the index's lock
+        for batch in iter(jobs.get, None):
+            for fields in batch:
+                writer.add_document(**fields)
+        # Every batch may have been written by the parent (a helper that started late): no empty segment.
+        results.put(("segment", writer.finish_segment() if writer.doc_count() else None))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
