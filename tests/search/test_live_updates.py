@@ -125,3 +125,25 @@ def test_small_segments_from_live_saves_are_merged_away_from_the_save(empty_back
     assert merges, "the small segments were never merged"
     assert empty_backend.segment_count() <= writing.MAX_SMALL_SEGMENTS
     assert search("shared", backend=empty_backend).total == writing.MAX_SMALL_SEGMENTS + 3
+
+
+def test_an_index_opened_as_another_process_commits_is_opened_again(tmp_path, monkeypatch):
+    """Whoosh lists the folder, then opens the newest table of contents: a commit in between has deleted it."""
+    from whoosh import index as whoosh_index
+
+    from search.backends.whoosh import Backend, generations
+
+    backend = Backend("test", {"PATH": tmp_path / "index"})
+    backend.rebuild(iter([]), 0)
+    real_open_dir = whoosh_index.open_dir
+    raced = []
+
+    def open_dir_during_a_commit(*args, **kwargs):
+        if not raced:
+            raced.append(1)
+            raise FileNotFoundError("_MAIN_1.toc")
+        return real_open_dir(*args, **kwargs)
+
+    monkeypatch.setattr(whoosh_index, "open_dir", open_dir_during_a_commit)
+    assert generations.open_index(backend.folder.existing()).latest_generation() > -1
+    assert raced == [1]

@@ -26,11 +26,25 @@ from search.backends.base import IndexFormatError, IndexUnavailableError
 logger = logging.getLogger(__name__)
 
 
+# Another process's commit deletes the table of contents and the segments it replaced: an opening that listed
+# the folder just before finds them gone. Opening again finds the new ones.
+RACED_COMMIT_ATTEMPTS = 5
+
+
+def after_a_raced_commit(open_files):
+    for attempt in range(1, RACED_COMMIT_ATTEMPTS):
+        try:
+            return open_files()
+        except FileNotFoundError:
+            time.sleep(0.01 * attempt)
+    return open_files()
+
+
 def open_index(path: Path) -> FileIndex:
     """Open one generation. Whoosh unpickles the schema and the segments' codec on opening: an index
     whose pickled classes moved or went away is reported as such, not as a missing attribute."""
     try:
-        return whoosh_index.open_dir(str(path))
+        return after_a_raced_commit(lambda: whoosh_index.open_dir(str(path)))
     except (AttributeError, ImportError, pickle.UnpicklingError) as error:
         raise IndexFormatError(
             f"The search index at {path} was written by another version of the code and cannot be read "
@@ -52,9 +66,12 @@ class Generation:
 
     def __init__(self, path: Path):
         self.path = path
-        self.index = open_index(path)
-        self.searcher = self.index.searcher(weighting=BM25F())
+        self.index, self.searcher = after_a_raced_commit(self._open)
         self.lock = threading.Lock()
+
+    def _open(self):
+        index = open_index(self.path)
+        return index, index.searcher(weighting=BM25F())
 
     @property
     def token(self):
@@ -64,7 +81,7 @@ class Generation:
         if not self.searcher.up_to_date():
             # A fresh searcher: Whoosh's refresh() reuses segment readers that miss new deletions.
             old = self.searcher
-            self.searcher = self.index.searcher(weighting=BM25F())
+            self.searcher = after_a_raced_commit(lambda: self.index.searcher(weighting=BM25F()))
             old.close()
 
 
