@@ -58,6 +58,19 @@ class BackendContract:
         assert self.keys(search('"emission limit value"', backend=filled)) == ["provision:9003"]
         assert self.keys(search('"value limit emission"', backend=filled)) == []
 
+    def test_a_phrase_is_not_found_in_its_word_pairs_apart(self, contract_backend):
+        contract_backend.index(
+            [
+                make_record("provision:9101", "Apart", "The emission limit is set; the limit value applies."),
+                make_record("provision:9102", "Overlapping", "An emission limit limit value, an emission limit value."),
+                make_record("provision:9103", "Repeated", "Report a report, then report the findings."),
+            ]
+        )
+        assert self.keys(search('"emission limit value"', backend=contract_backend)) == ["provision:9102"]
+        assert self.keys(search('"limit limit value"', backend=contract_backend)) == ["provision:9102"]
+        assert self.keys(search('"report report report"', backend=contract_backend)) == []
+        assert self.keys(search('"report report"', backend=contract_backend)) == ["provision:9103"]
+
     def test_chinese_phrase_and_subword(self, filled):
         assert self.keys(search('"排污许可证"', backend=filled)) == ["provision:9002"]
         assert self.keys(search("许可证", backend=filled)) == ["provision:9002"]
@@ -221,6 +234,38 @@ class TestWhooshBackend(BackendContract):
 
         again = Backend("other", {"PATH": filled.path})
         assert [hit.key for hit in search("batteries", backend=again).hits] == ["provision:9001"]
+
+    def test_a_phrase_may_start_or_end_on_a_sub_word_of_a_long_chinese_word(self, filled):
+        assert self.keys(search('"许可证 管理"', backend=filled)) == ["provision:9002"]
+        assert self.keys(search('"管理 许可证"', backend=filled)) == []
+
+    def test_an_index_with_other_fields_is_reported_and_rebuilt(self, db, tmp_path):
+        """An index written before its fields changed (here: word positions where word pairs are now)
+        would answer every phrase with nothing: opening it names the way out instead."""
+        import os
+
+        from whoosh import index as whoosh_index
+        from whoosh.fields import TEXT
+
+        from search.backends.base import IndexFormatError
+        from search.backends.whoosh import Backend
+        from search.backends.whoosh.schema import PAIRS_FIELD, build_schema
+
+        schema = build_schema()
+        schema.remove(PAIRS_FIELD)
+        schema.add("allpos", TEXT(phrase=True))
+        old = tmp_path / "index" / "gen-old"
+        old.mkdir(parents=True)
+        whoosh_index.create_in(str(old), schema)
+        os.symlink(old.name, tmp_path / "index" / "current")
+
+        backend = Backend("old", {"PATH": tmp_path / "index"})
+        with pytest.raises(IndexFormatError, match=f"no field {PAIRS_FIELD}; an unknown field allpos.*rebuild_index"):
+            search('"emission limit value"', backend=backend)
+        with pytest.raises(IndexFormatError):
+            backend.index(RECORDS)
+        backend.rebuild(iter(RECORDS), len(RECORDS))
+        assert self.keys(search('"emission limit value"', backend=backend)) == ["provision:9003"]
 
     def test_an_index_whose_pickled_names_moved_is_reported_and_rebuilt(self, db, tmp_path, monkeypatch):
         """Whoosh pickles the analyzer into the index: after a move of that class, opening an old index

@@ -2,9 +2,8 @@
 per posting (a rebuild writes about 190 postings per provision).
 
 Whoosh's writer sends every posting through an external sort (pickled to a run file, read back and
-merged), then through its posting writer one call at a time, and analyses the match and positions
-fields' shared text twice, a token object per word. Here text fields are analysed straight into terms
-and positions, once for fields given the same text; the postings are kept per term in memory (a
+merged), then through its posting writer one call at a time, with a token object per word. Here text
+fields are analysed straight into terms and positions; the postings are kept per term in memory (a
 rebuild's document numbers arrive in order, so only the terms need sorting); and each term's postings
 go to the codec a block at a time. Live updates keep Whoosh's own writer (``writing.writing``).
 """
@@ -54,7 +53,6 @@ class BulkSegmentWriter(SegmentWriter):
             if field.vector or field.column_type or field.separate_spelling():
                 raise ValueError(f"BulkSegmentWriter does not write the {name} field's vectors, column or spelling")
         self.pool = PostingsByTerm()
-        self._analysed: tuple = (None, None, {})  # the last text analysed, its analyzer, its terms
 
     def add_document(self, **fields):
         self._check_state()
@@ -89,18 +87,15 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _postings(self, field, value) -> list[tuple[bytes, int, float, bytes]]:
         """What ``field.index(value)`` gives, for this package's text fields without a token object per
-        word, and from one analysis for fields given the same text object (the match and positions
-        fields) with the same analyzer."""
+        word (and from one analysis for fields given the same text object, see ``analyzer.analysed``)."""
         analyzer, format_ = field.analyzer, field.format
         if not isinstance(analyzer, MixedTokenizer) or type(format_) not in (Frequency, CompactPositions):
             return list(field.index(value))
-        if value is not self._analysed[0] or analyzer != self._analysed[1]:
-            self._analysed = (value, analyzer, analyzer.index_positions(value))
         encode = format_.encode if isinstance(format_, CompactPositions) else _encode_frequency
         boost = format_.field_boost
         return [
             (term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions))
-            for term, positions in self._analysed[2].items()
+            for term, positions in analyzer.index_positions(value).items()
         ]
 
     def finish_segment(self):

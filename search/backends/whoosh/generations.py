@@ -18,10 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.scoring import BM25F
 
 from search.backends.base import IndexFormatError, IndexUnavailableError
+from search.backends.whoosh.schema import build_schema
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +44,43 @@ def after_a_raced_commit(open_files):
 
 def open_index(path: Path) -> FileIndex:
     """Open one generation. Whoosh unpickles the schema and the segments' codec on opening: an index
-    whose pickled classes moved or went away is reported as such, not as a missing attribute."""
+    whose pickled classes moved or went away, or whose fields are not the ones this code searches, is
+    reported as such, not as a missing attribute or as nothing found."""
     try:
-        return after_a_raced_commit(lambda: whoosh_index.open_dir(str(path)))
+        index = after_a_raced_commit(lambda: whoosh_index.open_dir(str(path)))
     except (AttributeError, ImportError, pickle.UnpicklingError) as error:
-        raise IndexFormatError(
-            f"The search index at {path} was written by another version of the code and cannot be read "
-            f"({error}); run `manage.py rebuild_index`."
-        ) from error
+        raise written_by_another_version(path, str(error)) from error
+    differences = schema_differences(index.schema, build_schema())
+    if differences:
+        raise written_by_another_version(path, differences)
+    return index
+
+
+def schema_differences(found: Schema, expected: Schema) -> str:
+    """What differs between an index's fields and the ones this code writes and reads ("" if nothing)."""
+    missing, extra = set(expected.names()) - set(found.names()), set(found.names()) - set(expected.names())
+    changed = [
+        name
+        for name in sorted(set(found.names()) & set(expected.names()))
+        if found[name] != expected[name] or _analyzer(found[name]) != _analyzer(expected[name])
+    ]
+    parts = [
+        f"{label} {', '.join(sorted(names))}"
+        for label, names in (("no field", missing), ("an unknown field", extra), ("another format of", changed))
+        if names
+    ]
+    return "; ".join(parts)
+
+
+def _analyzer(field):
+    return getattr(field, "analyzer", None)  # Whoosh's fields compare equal whatever their analyzers
+
+
+def written_by_another_version(path: Path, why: str) -> IndexFormatError:
+    return IndexFormatError(
+        f"The search index at {path} was written by another version of the code and cannot be read "
+        f"({why}); run `manage.py rebuild_index`."
+    )
 
 
 def holds_index(path: Path) -> bool:

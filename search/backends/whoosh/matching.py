@@ -1,8 +1,8 @@
 """Which documents a query matches, segment by segment, as set algebra on block-read posting lists.
 
 A query becomes a tree of ("term" | "phrase" | "prefix" | "and" | "or", …) nodes on the match field.
-Far fewer Python steps than Whoosh's matcher trees, and a phrase is checked on positions only where
-everything else matched.
+Far fewer Python steps than Whoosh's matcher trees, and a phrase is looked up by its word pairs, checked
+on positions only where everything else matched.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from array import array
 from itertools import chain, repeat
 from operator import add, floordiv, itemgetter, lshift, rshift, sub
 
-from search.backends.whoosh.analyzer import index_term
+from search.backends.whoosh.analyzer import index_term, pair_term
 from search.backends.whoosh.postings import Postings, expand_prefix, read_postings
 from search.backends.whoosh.schema import (
     COUNT_HEADER,
     MATCH_FIELD,
+    PAIRS_FIELD,
     POSITION_BITS,
     POSITION_BYTES,
-    POSITIONS_FIELD,
 )
 from search.query.analysis import Word, has_cjk, words
 from search.query.parser import Clause
@@ -133,16 +133,21 @@ class SegmentMatch:
         return set(self.read(MATCH_FIELD, term)[0])
 
     def _phrase(self, terms: list[str], within: set[int] | None) -> set[int]:
-        """Documents with the words in this order: candidates have every word; their positions are then
-        checked (only theirs), a chunk of candidates at a time at C speed."""
+        """Documents with the words in this order. Candidates have every pair of neighbouring words (a
+        two-word phrase is exactly its pair's documents); for a longer phrase the pairs' positions are
+        then checked on the candidates only, a chunk of them at a time at C speed."""
+        pairs = list(map(pair_term, terms, terms[1:]))
         candidates = within
-        for term in terms:
-            candidates = self._postings(term) if candidates is None else candidates & self._postings(term)
+        for pair in sorted(set(pairs), key=lambda pair: len(self.read(PAIRS_FIELD, pair).ids)):
+            ids = self.read(PAIRS_FIELD, pair).ids
+            candidates = set(ids) if candidates is None else candidates.intersection(ids)
             if not candidates:
                 return set()
+        if len(pairs) == 1:
+            return set(candidates)
         encoded = []
-        for term in terms:
-            postings = self.read(POSITIONS_FIELD, term)
+        for pair in pairs:
+            postings = self.read(PAIRS_FIELD, pair)
             encoded.append(dict(zip(postings.ids, postings.values, strict=True)))
         ordered = sorted(candidates)
         found = set()
@@ -155,11 +160,12 @@ class SegmentMatch:
 
 
 def phrase_starts(docnums: list[int], encoded: list[dict[int, bytes]]) -> set[int]:
-    """Which of these documents have the words in order, given each word's encoded positions by document.
+    """Which of these documents have the terms in order, given each term's encoded positions by document
+    (the phrase's word pairs: the nth pair starts n words after the first).
 
     Each (document, position) becomes one number, document << POSITION_BITS | position, with each later
-    word's positions shifted back by its distance from the first: a phrase starts where the numbers of
-    every word agree, which a set intersection finds without a Python step per position or document."""
+    term's positions shifted back by its distance from the first: a phrase starts where the numbers of
+    every term agree, which a set intersection finds without a Python step per position or document."""
     starts: set[int] | None = None
     shifted = list(map(lshift, docnums, repeat(POSITION_BITS)))
     for distance, positions_by_doc in enumerate(encoded):

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-from search.backends.whoosh.schema import MATCH_FIELD, POSITIONS_FIELD
+from search.backends.whoosh.schema import MATCH_FIELD, PAIRS_FIELD
 
 MAX_PREFIX_TERMS = 256
 MAX_CACHED_SEGMENTS = 200
@@ -22,7 +22,7 @@ MAX_CACHED_SEGMENTS = 200
 class Postings(NamedTuple):
     ids: list[int]
     weights: list[float]  # term frequencies
-    values: list  # encoded positions (positions field only), decoded on demand
+    values: list  # encoded positions (pairs field only), decoded on demand
 
 
 def segment_key(reader) -> str | None:
@@ -46,7 +46,7 @@ def read_postings(reader, field: str, term: str) -> Postings:
     values: list = []
     if (field, term) not in reader:
         return Postings(ids, weights, values)
-    keep_values = field == POSITIONS_FIELD
+    keep_values = field == PAIRS_FIELD
     matcher = reader.postings(field, term)
     if isinstance(matcher, FilterMatcher):  # the segment's deletions; its child is the codec's reader
         matcher = matcher.child

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import compress, repeat
+from operator import add, ge, mul, truediv
 
 from search.backends.whoosh import facets
 from search.backends.whoosh.matching import SegmentMatch, tree_terms
@@ -16,7 +18,7 @@ from search.backends.whoosh.schema import BOOST_FIELDS, MATCH_FIELD
 
 BM25_K1, BM25_B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.3
-SPARSE_MATCHES = 4  # matched documents this many times fewer than a word's postings are looked up one by one
+SPARSE_MATCHES = 4  # a step that changes this many times fewer than the matched documents goes one by one
 
 
 def top_scored(
@@ -50,42 +52,75 @@ def top_scored(
     for segment, leaf_docs in zip(segments, per_leaf, strict=True):
         if not leaf_docs:
             continue
-        norms = length_norms(segment.reader, average_length)
-        scores = dict.fromkeys(leaf_docs, 0.0)
+        scores = SegmentScores(segment, leaf_docs, length_norms(segment.reader, average_length))
         for term in dict.fromkeys(tree_terms(tree, segment.reader)):
             scale = SYNONYM_WEIGHT if term in synonym_terms else 1.0
-            weight = idf(term) * body_boost * (BM25_K1 + 1) * scale
-            postings = segment.read(MATCH_FIELD, term)
-            # Walk whichever is shorter: the matched documents or the word's postings.
-            if len(leaf_docs) * SPARSE_MATCHES < len(postings.ids):
-                frequencies = dict(zip(postings.ids, postings.weights, strict=True))
-                for docnum in leaf_docs:
-                    frequency = frequencies.get(docnum)
-                    if frequency:
-                        scores[docnum] += weight * frequency / (frequency + norms[docnum])
-            else:
-                for docnum, frequency in zip(postings.ids, postings.weights, strict=True):
-                    if docnum in scores:
-                        scores[docnum] += weight * frequency / (frequency + norms[docnum])
+            scores.add_bm25(segment.read(MATCH_FIELD, term), idf(term) * body_boost * (BM25_K1 + 1) * scale)
             for name, boost in field_boosts:
-                bonus = boost * idf(term) * scale
-                for docnum in leaf_docs.intersection(segment.read(name, term).ids):
-                    scores[docnum] += bonus
+                scores.add_to(segment.read(name, term).ids, boost * idf(term) * scale)
         for value, weight in (status_weights or {}).items():
-            for docnum in leaf_docs & (facets.accepted(segment.reader, {"status": [value]}) or set()):
-                scores[docnum] *= weight
-        if coordination and groups and len(groups) > 1:
-            matched = dict.fromkeys(leaf_docs, 0)
+            scores.multiply(facets.accepted(segment.reader, {"status": [value]}) or (), weight)
+        # Under the groups' AND (any but the any-word fallback's tree) every match has every group.
+        if coordination and groups and len(groups) > 1 and tree != ("and", groups):
+            matched = [0] * len(scores.docs)
             for group in groups:
-                for docnum in segment.docs(group, leaf_docs):
-                    matched[docnum] += 1
-            for docnum, count in matched.items():
-                scores[docnum] *= (count / len(groups)) ** coordination
-        # Only the documents that can be among the best ``limit`` (every one tied with the last of them
-        # too) are ordered: finding that score compares floats only.
-        threshold = heapq.nlargest(limit, scores.values())[-1]
-        best.extend((segment.offset + docnum, score) for docnum, score in scores.items() if score >= threshold)
+                matched = list(map(add, matched, map(segment.docs(group, leaf_docs).__contains__, scores.docs)))
+            factors = [(count / len(groups)) ** coordination for count in matched]
+            scores.totals = list(map(mul, scores.totals, factors))
+        best.extend(scores.best(limit))
     return sorted(best, key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+class SegmentScores:
+    """The scores of one segment's matched documents, as a list beside theirs: each step goes over them
+    at C speed (a map of operators), or over the few a step changes one by one."""
+
+    def __init__(self, segment: SegmentMatch, leaf_docs: set[int], norms: list[float]):
+        self.offset = segment.offset
+        self.matched = leaf_docs
+        self.docs = sorted(leaf_docs)
+        self.totals = [0.0] * len(self.docs)
+        self.norms = list(map(norms.__getitem__, self.docs))
+        self._index: dict[int, int] | None = None
+
+    def index(self, docnum: int) -> int:
+        if self._index is None:
+            self._index = dict(zip(self.docs, range(len(self.docs)), strict=True))
+        return self._index[docnum]
+
+    def add_bm25(self, postings, weight: float) -> None:
+        """BM25's share of one word: weight × frequency / (frequency + length norm)."""
+        if postings.ids == self.docs:  # a one-word query: its postings are the matched documents
+            frequencies = postings.weights
+        else:
+            frequencies = list(map(dict(zip(postings.ids, postings.weights, strict=True)).get, self.docs, repeat(0.0)))
+        shares = map(truediv, map(mul, repeat(weight), frequencies), map(add, frequencies, self.norms))
+        self.totals = list(map(add, self.totals, shares))
+
+    def add_to(self, docnums, bonus: float) -> None:
+        """Add ``bonus`` to the matched documents among ``docnums``."""
+        if not docnums:
+            return
+        chosen = self.matched.intersection(docnums)
+        if len(chosen) * SPARSE_MATCHES < len(self.docs):
+            totals = self.totals
+            for docnum in chosen:
+                totals[self.index(docnum)] += bonus
+        elif chosen:
+            self.totals = list(map(add, self.totals, map(mul, map(chosen.__contains__, self.docs), repeat(bonus))))
+
+    def multiply(self, docnums, factor: float) -> None:
+        """Multiply the scores of the matched documents among ``docnums`` by ``factor``."""
+        totals = self.totals
+        for docnum in self.matched.intersection(docnums):
+            totals[self.index(docnum)] *= factor
+
+    def best(self, limit: int) -> list[tuple[int, float]]:
+        """Only the documents that can be among the best ``limit`` (every one tied with the last of them
+        too): finding that score compares floats only."""
+        threshold = heapq.nlargest(limit, self.totals)[-1]
+        kept = compress(zip(self.docs, self.totals, strict=True), map(ge, self.totals, repeat(threshold)))
+        return [(self.offset + docnum, score) for docnum, score in kept]
 
 
 _segment_norms: dict[tuple[str, float], list[float]] = {}

@@ -16,13 +16,16 @@ from whoosh.formats import _INT_SIZE, Positions
 from whoosh.system import pack_uint
 
 from search.backends.base import Record
-from search.backends.whoosh.analyzer import MixedAnalyzer
+from search.backends.whoosh.analyzer import MixedAnalyzer, PairAnalyzer
 from search.fields import FACET_FIELDS, TEXT_FIELDS
 
 MATCH_FIELD = "all"
-# The same text again with positions, read only to check phrases: keeping positions out of the match
-# field's postings makes every other read much cheaper (it dominated the time of a search).
-POSITIONS_FIELD = "allpos"
+# The same text again as pairs of neighbouring terms with their positions, read only for phrases: a
+# phrase's pairs have far shorter postings than its words, a two-word phrase is one pair's postings,
+# and keeping positions out of the match field's postings makes every other read much cheaper.
+# Named to sort right after the match field: writers add fields in name order, and the analysis of their
+# shared text is kept for the next field only (see analyzer.analysed).
+PAIRS_FIELD = "allpairs"
 # What autocomplete matches: headings, and the glossary names of entries other than provisions (a
 # provision's glossary field lists the terms it uses, not names for the provision).
 COMPLETION_FIELD = "complete"
@@ -64,7 +67,7 @@ def build_schema() -> Schema:
         COMPLETION_FIELD: TEXT(analyzer=MixedAnalyzer(subwords=True, stem_words=False), phrase=False),
     }
     fields[MATCH_FIELD] = TEXT(analyzer=MixedAnalyzer(), phrase=False)
-    fields[POSITIONS_FIELD] = _compact_positions(TEXT(analyzer=MixedAnalyzer(), phrase=True))
+    fields[PAIRS_FIELD] = _compact_positions(TEXT(analyzer=PairAnalyzer(), phrase=True))
     for name in BOOST_FIELDS:
         # Only membership is read from these (see ranking.top_scored). They keep Whoosh's length column:
         # without one, its writer looks for the column file on disk once per posting.
@@ -85,7 +88,7 @@ def index_fields(record: Record) -> dict:
         else record["heading"],
     }
     # One string object for both fields: the tokenizer analyses it once (see MixedTokenizer).
-    fields[MATCH_FIELD] = fields[POSITIONS_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
+    fields[MATCH_FIELD] = fields[PAIRS_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
     for name in BOOST_FIELDS:
         fields[name] = record[name]
     for name in FACET_FIELDS:
