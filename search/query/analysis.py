@@ -19,6 +19,7 @@ from regulations.text.cjk import HAN
 
 CJK_RE = re.compile(f"[{HAN}]")
 _TOKEN_RE = re.compile(rf"([{HAN}]+)|([^\W{HAN}]+(?:\.[^\W{HAN}]+)*)")
+_CJK_RUN_RE = re.compile(f"([{HAN}]+)")
 LATIN_WORD_RE = re.compile(rf"[^\W{HAN}]+(?:\.[^\W{HAN}]+)*")
 
 # Small on purpose: "not", "may" and "shall" carry meaning in regulations.
@@ -40,16 +41,18 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLDED_RE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")  # translating is slow: only when needed
 
 
 def fold_width(text: str) -> str:
     """Full-width to half-width, typographic quotes and dashes to ASCII; same length, case kept."""
-    return text.translate(_FOLD)
+    text = str(text)  # a lazy translation too
+    return text.translate(_FOLD) if _FOLDED_RE.search(text) else text
 
 
 def fold(text: str) -> str:
     """Full-width to half-width, typographic quotes and dashes to ASCII, lower case; same length."""
-    folded = text.translate(_FOLD)
+    folded = fold_width(text)
     # str.lower() keeps the length for everything but a handful of characters (İ): keep those as they are.
     lowered = folded.lower()
     if len(lowered) != len(folded):
@@ -145,6 +148,41 @@ def words(text: str, subwords: bool = False, stoplist: frozenset = STOP_WORDS, s
             yield Word(word, pos, base + start, base + end, True, False)
             last_main = pos
             pos += 1
+
+
+def word_lists(text: str, subwords: bool = False) -> tuple[list[str], list[int], list[bool]]:
+    """What ``words`` yields, as three lists (the words' texts, positions, and whether each is Chinese),
+    built with few Python steps per word: for indexing whole texts."""
+    texts: list[str] = []
+    positions: list[int] = []
+    cjk: list[bool] = []
+    pos = 0
+    # Even pieces lie between the CJK runs (the odd ones): no Latin word spans a run.
+    for index, piece in enumerate(_CJK_RUN_RE.split(fold(text))):
+        if index % 2 == 0:
+            found = [word for word in LATIN_WORD_RE.findall(piece) if word not in STOP_WORDS]
+            texts += found
+            positions += range(pos, pos + len(found))
+            cjk += [False] * len(found)
+            pos += len(found)
+            continue
+        last_main = None
+        for word, _start, _end, sub in _segment_run(piece, subwords):
+            if sub:
+                if last_main is not None:
+                    texts.append(word)
+                    positions.append(last_main)
+                    cjk.append(True)
+                continue
+            if word in STOP_WORDS:
+                last_main = None
+                continue
+            texts.append(word)
+            positions.append(pos)
+            cjk.append(True)
+            last_main = pos
+            pos += 1
+    return texts, positions, cjk
 
 
 _DOCNUM_STRIP = re.compile(r"[\s()〔〕\[\]【】（）［］<>《》]")

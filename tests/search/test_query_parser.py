@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.query.analysis import fold, words
+from search.query.analysis import fold, word_lists, words
 from search.query.parser import MAX_QUERY_LENGTH, Clause, parse_query
 
 
@@ -77,3 +77,16 @@ def test_the_parser_never_raises(text):
     for group in parsed.groups:
         for clause in group:
             assert clause.text.strip()
+
+
+mixed_text = st.text(
+    alphabet=st.sampled_from(list("ab.1 ,-的和排污许可证管理危险废物贮存ＡＢ　“”")) | st.characters(codec="utf-8"),
+    max_size=200,
+) | st.sampled_from(["企业应当按照排污许可证的规定排放污染物。 The operator shall", "a.b.c 1.5 mg/m3 of the 危险废物"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text, st.booleans())
+def test_the_indexing_word_lists_hold_what_words_yields(text, subwords):
+    found = list(words(text, subwords=subwords))
+    assert word_lists(text, subwords) == ([w.text for w in found], [w.pos for w in found], [w.cjk for w in found])

@@ -7,13 +7,14 @@ index stamp lists this file).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis import Composable, Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
-from search.query.analysis import Word, words
+from search.query.analysis import Word, word_lists, words
 
 
 @lru_cache(maxsize=100000)
@@ -30,8 +31,10 @@ def index_terms(text: str) -> list[str]:
     return [index_term(word) for word in words(text)]
 
 
-# The last text analysed: the match and pairs fields receive the same string object in turn.
+# The last text analysed, by words and by terms: the match and pairs fields receive the same string
+# object in turn.
 _last_analysis: tuple = (None, None, None, [])
+_last_terms: tuple = (None, None, ([], []))
 
 
 def analysed(value: str, subwords: bool, start_pos: int = 0) -> list[Word]:
@@ -42,6 +45,34 @@ def analysed(value: str, subwords: bool, start_pos: int = 0) -> list[Word]:
         return cached[3]
     found = list(words(value, subwords=subwords, start_pos=start_pos))
     _last_analysis = (value, subwords, start_pos, found)
+    return found
+
+
+def analysed_terms(value: str, subwords: bool, stem_words: bool) -> tuple[list[str], list[int]]:
+    """The terms of ``value`` as a tokenizer yields them when indexing, and their positions: what the
+    rebuild writes, with few Python steps per word (once for fields given the same string object)."""
+    global _last_terms
+    cached = _last_terms  # one read: another thread may replace it meanwhile
+    if cached[0] is value and cached[1] == (subwords, stem_words):
+        return cached[2]
+    texts, positions, cjk = word_lists(value, subwords)
+    if not stem_words:
+        terms = texts
+    elif any(cjk):
+        terms = [text if chinese else stem(text) for text, chinese in zip(texts, cjk, strict=True)]
+    else:
+        terms = list(map(stem, texts))
+    _last_terms = (value, (subwords, stem_words), (terms, positions))
+    return terms, positions
+
+
+def term_positions(terms: list[str], positions: list[int]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for term, pos in zip(terms, positions, strict=True):
+        if term in found:
+            found[term].append(pos)
+        else:
+            found[term] = [pos]
     return found
 
 
@@ -107,15 +138,17 @@ class MixedTokenizer(Tokenizer):
                 token.endchar = start_char + last.end
             yield token
 
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        """The terms and positions this tokenizer yields for ``value`` when indexing, as two lists."""
+        return analysed_terms(value, self.subwords, self.stem_words)
+
+    def index_counts(self, value: str) -> dict[str, int]:
+        """Each term of ``value`` with its frequency, as this tokenizer yields them when indexing."""
+        return Counter(self.index_tokens(value)[0])
+
     def index_positions(self, value: str) -> dict[str, list[int]]:
         """Each term of ``value`` with its positions, as this tokenizer yields them when indexing."""
-        positions: dict[str, list[int]] = {}
-        for term, first, _last in self.tokens(analysed(value, self.subwords)):
-            if term in positions:
-                positions[term].append(first.pos)
-            else:
-                positions[term] = [first.pos]
-        return positions
+        return term_positions(*self.index_tokens(value))
 
 
 def pair_term(first: str, second: str) -> str:
@@ -137,19 +170,25 @@ class PairTokenizer(MixedTokenizer):
             for first in before:
                 yield pair_term(self.term(first), self.term(word)), first, word
 
-    def index_positions(self, value: str) -> dict[str, list[int]]:
-        analysed_words = analysed(value, self.subwords)
-        if not analysed_words or analysed_words[-1].pos - analysed_words[0].pos != len(analysed_words) - 1:
-            return super().index_positions(value)  # words sharing a position
-        # One word per position (nearly every text): the pairs of the terms in order, at C speed.
-        terms = list(map(self.term, analysed_words))
-        positions: dict[str, list[int]] = {}
-        for term, word in zip(map(pair_term, terms, terms[1:]), analysed_words, strict=False):
-            if term in positions:
-                positions[term].append(word.pos)
-            else:
-                positions[term] = [word.pos]
-        return positions
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        terms, positions = analysed_terms(value, self.subwords, self.stem_words)
+        if not terms or positions[-1] - positions[0] == len(terms) - 1:
+            # One term per position (nearly every text): the pairs of the terms in order, at C speed.
+            return list(map(pair_term, terms, terms[1:])), positions[:-1]
+        pairs: list[str] = []
+        starts: list[int] = []
+        before: list[str] = []  # the terms at the position before the current one
+        current: list[str] = []
+        current_pos = None
+        for term, pos in zip(terms, positions, strict=True):
+            if pos != current_pos:
+                before = current if current_pos == pos - 1 else []
+                current, current_pos = [], pos
+            current.append(term)
+            for first in before:
+                pairs.append(pair_term(first, term))
+                starts.append(pos - 1)
+        return pairs, starts
 
 
 def MixedAnalyzer(subwords: bool = True, stem_words: bool = True) -> Composable:  # noqa: N802 (Whoosh style)

@@ -87,15 +87,19 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _postings(self, field, value) -> list[tuple[bytes, int, float, bytes]]:
         """What ``field.index(value)`` gives, for this package's text fields without a token object per
-        word (and from one analysis for fields given the same text object, see ``analyzer.analysed``)."""
+        word (and from one analysis for fields given the same text object, see ``analyzer.analysed_terms``)."""
         analyzer, format_ = field.analyzer, field.format
         if not isinstance(analyzer, MixedTokenizer) or type(format_) not in (Frequency, CompactPositions):
             return list(field.index(value))
-        encode = format_.encode if isinstance(format_, CompactPositions) else _encode_frequency
         boost = format_.field_boost
+        if isinstance(format_, CompactPositions):
+            return [
+                (term.encode("utf-8"), len(positions), len(positions) * boost, format_.encode(positions))
+                for term, positions in analyzer.index_positions(value).items()
+            ]
         return [
-            (term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions))
-            for term, positions in analyzer.index_positions(value).items()
+            (term.encode("utf-8"), count, count * boost, pack_uint(count))  # Frequency's posting value
+            for term, count in analyzer.index_counts(value).items()
         ]
 
     def finish_segment(self):
@@ -119,10 +123,6 @@ class BulkSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         write_postings(self.fieldwriter, self.schema, self.pool.terms)
         self.fieldwriter.close()
-
-
-def _encode_frequency(positions: list[int]) -> bytes:
-    return pack_uint(len(positions))  # Frequency's posting value
 
 
 def write_postings(fieldwriter, schema, terms: dict[tuple[str, bytes], TermPostings]) -> None:
