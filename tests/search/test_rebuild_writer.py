@@ -39,7 +39,7 @@ def _written_by(tmp_path, name, writer_for, records):
     for record in records:
         writer.add_document(**index_fields(record))
     if isinstance(writer, BulkSegmentWriter):
-        writer.commit_with([])
+        writer.commit_with([writer.finish_segment()])
     else:
         writer.commit()
     return ix.reader()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
+from itertools import repeat
+from operator import mul
 
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
@@ -22,25 +24,26 @@ from search.backends.whoosh.schema import CompactPositions
 
 
 class TermPostings:
-    """One term's postings in one field, in document order."""
+    """One term's postings in one field, in document order: frequencies (weights are frequency × field
+    boost) and, for positions, each posting's value; a frequency field's values are its frequencies."""
 
-    __slots__ = ("docnums", "weights", "values")
+    __slots__ = ("docnums", "frequencies", "values")
 
     def __init__(self):
         self.docnums = array("I")
-        self.weights = array("f")
+        self.frequencies = array("I")
         self.values: list[bytes] = []
 
 
 class PostingsByTerm:
-    """Stands in for Whoosh's posting pool in a ``BulkSegmentWriter`` (which fills ``terms``)."""
+    """Stands in for Whoosh's posting pool in a ``BulkSegmentWriter`` (which fills ``fields``: each
+    field's terms, as text, with their postings)."""
 
     def __init__(self):
-        self.terms: defaultdict[tuple[str, bytes], TermPostings] = defaultdict(TermPostings)
-        self.fieldnames: set[str] = set()
+        self.fields: defaultdict[str, defaultdict[str, TermPostings]] = defaultdict(lambda: defaultdict(TermPostings))
 
     def cleanup(self):
-        self.terms.clear()
+        self.fields.clear()
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -56,7 +59,7 @@ class BulkSegmentWriter(SegmentWriter):
 
     def add_document(self, **fields):
         self._check_state()
-        schema, perdocwriter, docnum, terms = self.schema, self.perdocwriter, self.docnum, self.pool.terms
+        schema, perdocwriter, docnum, pool = self.schema, self.perdocwriter, self.docnum, self.pool.fields
         self._check_fields(schema, fields)
         perdocwriter.start_doc(docnum)
         try:
@@ -65,18 +68,7 @@ class BulkSegmentWriter(SegmentWriter):
                 if value is None:
                     continue
                 field = schema[fieldname]
-                length = 0
-                if field.indexed:
-                    self.pool.fieldnames.add(fieldname)
-                    for tbytes, frequency, weight, vbytes in self._postings(field, value):
-                        length += frequency
-                        postings = terms[fieldname, tbytes]
-                        postings.docnums.append(docnum)
-                        postings.weights.append(weight)
-                        if vbytes:
-                            postings.values.append(vbytes)
-                    if not field.scorable:
-                        length = 0
+                length = _add_postings(pool[fieldname], field, value, docnum) if field.indexed else 0
                 perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
         except Exception:
             perdocwriter.cancel_doc()
@@ -85,68 +77,90 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _postings(self, field, value) -> list[tuple[bytes, int, float, bytes]]:
-        """What ``field.index(value)`` gives, for this package's text fields without a token object per
-        word (and from one analysis for fields given the same text object, see ``analyzer.analysed_terms``)."""
-        analyzer, format_ = field.analyzer, field.format
-        if not isinstance(analyzer, MixedTokenizer) or type(format_) not in (Frequency, CompactPositions):
-            return list(field.index(value))
-        boost = format_.field_boost
-        if isinstance(format_, CompactPositions):
-            return [
-                (term.encode("utf-8"), len(positions), len(positions) * boost, format_.encode(positions))
-                for term, positions in analyzer.index_positions(value).items()
-            ]
-        return [
-            (term.encode("utf-8"), count, count * boost, pack_uint(count))  # Frequency's posting value
-            for term, count in analyzer.index_counts(value).items()
-        ]
-
     def finish_segment(self):
         """Write out this writer's segment without committing it (another writer commits it)."""
         self._check_state()
         return self._finalize_segment()
 
     def commit_with(self, segments: list) -> None:
-        """Commit this writer's segment and those other writers wrote into the same new index."""
+        """Commit the segments written into the same new index (by ``finish_segment``, this writer's or
+        others'); anything else this writer was given is dropped."""
         self._check_state()
         try:
-            if self._added:
-                segments = [self._finalize_segment(), *segments]
-            else:
-                self._close_segment()
+            self._close_segment()
             self._commit_toc(segments)
         finally:
             self._finish()
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        write_postings(self.fieldwriter, self.schema, self.pool.terms)
+        write_postings(self.fieldwriter, self.schema, self.pool.fields)
         self.fieldwriter.close()
 
 
-def write_postings(fieldwriter, schema, terms: dict[tuple[str, bytes], TermPostings]) -> None:
-    """Every term's postings, in (field, term) order, through the codec's writer a block at a time."""
-    current_field = None
-    for fieldname, tbytes in sorted(terms):
-        if fieldname != current_field:
-            if current_field is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            current_field = fieldname
-        postings = terms[fieldname, tbytes]
-        fieldwriter.start_term(tbytes)
-        writer = fieldwriter._postwriter  # noqa: SLF001 (whoosh-reloaded is pinned exactly)
-        size = writer._blocklimit  # noqa: SLF001
-        count = len(postings.docnums)
-        for start in range(0, count, size):
-            # The block buffers add_posting would have filled, a block at once.
-            writer._ids = postings.docnums[start : start + size]  # noqa: SLF001
-            writer._weights = postings.weights[start : start + size]  # noqa: SLF001
-            writer._values = postings.values[start : start + size]  # noqa: SLF001
-            writer._maxweight = max(writer._weights)  # noqa: SLF001
-            if start + size < count:
-                writer._write_block()  # noqa: SLF001 (finish_term writes the last block)
-        fieldwriter.finish_term()
-    if current_field is not None:
+def _add_postings(terms: defaultdict[str, TermPostings], field, value, docnum: int) -> int:
+    """Add a document's postings in one field; its length in that field (0 if not scorable).
+
+    This package's text fields are analysed without a token object per word (and once for fields given
+    the same text object, see ``analyzer.analysed_terms``); other fields as Whoosh analyses them."""
+    analyzer, format_ = field.analyzer, field.format
+    length = 0
+    if isinstance(analyzer, MixedTokenizer) and type(format_) is CompactPositions:
+        encode = format_.encode
+        for term, positions in analyzer.index_positions(value).items():
+            postings = terms[term]
+            postings.docnums.append(docnum)
+            postings.frequencies.append(len(positions))
+            postings.values.append(encode(positions))
+            length += len(positions)
+    elif isinstance(analyzer, MixedTokenizer) and type(format_) is Frequency:
+        for term, count in analyzer.index_counts(value).items():
+            postings = terms[term]
+            postings.docnums.append(docnum)
+            postings.frequencies.append(count)
+            length += count
+    else:
+        keep_values = type(format_) is not Frequency
+        for tbytes, frequency, weight, vbytes in field.index(value):
+            if weight != frequency * format_.field_boost:
+                raise ValueError(f"BulkSegmentWriter writes no boosts given with the {field} field's words")
+            postings = terms[tbytes.decode("utf-8")]
+            postings.docnums.append(docnum)
+            postings.frequencies.append(frequency)
+            if keep_values:
+                postings.values.append(vbytes)
+            length += frequency
+    return length if field.scorable else 0
+
+
+def write_postings(fieldwriter, schema, fields: dict[str, dict[str, TermPostings]]) -> None:
+    """Every term's postings, in (field, term) order, through the codec's writer a block at a time.
+    (Text sorts as its UTF-8 bytes do, the order Whoosh keeps terms in.)"""
+    for fieldname in sorted(fields):
+        terms = fields[fieldname]
+        if not terms:
+            continue
+        field = schema[fieldname]
+        boost = field.format.field_boost
+        frequency_values = type(field.format) is Frequency
+        fieldwriter.start_field(fieldname, field)
+        for term in sorted(terms):
+            postings = terms[term]
+            fieldwriter.start_term(term.encode("utf-8"))
+            writer = fieldwriter._postwriter  # noqa: SLF001 (whoosh-reloaded is pinned exactly)
+            size = writer._blocklimit  # noqa: SLF001
+            count = len(postings.docnums)
+            for start in range(0, count, size):
+                # The block buffers add_posting would have filled, a block at once.
+                frequencies = postings.frequencies[start : start + size]
+                writer._ids = postings.docnums[start : start + size]  # noqa: SLF001
+                writer._weights = array("f", map(mul, frequencies, repeat(boost)))  # noqa: SLF001
+                if frequency_values:
+                    writer._values = list(map(pack_uint, frequencies))  # noqa: SLF001
+                else:
+                    writer._values = postings.values[start : start + size]  # noqa: SLF001
+                writer._maxweight = max(writer._weights)  # noqa: SLF001
+                if start + size < count:
+                    writer._write_block()  # noqa: SLF001 (finish_term writes the last block)
+            fieldwriter.finish_term()
         fieldwriter.finish_field()

@@ -99,13 +99,15 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
         helper = HelperWriter(ix) if total >= PARALLEL_REBUILD_FROM and REBUILD_PROCS > 1 else None
         try:
             _write_records(writer, helper, records, total, progress)
-            segments = [segment for segment in [helper.finish() if helper else None] if segment is not None]
+            if helper:
+                helper.finish()  # it writes its segment out while this process writes its own
+            segments = [writer.finish_segment() if writer.doc_count() else None, helper.segment() if helper else None]
         except BaseException:
             if helper:
                 helper.stop()
             writer.cancel()
             raise
-        writer.commit_with(segments)
+        writer.commit_with([segment for segment in segments if segment is not None])
         ix.close()
     except OSError as error:
         shutil.rmtree(new, ignore_errors=True)
@@ -175,9 +177,12 @@ class HelperWriter:
                 if not self.process.is_alive():
                     raise RuntimeError(f"the rebuild's helper process stopped: {self._error()}") from None
 
-    def finish(self):
-        """The helper's segment, once it has written everything it was sent."""
+    def finish(self) -> None:
+        """Tell the helper that nothing more is coming: it writes out its segment."""
         self.send(None)
+
+    def segment(self):
+        """The helper's segment (None if it was sent nothing), once it has written everything it was sent."""
         while True:
             try:
                 outcome, value = self.results.get(timeout=1)
