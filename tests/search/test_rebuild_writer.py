@@ -5,10 +5,12 @@ import os
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from search.backends import get_backend
 from search.backends.whoosh import writing
 from search.backends.whoosh.bulk import BulkSegmentWriter
+from search.backends.whoosh.postings import read_postings
 from search.backends.whoosh.schema import CODEC, build_schema, index_fields
 from search.indexing import rebuild_index
 from search.query.analysis import has_cjk
@@ -57,6 +59,18 @@ def test_the_rebuild_writer_writes_the_postings_stored_fields_and_lengths_whoosh
         assert [bulk.doc_field_length(d, name) for d in range(len(records))] == [
             plain.doc_field_length(d, name) for d in range(len(records))
         ]
+
+
+def test_postings_written_by_whooshs_own_codec_read_as_the_codecs_own(tmp_path, db):
+    """Blocks of Whoosh's codec (pickled, compressed, small) and of ours (arrays) read the same, through
+    Whoosh's matchers and through ``read_postings``."""
+    records = list(iter_records())[:300]
+    ours = _written_by(tmp_path, "ours", lambda ix: ix.writer(codec=CODEC), records)
+    whooshs = _written_by(tmp_path, "whooshs", lambda ix: ix.writer(codec=W3Codec(blocklimit=8)), records)
+    assert _postings(ours) == _postings(whooshs)
+    for field, term in [("all", "batteri"), ("allpairs", "wast batteri"), ("industry", "steel")]:
+        assert read_postings(ours, field, term) == read_postings(whooshs, field, term)
+        assert len(read_postings(ours, field, term).ids) > 8, "more than one block"
 
 
 def _answers(backend):

@@ -9,6 +9,7 @@ highlighted (``search.backends.highlighting``).
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -135,10 +136,7 @@ class Backend(SearchBackend):
             main = ("or", group_trees)
             per_leaf = matching(main)
             results.any_word = any(per_leaf)
-        docs: set[int] = set()
-        for leaf_docs, segment in zip(per_leaf, segments, strict=True):
-            docs.update(map(segment.offset.__add__, leaf_docs))
-        results.total = len(docs)
+        results.total = sum(map(len, per_leaf))  # segments never share a document
 
         pinned_docnums = []
         for key in plan.pinned:
@@ -157,10 +155,10 @@ class Backend(SearchBackend):
         ]
         skip = max(0, offset - len(pinned_docnums))
         wanted = plan.page_size - len(page_hits)
-        if docs and wanted > 0:
+        if results.total and wanted > 0:
             limit = skip + wanted + len(pinned_docnums)
             if main is None:
-                scored = [(docnum, 0.0) for docnum in sorted(docs)[:limit]]
+                scored = [(docnum, 0.0) for docnum in _first_docnums(segments, per_leaf, limit)]
             else:
                 scored = top_scored(
                     searcher,
@@ -176,8 +174,7 @@ class Backend(SearchBackend):
                 )
             ranked = [(docnum, score, False) for docnum, score in scored if docnum not in pinned_docnums]
             page_hits += ranked[skip : skip + wanted]
-        if pinned_docnums:
-            results.total = len(docs | set(pinned_docnums))
+        results.total += sum(not _matched(docnum, segments, per_leaf) for docnum in pinned_docnums)
         if results.timed_out:
             results.notes.append("the search took too long; these are the best results found in time")
         highlighter = Highlighter(plan, stem)
@@ -257,6 +254,23 @@ def _synonym_terms(plan: SearchPlan) -> set[str]:
         for clause in group:
             (added if clause in plan.synonym_clauses else typed).update(index_terms(clause.text))
     return added - typed
+
+
+def _first_docnums(segments: list[SegmentMatch], per_leaf: list[set[int]], limit: int) -> list[int]:
+    """The ``limit`` lowest global numbers of the matched documents (segments are in number order)."""
+    first: list[int] = []
+    for segment, leaf_docs in zip(segments, per_leaf, strict=True):
+        if len(first) >= limit:
+            break
+        first += [segment.offset + docnum for docnum in heapq.nsmallest(limit - len(first), leaf_docs)]
+    return first
+
+
+def _matched(docnum: int, segments: list[SegmentMatch], per_leaf: list[set[int]]) -> bool:
+    return any(
+        segment.contains(docnum) and docnum - segment.offset in leaf_docs
+        for segment, leaf_docs in zip(segments, per_leaf, strict=True)
+    )
 
 
 def _excluded(docnum: int, excluded: list, segments: list[SegmentMatch]) -> bool:

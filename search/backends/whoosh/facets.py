@@ -11,6 +11,7 @@ from search.backends.whoosh.postings import MAX_CACHED_SEGMENTS, read_postings, 
 from search.fields import FACET_FIELDS
 from search.results import FacetValue
 
+MAX_CACHED_FILTERS = 64  # per segment
 MAX_CODED_VALUES = 255  # a facet's values numbered in one byte each, with one number left for none
 
 
@@ -20,6 +21,9 @@ class SegmentFacets(NamedTuple):
     # For counting a facet no document has two values of: facet → (one byte per document, the number of
     # its value in the list that follows, or the list's length for none; the values).
     codes: dict[str, tuple[bytes, list[str]]]
+    # (facet, values) → the documents with any of the values, for the filters searches give again and
+    # again (every search without a chosen kind accepts the same kinds); never changed by a caller.
+    passing: dict[tuple[str, tuple[str, ...]], set[int]]
 
 
 _segment_facets: dict[str, SegmentFacets] = {}
@@ -46,7 +50,7 @@ def segment_facets(reader) -> SegmentFacets:
             if len(names) < MAX_CODED_VALUES and all(len(doc_values) <= 1 for doc_values in per_doc):
                 number = {value: index for index, value in enumerate(names)}
                 codes[name] = (bytes(number[doc[0]] if doc else len(names) for doc in per_doc), names)
-        cached = SegmentFacets(sets, values, codes)
+        cached = SegmentFacets(sets, values, codes, {})
         if key:
             if len(_segment_facets) > MAX_CACHED_SEGMENTS:
                 _segment_facets.clear()
@@ -55,13 +59,22 @@ def segment_facets(reader) -> SegmentFacets:
 
 
 def accepted(reader, filters: dict[str, list[str]]) -> set[int] | None:
-    """The segment's documents that pass every filter (any of a facet's values), or None without filters."""
+    """The segment's documents that pass every filter (any of a facet's values), or None without filters
+    or when every document passes them. Callers never change the set."""
     within = None
     if filters:
-        facet_sets = segment_facets(reader).sets
+        facets = segment_facets(reader)
         for name, values in filters.items():
-            passing = set().union(*(facet_sets[name].get(value, ()) for value in values))
+            key = (name, tuple(values))
+            passing = facets.passing.get(key)
+            if passing is None:
+                passing = set().union(*(facets.sets[name].get(value, ()) for value in values))
+                if len(facets.passing) >= MAX_CACHED_FILTERS:
+                    facets.passing.clear()
+                facets.passing[key] = passing
             within = passing if within is None else within & passing
+    if within is not None and len(within) == reader.doc_count_all():
+        return None  # nothing to intersect with
     return within
 
 

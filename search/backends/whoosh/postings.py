@@ -7,21 +7,22 @@ deletions) is cached by segment.
 
 from __future__ import annotations
 
-from itertools import accumulate, repeat
+from array import array
 from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-from search.backends.whoosh.schema import MATCH_FIELD, PAIRS_FIELD
+from search.backends.whoosh.schema import MATCH_FIELD, PAIRS_FIELD, block_ids, block_weights
 
 MAX_PREFIX_TERMS = 256
 MAX_CACHED_SEGMENTS = 200
 
 
 class Postings(NamedTuple):
-    ids: list[int]
-    weights: list[float]  # term frequencies
+    # Arrays, not lists: a block is copied in, no Python number is made for each posting read.
+    ids: array  # of document numbers ("I")
+    weights: array  # term frequencies ("f")
     values: list  # encoded positions (pairs field only), decoded on demand
 
 
@@ -41,8 +42,8 @@ def read_postings(reader, field: str, term: str) -> Postings:
 
     Deleted documents are included (the caller removes them once per segment, see ``deleted``): in a
     segment with deletions Whoosh wraps the postings in a filter that would force the slow path."""
-    ids: list[int] = []
-    weights: list[float] = []
+    ids = array("I")
+    weights = array("f")
     values: list = []
     if (field, term) not in reader:
         return Postings(ids, weights, values)
@@ -51,19 +52,13 @@ def read_postings(reader, field: str, term: str) -> Postings:
     if isinstance(matcher, FilterMatcher):  # the segment's deletions; its child is the codec's reader
         matcher = matcher.child
     if isinstance(matcher, W3LeafMatcher):
-        # The codec's blocks, decoded here (whoosh-reloaded is pinned exactly, so their layout is fixed):
-        # each holds its ids as deltas from the block's start, summed at C speed (Whoosh's own decoder
-        # is a Python generator); weights are None (all 1), one number for all, or one per posting.
+        # The codec's blocks, decoded here at C speed (whoosh-reloaded is pinned exactly, so their layout
+        # is fixed; Whoosh's own decoder steps through them one posting at a time).
         while matcher.is_active():
             matcher._read_data()  # noqa: SLF001
-            block_ids, block_weights, block_values = matcher._data  # noqa: SLF001
-            ids.extend(accumulate(block_ids))
-            if block_weights is None:
-                weights.extend(repeat(1.0, len(block_ids)))
-            elif isinstance(block_weights, float):
-                weights.extend(repeat(block_weights, len(block_ids)))
-            else:
-                weights.extend(block_weights)
+            stored_ids, stored_weights, block_values = matcher._data  # noqa: SLF001
+            ids.extend(block_ids(stored_ids))
+            weights.extend(block_weights(stored_weights, matcher._blocklength))  # noqa: SLF001
             if keep_values:
                 values.extend(block_values)
             matcher._next_block()  # noqa: SLF001

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
+from bisect import bisect_left
 from itertools import compress, repeat
 from operator import add, ge, mul, truediv
 
@@ -58,8 +60,9 @@ def top_scored(
             scores.add_bm25(segment.read(MATCH_FIELD, term), idf(term) * body_boost * (BM25_K1 + 1) * scale)
             for name, boost in field_boosts:
                 scores.add_to(segment.read(name, term).ids, boost * idf(term) * scale)
+        with_status = facets.segment_facets(segment.reader).sets["status"]
         for value, weight in (status_weights or {}).items():
-            scores.multiply(facets.accepted(segment.reader, {"status": [value]}) or (), weight)
+            scores.multiply(with_status.get(value, ()), weight)
         # Under the groups' AND (any but the any-word fallback's tree) every match has every group.
         if coordination and groups and len(groups) > 1 and tree != ("and", groups):
             matched = [0] * len(scores.docs)
@@ -78,15 +81,10 @@ class SegmentScores:
     def __init__(self, segment: SegmentMatch, leaf_docs: set[int], norms: list[float]):
         self.offset = segment.offset
         self.matched = leaf_docs
-        self.docs = sorted(leaf_docs)
+        self.docs = array("I", sorted(leaf_docs))  # compared with posting lists (arrays) at C speed
         self.totals = [0.0] * len(self.docs)
         self.norms = list(map(norms.__getitem__, self.docs))
-        self._index: dict[int, int] | None = None
-
-    def index(self, docnum: int) -> int:
-        if self._index is None:
-            self._index = dict(zip(self.docs, range(len(self.docs)), strict=True))
-        return self._index[docnum]
+        self.scored = False  # whether any share was added yet
 
     def add_bm25(self, postings, weight: float) -> None:
         """BM25's share of one word: weight × frequency / (frequency + length norm)."""
@@ -95,7 +93,8 @@ class SegmentScores:
         else:
             frequencies = list(map(dict(zip(postings.ids, postings.weights, strict=True)).get, self.docs, repeat(0.0)))
         shares = map(truediv, map(mul, repeat(weight), frequencies), map(add, frequencies, self.norms))
-        self.totals = list(map(add, self.totals, shares))
+        self.totals = list(map(add, self.totals, shares)) if self.scored else list(shares)
+        self.scored = True
 
     def add_to(self, docnums, bonus: float) -> None:
         """Add ``bonus`` to the matched documents among ``docnums``."""
@@ -103,17 +102,18 @@ class SegmentScores:
             return
         chosen = self.matched.intersection(docnums)
         if len(chosen) * SPARSE_MATCHES < len(self.docs):
-            totals = self.totals
+            totals, docs = self.totals, self.docs
             for docnum in chosen:
-                totals[self.index(docnum)] += bonus
+                totals[bisect_left(docs, docnum)] += bonus
         elif chosen:
             self.totals = list(map(add, self.totals, map(mul, map(chosen.__contains__, self.docs), repeat(bonus))))
+        self.scored = True
 
     def multiply(self, docnums, factor: float) -> None:
         """Multiply the scores of the matched documents among ``docnums`` by ``factor``."""
-        totals = self.totals
+        totals, docs = self.totals, self.docs
         for docnum in self.matched.intersection(docnums):
-            totals[self.index(docnum)] *= factor
+            totals[bisect_left(docs, docnum)] *= factor
 
     def best(self, limit: int) -> list[tuple[int, float]]:
         """Only the documents that can be among the best ``limit`` (every one tied with the last of them
