@@ -47,13 +47,17 @@ def open_index(path: Path) -> FileIndex:
     whose pickled classes moved or went away, or whose fields are not the ones this code searches, is
     reported as such, not as a missing attribute or as nothing found."""
     try:
-        index = after_a_raced_commit(lambda: whoosh_index.open_dir(str(path)))
+        index, schema = after_a_raced_commit(lambda: _with_schema(whoosh_index.open_dir(str(path))))
     except (AttributeError, ImportError, pickle.UnpicklingError) as error:
         raise written_by_another_version(path, str(error)) from error
-    differences = schema_differences(index.schema, build_schema())
+    differences = schema_differences(schema, build_schema())
     if differences:
         raise written_by_another_version(path, differences)
     return index
+
+
+def _with_schema(index: FileIndex) -> tuple[FileIndex, Schema]:
+    return index, index.schema  # read from the newest table of contents, which a commit may delete meanwhile
 
 
 def schema_differences(found: Schema, expected: Schema) -> str:
