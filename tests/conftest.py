@@ -30,9 +30,17 @@ def _scratch_search_index(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, _scratch_search_index):
-    """The real corpus, loaded once into the test database; each test runs in a transaction on top."""
+    """The real corpus, loaded once into the test database; each test runs in a transaction on top.
+
+    Loading recorded its entries in the search outbox, to wait for an index (the session's scratch index is
+    never built): each test starts with none pending. Done here rather than in a session fixture of its own,
+    because pytest-django creates no test database for a run whose tests need none, and such a fixture would
+    then write into the developer's own database."""
+    from search.models import PendingIndexUpdate
+
     with django_db_blocker.unblock(), page_cache.paused():
         load_corpus(settings.CORPUS_DIR)
+        PendingIndexUpdate.objects.all().delete()
 
 
 @pytest.fixture(scope="session")

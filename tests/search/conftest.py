@@ -7,16 +7,6 @@ from search.indexing import rebuild_index
 from tests.helpers import whoosh_at
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _outbox_empty_after_load(django_db_setup, django_db_blocker):
-    """Loading the corpus recorded its entries in the outbox, to wait for an index (the session's
-    scratch index is never built): each test starts with none pending."""
-    from search.models import PendingIndexUpdate
-
-    with django_db_blocker.unblock():
-        PendingIndexUpdate.objects.all().delete()
-
-
 @pytest.fixture
 def backend(corpus_index, settings, db):
     settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
