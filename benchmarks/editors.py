@@ -27,7 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.serving import engine_name, prepare, request, scratch_site, start_servers, stop_servers  # noqa: E402
+from benchmarks.serving import (  # noqa: E402
+    engine_name,
+    prepare,
+    request,
+    scratch_site,
+    server_times,
+    start_servers,
+    stop_servers,
+)
 
 SEARCHABLE_WITHIN = 2.0  # the goal: seconds from an acknowledged save until it is found
 POLL_SECONDS = 0.1  # how often an editor searches for its word; harder would take the server from the writer
@@ -165,6 +173,12 @@ def main():
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (other processes share the machine)")
     for line in results.report(scratch / f"server-{args.port}.log"):
         print(line)
+    saves = server_times([servers[0][2]], lambda path: "save" if path.startswith("/api/documents/") else None, "PATCH")
+    if saves["save"]:
+        print(
+            f"server time of a save (gunicorn's access log): p50 {statistics.median(saves['save']):.0f} ms, "
+            f"p95 {percentile(saves['save'], 95):.0f} ms"
+        )
     print(f"errors: {len(results.errors)}, 409s: {results.conflicts}, lost edits: {len(lost)}")
     print(f"(scratch data dir, logs: {scratch})")
 

@@ -36,7 +36,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.editors import edit_concurrently, lost_edits, percentile  # noqa: E402
-from benchmarks.serving import engine_name, prepare, scratch_site, start_servers, stop_servers  # noqa: E402
+from benchmarks.serving import (  # noqa: E402
+    engine_name,
+    prepare,
+    scratch_site,
+    server_times,
+    start_servers,
+    stop_servers,
+)
 
 MIX = [("provision", 0.5), ("search", 0.3), ("document", 0.2)]
 SEARCHES = [
@@ -51,7 +58,6 @@ SEARCHES = [
     "recycled materials",
     "hydrogen",
 ]
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # method, path, status, microseconds
 
 
 def get(url):
@@ -144,19 +150,6 @@ def describe(values):
     )
 
 
-def server_times(logs, kind_of):
-    """Server-side milliseconds per request kind, from gunicorn's access logs."""
-    times = collections.defaultdict(list)
-    for log in logs:
-        for line in log.read_text().splitlines():
-            parts = line.split()
-            if len(parts) == 4 and parts[0] == "GET" and parts[2] == "200":
-                kind = kind_of(parts[1])
-                if kind:
-                    times[kind].append(int(parts[3]) / 1000)
-    return times
-
-
 def kind_of(path):
     parts = [part for part in path.split("/") if part]
     if parts[:1] == ["documents"]:
@@ -190,7 +183,7 @@ def main():
         )
     print(f"Preparing {scratch} …", flush=True)
     setup = prepare(env)
-    servers = start_servers(env, args.servers, args.workers, args.port, scratch, ACCESS_FORMAT)
+    servers = start_servers(env, args.servers, args.workers, args.port, scratch)
     bases = [base for base, _process, _log in servers]
     try:
         warm(bases, setup, args.connections)

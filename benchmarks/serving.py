@@ -1,6 +1,7 @@
 """What the load and editor benchmarks share: a scratch site (data dir, database, corpus, index) and
 gunicorn servers on 127.0.0.1 serving it (config/gunicorn.py, as `make run` does)."""
 
+import collections
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # method, path, status, microseconds
 
 
 def request(url, method="GET", body=None, token=None):
@@ -45,6 +47,7 @@ def prepare(env):
     """Migrate, load, index, and make a consultant with a token; returns the token and the provisions."""
     script = """
 import django; django.setup()
+import collections
 import json
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
@@ -67,7 +70,7 @@ print(json.dumps({"token": token.key, "provisions": provisions}))
     return json.loads(out.stdout)
 
 
-def start_servers(env, count, workers, first_port, scratch, access_format=""):
+def start_servers(env, count, workers, first_port, scratch):
     """`count` gunicorn servers of `workers` processes on 127.0.0.1 from `first_port`, each answering
     /healthz (at most a minute each); returns (base URL, process, access log) for each."""
     servers = []
@@ -80,10 +83,9 @@ def start_servers(env, count, workers, first_port, scratch, access_format=""):
             "PORT": str(port),
             "WEB_CONCURRENCY": str(workers),
             "GUNICORN_ACCESS_LOG": str(log),
+            "GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_FORMAT}'",
             "LOG_LEVEL": "ERROR",
         }
-        if access_format:
-            server_env["GUNICORN_CMD_ARGS"] = f"--access-logformat '{access_format}'"
         errors = (scratch / f"server-{port}.log").open("w")
         command = [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.py", "config.wsgi"]
         process = subprocess.Popen(command, env=server_env, cwd=ROOT, stdout=errors, stderr=errors)
@@ -116,3 +118,16 @@ def stop_servers(servers) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def server_times(logs, kind_of, method="GET"):
+    """Server-side milliseconds per request kind of the answers 200 to `method`, from gunicorn's access logs."""
+    times = collections.defaultdict(list)
+    for log in logs:
+        for line in log.read_text().splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == method and parts[2] == "200":
+                kind = kind_of(parts[1])
+                if kind:
+                    times[kind].append(int(parts[3]) / 1000)
+    return times
