@@ -146,6 +146,19 @@ class Provision(Revisioned):
         saved = {name: _UNKNOWN if value is models.DEFERRED else value for name, value in self._saved_values.items()}
         return any(self.__dict__.get(name, _UNKNOWN) != saved.get(name, _UNKNOWN) for name in attnames)
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_saved_values(fields)
+
+    def _remember_saved_values(self, names=None) -> None:
+        """What the row holds now: every loaded column, or (``names``) those just read."""
+        current = {
+            field.attname: self.__dict__[field.attname]
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__ and (names is None or {field.name, field.attname} & set(names))
+        }
+        self._saved_values = current if names is None else {**getattr(self, "_saved_values", {}), **current}
+
     def save(self, *args, **kwargs):
         # Depth follows the parent links here and nowhere else, whoever saves (admin, API, loader).
         moved = not self._state.adding and self.changes_saved_values("document_id", "parent_id")
@@ -156,11 +169,7 @@ class Provision(Revisioned):
             if moved:  # its subtree moved with it
                 Provision.objects.recompute_depths(self.document_id)
                 self.refresh_from_db(fields=["depth"])
-            self._saved_values = {
-                field.attname: self.__dict__[field.attname]
-                for field in self._meta.concrete_fields
-                if field.attname in self.__dict__
-            }
+            self._remember_saved_values()
             if self.publication == Publication.DRAFT:
                 # A draft hides its parts too, so nothing published ever sits below a draft; each part is
                 # saved on its own so that its history records the change.
