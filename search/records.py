@@ -468,33 +468,6 @@ def records_for(keys: Iterable[str]) -> list[dict]:
     return records
 
 
-def dependent_keys(keys: Iterable[str], chunk_size: int = 500) -> set[str]:
-    """Entries that show something of these documents and provisions, so must be re-read with them:
-    their annotations (document title, provision heading and number, industries, and whether the
-    subject is published) and the other ends of their relations (whose relation words name the
-    document, and are left out while either end is a draft)."""
-    wanted: dict[str, list[int]] = defaultdict(list)
-    for key in keys:
-        kind, _, pk = key.partition(":")
-        if kind in ("document", "provision") and pk.isdigit():
-            wanted[kind].append(int(pk))
-    out: set[str] = set()
-    for kind, pks in wanted.items():
-        for start in range(0, len(pks), chunk_size):
-            chunk = pks[start : start + chunk_size]
-            out |= {
-                f"annotation:{pk}"
-                for pk in Annotation.objects.filter(**{f"{kind}_id__in": chunk}).values_list("pk", flat=True)
-            }
-            ends = Relation.objects.filter(
-                Q(**{f"source_{kind}_id__in": chunk}) | Q(**{f"target_{kind}_id__in": chunk})
-            ).values_list("source_document_id", "source_provision_id", "target_document_id", "target_provision_id")
-            for source_document, source_provision, target_document, target_provision in ends:
-                out.add(f"provision:{source_provision}" if source_provision else f"document:{source_document}")
-                out.add(f"provision:{target_provision}" if target_provision else f"document:{target_document}")
-    return out - set(keys)
-
-
 def label_maps() -> dict[str, dict[str, str]]:
     """Facet value → human label."""
     return {

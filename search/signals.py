@@ -6,7 +6,7 @@ the two commit or roll back together. For the others (Whoosh) the marked keys ar
 outbox in the same transaction and applied after the commit by one background writer
 (``search.outbox``): a save never waits on the index, and a failed index write is retried, never lost.
 The entries that show something of a marked document or provision (its annotations, the other ends of
-its relations: ``search.records.dependent_keys``) are marked with it, unless the change is one they do not
+its relations: ``dependent_keys``) are marked with it, unless the change is one they do not
 show (a provision's text, its targets): an editor's save re-reads one entry, not its document's too.
 Whether an entry is wanted at all (published, public) is decided when it is re-read: a draft or an
 internal annotation is not returned, so its entry is removed.
@@ -17,6 +17,10 @@ asked once per transaction (``regulations.commit_batches``), however many rows i
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from regulations.commit_batches import on_commit_once
@@ -33,7 +37,6 @@ def mark(keys, *, shown_elsewhere: bool = True) -> None:
     documents and provisions show too) those entries."""
     from search import outbox
     from search.backends import backend_names
-    from search.records import dependent_keys
 
     keys = {key for key in keys if key}
     if not keys:
@@ -53,6 +56,35 @@ def write_now(keys: set[str]) -> None:
 
     for name in backend_names(in_transaction=True):
         get_backend(name).refresh(keys, records_for)
+
+
+def dependent_keys(keys: Iterable[str], chunk_size: int = 500) -> set[str]:
+    """Entries that show something of these documents and provisions, so are marked with them:
+    their annotations (document title, provision heading and number, industries, and whether the
+    subject is published) and the other ends of their relations (whose relation words name the
+    document, and are left out while either end is a draft)."""
+    from regulations.models import Annotation, Relation
+
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind in ("document", "provision") and pk.isdigit():
+            wanted[kind].append(int(pk))
+    out: set[str] = set()
+    for kind, pks in wanted.items():
+        for start in range(0, len(pks), chunk_size):
+            chunk = pks[start : start + chunk_size]
+            out |= {
+                f"annotation:{pk}"
+                for pk in Annotation.objects.filter(**{f"{kind}_id__in": chunk}).values_list("pk", flat=True)
+            }
+            ends = Relation.objects.filter(
+                Q(**{f"source_{kind}_id__in": chunk}) | Q(**{f"target_{kind}_id__in": chunk})
+            ).values_list("source_document_id", "source_provision_id", "target_document_id", "target_provision_id")
+            for source_document, source_provision, target_document, target_provision in ends:
+                out.add(f"provision:{source_provision}" if source_provision else f"document:{source_document}")
+                out.add(f"provision:{target_provision}" if target_provision else f"document:{target_document}")
+    return out - set(keys)
 
 
 def _provision_keys_of_documents(document_ids) -> set[str]:

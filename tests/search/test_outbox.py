@@ -11,8 +11,8 @@ from django.urls import reverse
 from regulations.models import Provision, Relation
 from search import outbox
 from search.models import PendingIndexUpdate
-from search.records import dependent_keys
 from search.service import search
+from search.signals import dependent_keys
 from tests.helpers import edit
 
 
