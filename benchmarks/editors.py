@@ -9,9 +9,9 @@ DATABASE_URL is set, which is then migrated and loaded in place; the corpus; the
 gunicorn (config/gunicorn.py, --workers processes) on 127.0.0.1:--port, then has --editors threads each
 PATCH --edits provisions of their own through /api/ with a consultant's token, each edit adding a word of
 its own, and wait until /api/search/ finds it. Prints the save latency (p50/p95), the time from each
-acknowledged save until its word is found (p50/p95/max), errors, 409s, lost edits and the machine's load
-average (other processes share it). Only 127.0.0.1 is contacted; the edits are bounded in count and by
---seconds, and an edit not found within 30 s counts as never found.
+acknowledged save until its word is found (p50/p95/max), errors, 409s, lost edits, the servers' CPU time
+a save and the machine's load average (other processes share it). Only 127.0.0.1 is contacted; the edits
+are bounded in count and by --seconds, and an edit not found within 30 s counts as never found.
 """
 
 import argparse
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.serving import (  # noqa: E402
+    cpu_seconds,
     engine_name,
     prepare,
     request,
@@ -160,9 +161,9 @@ def main():
     base = servers[0][0]
     try:
         request(f"{base}/api/search/?q=battery")  # the first search opens the index
-        load_before = os.getloadavg()
+        load_before, cpu_before = os.getloadavg(), cpu_seconds(servers)
         results = edit_concurrently([base], setup, args.editors, args.edits, seconds=args.seconds)
-        load_after = os.getloadavg()
+        load_after, cpu = os.getloadavg(), cpu_seconds(servers) - cpu_before
         lost = lost_edits(base, results)
     finally:
         stop_servers(servers)
@@ -180,6 +181,11 @@ def main():
             f"p95 {percentile(saves['save'], 95):.0f} ms"
         )
     print(f"errors: {len(results.errors)}, 409s: {results.conflicts}, lost edits: {len(lost)}")
+    if results.saves:
+        print(
+            f"server CPU while editing: {cpu:.1f} s, {cpu / len(results.saves) * 1000:.0f} ms a save "
+            "(with its reads, searches and index work)"
+        )
     print(f"(scratch data dir, logs: {scratch})")
 
 

@@ -131,3 +131,20 @@ def server_times(logs, kind_of, method="GET"):
                 if kind:
                     times[kind].append(int(parts[3]) / 1000)
     return times
+
+
+def cpu_seconds(servers) -> float:
+    """CPU time the servers' processes (gunicorn's arbiter and its workers, from /proc) have used so far:
+    a figure that, unlike latencies, other processes on the machine change little."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    roots = {process.pid for _base, process, _log in servers}
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid in roots or ppid in roots:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
