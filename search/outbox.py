@@ -28,7 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from regulations.commit_batches import on_commit_once
@@ -196,15 +196,20 @@ def apply(keys: set[str]) -> bool:
 def status() -> OutboxStatus:
     from search.models import PendingIndexUpdate
 
-    summary = PendingIndexUpdate.objects.aggregate(oldest=Min("created"), most_attempts=Max("attempts"))
-    if summary["oldest"] is None:
+    # One query while nothing fails: every search asks, and with editors at work something is pending.
+    summary = PendingIndexUpdate.objects.aggregate(
+        pending=Count("id"), oldest=Min("created"), failing=Count("id", filter=Q(attempts__gt=0))
+    )
+    if not summary["pending"]:
         return OutboxStatus(0, 0.0, 0, "")
-    failing = PendingIndexUpdate.objects.filter(attempts__gt=0)
-    last = failing.order_by("-id").values_list("last_error", flat=True).first() or ""
+    last = ""
+    if summary["failing"]:
+        failing = PendingIndexUpdate.objects.filter(attempts__gt=0).order_by("-id")
+        last = failing.values_list("last_error", flat=True).first() or ""
     return OutboxStatus(
-        pending=PendingIndexUpdate.objects.count(),
+        pending=summary["pending"],
         oldest_seconds=(timezone.now() - summary["oldest"]).total_seconds(),
-        failing=failing.count(),
+        failing=summary["failing"],
         last_error=last,
     )
 
