@@ -1,32 +1,45 @@
-"""Concurrent editors: how long an API save takes, and how long until the edit is searchable.
+"""Concurrent editors on gunicorn: how long an API save takes, and how long until the edit is searchable.
 
-    .venv/bin/python benchmarks/editors.py                       # SQLite, Whoosh, 8 editors
-    DATABASE_URL=postgres://… .venv/bin/python benchmarks/editors.py [--backend postgres]
+    .venv/bin/python benchmarks/editors.py                                # SQLite + Whoosh, 8 editors
+    DATABASE_URL=postgres://…/rb_x .venv/bin/python benchmarks/editors.py                      # PostgreSQL + Whoosh
+    DATABASE_URL=postgres://…/rb_x .venv/bin/python benchmarks/editors.py --backend postgres   # PostgreSQL search
 
-Sets up a scratch data dir (and, without DATABASE_URL, a scratch SQLite database; a PostgreSQL one is
-migrated and loaded in place), loads the corpus, builds the index, serves it with `runserver` on
---port, then has --editors threads each PATCH --edits provisions of their own through /api/ with a
-consultant's token, each edit adding a word of its own. Prints the save latency (p50/p95) and the time
-from each acknowledged save until /api/search/ finds its word (p50/p95/max).
+Prepares a scratch site (benchmarks/serving.py: a scratch data dir, and a scratch SQLite database unless
+DATABASE_URL is set, which is then migrated and loaded in place; the corpus; the index), serves it with
+gunicorn (config/gunicorn.py, --workers processes) on 127.0.0.1:--port, then has --editors threads each
+PATCH --edits provisions of their own through /api/ with a consultant's token, each edit adding a word of
+its own, and wait until /api/search/ finds it. Prints the save latency (p50/p95), the time from each
+acknowledged save until its word is found (p50/p95/max), errors, 409s, lost edits, the servers' CPU time
+a save and the machine's load average (other processes share it). Only 127.0.0.1 is contacted; the edits
+are bounded in count and by --seconds, and an edit not found within 30 s counts as never found.
 """
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.serving import (  # noqa: E402
+    cpu_seconds,
+    engine_name,
+    prepare,
+    request,
+    scratch_site,
+    server_times,
+    start_servers,
+    stop_servers,
+)
+
 SEARCHABLE_WITHIN = 2.0  # the goal: seconds from an acknowledged save until it is found
+POLL_SECONDS = 0.1  # how often an editor searches for its word; harder would take the server from the writer
 
 
 def percentile(values, p):
@@ -34,49 +47,13 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def request(url, method="GET", body=None, token=None):
-    headers = {"Accept": "application/json"}
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers)) as answer:
-        return json.loads(answer.read())
-
-
-def prepare(env):
-    """Migrate, load, index, and make a consultant with a token; returns the token and the provisions."""
-    script = """
-import django; django.setup()
-import json
-from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
-from regulations.models import Provision
-user, _ = User.objects.get_or_create(username="bench-editor")
-user.groups.add(Group.objects.get(name="Consultant"))
-token, _ = Token.objects.get_or_create(user=user)
-provisions = [[p.document.slug, p.eid] for p in Provision.objects.select_related("document").order_by("pk")]
-print(json.dumps({"token": token.key, "provisions": provisions}))
-"""
-    manage = [sys.executable, "manage.py"]
-    for command in (
-        ["migrate", "-v0"],
-        ["load_regulations"],
-        ["rebuild_index", "--no-progress"],
-        ["collectstatic", "--no-input", "-v0"],
-    ):
-        subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True)
-    return json.loads(out.stdout)
-
-
 @dataclass
 class EditResults:
     saves: list[float] = field(default_factory=list)  # milliseconds from request to acknowledgement
     until_found: list[float] = field(default_factory=list)  # seconds from acknowledgement to found everywhere
     missed: list[str] = field(default_factory=list)  # acknowledged words never found
-    errors: list[str] = field(default_factory=list)  # saves answered with an error
+    errors: list[str] = field(default_factory=list)  # saves answered with an error other than 409
+    conflicts: int = 0  # saves answered 409 (a stale revision)
     acknowledged: dict[str, list[str]] = field(default_factory=dict)  # provision URL → its acknowledged words
 
     def report(self, log=None) -> list[str]:
@@ -103,16 +80,19 @@ def finds(base, word) -> bool:
         return False  # counted as not yet found; a search that never answers ends as "never"
 
 
-def edit_concurrently(bases, setup, editors, edits, give_up_after=30.0) -> EditResults:
+def edit_concurrently(bases, setup, editors, edits, give_up_after=30.0, seconds=600.0) -> EditResults:
     """`editors` threads each PATCH `edits` provisions of their own, each edit adding a word of its own,
     through the servers at `bases` in turn; an edit counts as searchable once /api/search/ of every server
-    finds its word."""
+    finds its word. No edit starts after `seconds`."""
     results = EditResults()
     lock = threading.Lock()
+    deadline = time.monotonic() + seconds
 
     def editor(number):
         mine = setup["provisions"][number::editors][:edits]
         for edit, (slug, eid) in enumerate(mine):
+            if time.monotonic() > deadline:
+                return
             word = f"zyzzyva{number}x{edit}q"
             base = bases[(number + edit) % len(bases)]
             url = f"{base}/api/documents/{slug}/provisions/{eid}/"
@@ -123,7 +103,10 @@ def edit_concurrently(bases, setup, editors, edits, give_up_after=30.0) -> EditR
                 acknowledged = time.perf_counter()
             except urllib.error.HTTPError as error:
                 with lock:
-                    results.errors.append(f"{url}: {error.code} {error.read()[:200]!r}")
+                    if error.code == 409:
+                        results.conflicts += 1
+                    else:
+                        results.errors.append(f"{url}: {error.code} {error.read()[:200]!r}")
                 continue
             with lock:
                 results.acknowledged.setdefault(f"/api/documents/{slug}/provisions/{eid}/", []).append(word)
@@ -136,7 +119,7 @@ def edit_concurrently(bases, setup, editors, edits, give_up_after=30.0) -> EditR
                 elif time.perf_counter() - acknowledged > give_up_after:
                     break
                 else:
-                    time.sleep(0.1)  # polling harder would take the server from the writer it measures
+                    time.sleep(POLL_SECONDS)
             with lock:
                 results.saves.append((acknowledged - started) * 1000)
                 if found is None:
@@ -165,42 +148,45 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--editors", type=int, default=8)
     parser.add_argument("--edits", type=int, default=15, help="saves per editor")
-    parser.add_argument("--port", type=int, default=8641)
+    parser.add_argument("--seconds", type=float, default=300, help="no edit starts after this")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--port", type=int, default=8641, help="the server's port (127.0.0.1)")
     parser.add_argument("--backend", choices=["whoosh", "postgres"], default="whoosh")
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="editors-bench-"))
-    env = {**os.environ, "RULEBOOK_DATA_DIR": str(scratch), "DJANGO_SETTINGS_MODULE": "config.settings"}
-    env.setdefault("DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}")
-    env["SEARCH_BACKEND"] = args.backend
-    env["SEARCH_UPDATES"] = "background"
-    env["API_ANON_RATE"] = "100000/minute"
-    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    scratch, env = scratch_site("editors-bench-", args.backend)
+    print(f"Preparing {scratch} …", flush=True)
     setup = prepare(env)
-    base = f"http://127.0.0.1:{args.port}"
-    log = scratch / "server.log"
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
-        env={**env, "LOG_LEVEL": "ERROR"},
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
-    )
+    servers = start_servers(env, 1, args.workers, args.port, scratch)
+    base = servers[0][0]
     try:
-        for _ in range(100):
-            try:
-                request(f"{base}/api/search/?q=battery")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        results = edit_concurrently([base], setup, args.editors, args.edits)
+        request(f"{base}/api/search/?q=battery")  # the first search opens the index
+        load_before, cpu_before = os.getloadavg(), cpu_seconds(servers)
+        results = edit_concurrently([base], setup, args.editors, args.edits, seconds=args.seconds)
+        load_after, cpu = os.getloadavg(), cpu_seconds(servers) - cpu_before
+        lost = lost_edits(base, results)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
-    print(f"{args.editors} editors × {args.edits} saves, {engine}, {args.backend} search")
-    for line in results.report(log):
+        stop_servers(servers)
+    print(
+        f"{args.editors} editors × {args.edits} saves, {engine_name(env)}, {args.backend} search, "
+        f"gunicorn {args.workers} workers"
+    )
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (other processes share the machine)")
+    for line in results.report(scratch / f"server-{args.port}.log"):
         print(line)
+    saves = server_times([servers[0][2]], lambda path: "save" if path.startswith("/api/documents/") else None, "PATCH")
+    if saves["save"]:
+        print(
+            f"server time of a save (gunicorn's access log): p50 {statistics.median(saves['save']):.0f} ms, "
+            f"p95 {percentile(saves['save'], 95):.0f} ms"
+        )
+    print(f"errors: {len(results.errors)}, 409s: {results.conflicts}, lost edits: {len(lost)}")
+    if results.saves:
+        print(
+            f"server CPU while editing: {cpu:.1f} s, {cpu / len(results.saves) * 1000:.0f} ms a save "
+            "(with its reads, searches and index work)"
+        )
+    print(f"(scratch data dir, logs: {scratch})")
 
 
 if __name__ == "__main__":

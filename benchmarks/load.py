@@ -27,17 +27,23 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.editors import edit_concurrently, lost_edits, percentile, prepare, request  # noqa: E402
+from benchmarks.editors import edit_concurrently, lost_edits, percentile  # noqa: E402
+from benchmarks.serving import (  # noqa: E402
+    engine_name,
+    prepare,
+    scratch_site,
+    server_times,
+    start_servers,
+    stop_servers,
+)
 
 MIX = [("provision", 0.5), ("search", 0.3), ("document", 0.2)]
 SEARCHES = [
@@ -52,40 +58,6 @@ SEARCHES = [
     "recycled materials",
     "hydrogen",
 ]
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # method, path, status, microseconds
-
-
-def start_servers(env, count, workers, first_port, scratch):
-    servers = []
-    for number in range(count):
-        port = first_port + number
-        log = scratch / f"access-{port}.log"
-        server_env = {
-            **env,
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": str(workers),
-            "GUNICORN_ACCESS_LOG": str(log),
-            "GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_FORMAT}'",
-            "LOG_LEVEL": "ERROR",
-        }
-        errors = (scratch / f"server-{port}.log").open("w")
-        command = [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.py", "config.wsgi"]
-        process = subprocess.Popen(command, env=server_env, cwd=ROOT, stdout=errors, stderr=errors)
-        servers.append((f"http://127.0.0.1:{port}", process, log))
-    for base, process, _log in servers:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                request(f"{base}/healthz")
-                break
-            except urllib.error.HTTPError as error:
-                raise SystemExit(f"{base}/healthz answered {error.code}: {error.read()[:300]!r}") from None
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server at {base} did not start (see {scratch}/server-*.log)") from None
-                time.sleep(0.3)
-    return servers
 
 
 def get(url):
@@ -178,19 +150,6 @@ def describe(values):
     )
 
 
-def server_times(logs, kind_of):
-    """Server-side milliseconds per request kind, from gunicorn's access logs."""
-    times = collections.defaultdict(list)
-    for log in logs:
-        for line in log.read_text().splitlines():
-            parts = line.split()
-            if len(parts) == 4 and parts[0] == "GET" and parts[2] == "200":
-                kind = kind_of(parts[1])
-                if kind:
-                    times[kind].append(int(parts[3]) / 1000)
-    return times
-
-
 def kind_of(path):
     parts = [part for part in path.split("/") if part]
     if parts[:1] == ["documents"]:
@@ -214,11 +173,7 @@ def main():
     if args.servers > 1 and args.backend == "whoosh" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("note: several servers here share one SQLite file and one Whoosh folder (one machine only)")
 
-    scratch = Path(tempfile.mkdtemp(prefix="load-bench-"))
-    env = {**os.environ, "RULEBOOK_DATA_DIR": str(scratch), "DJANGO_SETTINGS_MODULE": "config.settings"}
-    env.setdefault("DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}")
-    env.update(SEARCH_BACKEND=args.backend, SEARCH_UPDATES="background", API_ANON_RATE="1000000/minute")
-    env.update(ALLOWED_HOSTS="127.0.0.1,localhost", CACHE_URL=args.cache)
+    scratch, env = scratch_site("load-bench-", args.backend, args.cache)
     if args.cache.startswith("redis://"):
         subprocess.run(
             [sys.executable, "-c", "import django; django.setup(); from django.core.cache import cache; cache.clear()"],
@@ -248,12 +203,9 @@ def main():
             background.join()
             lost = lost_edits(bases[0], edits)
     finally:
-        for _base, process, _log in servers:
-            process.terminate()
-        for _base, process, _log in servers:
-            process.wait(timeout=30)
+        stop_servers(servers)
 
-    engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    engine = engine_name(env)
     cache = args.cache.split("://")[0] if args.cache else "file"
     total = sum(len(values) for values in timings.values())
     print(
@@ -278,7 +230,10 @@ def main():
         print(f"edits: {args.editors} editors × {args.edits} saves through {len(bases)} server(s)")
         for line in edits.report():
             print(f"  {line}")
-        print(f"  errors: {len(edits.errors)}, lost edits: {len(lost)}" + (f", e.g. {lost[0]}" if lost else ""))
+        print(
+            f"  errors: {len(edits.errors)}, 409s: {edits.conflicts}, lost edits: {len(lost)}"
+            + (f", e.g. {lost[0]}" if lost else "")
+        )
     print(f"(scratch data dir, logs: {scratch})")
 
 

@@ -31,3 +31,11 @@ def when_ready(server):
     )
     for line in (result.stdout + result.stderr).splitlines():
         (server.log.info if line.endswith(": ok") else server.log.error)(line)
+
+
+def post_worker_init(worker):
+    """Each worker starts its search-index writer (search.outbox) with it, so that updates a stopped worker
+    left pending are applied at once, not after the next save or search of this one."""
+    from search import outbox
+
+    outbox.ensure_drainer()

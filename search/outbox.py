@@ -3,10 +3,14 @@
 them, outside the request.
 
 Each process has one background thread that drains the outbox: woken after every commit that recorded
-something, and every ``POLL_SECONDS`` for the rows a failure left (retried with a growing delay) or
-that another process recorded. A file lock beside the database makes the processes of a machine take
-turns, so only one applies at a time. ``rebuild_index`` drains it too. A row is deleted only once its
-entries were written, so a missed update is retried rather than lost.
+something (once per transaction), and every ``POLL_SECONDS`` for the rows a failure left (retried with a
+growing delay) or that another process recorded, one that stopped included. A file lock beside the
+database makes the processes of a machine take turns, so only one applies at a time; each turn applies
+every row that is due in one index commit, so a writer that is woken waits ``GATHER_SECONDS`` first for the
+saves of the next moments to join it: with editors at work the index takes a few commits a second, not one
+a save (each commit is a new segment that every reader opens, and that merges fold in later).
+``rebuild_index`` drains it too. A row is deleted only once its entries were written, so a missed update
+(a failed write, a process that ended in the middle) is retried rather than lost.
 
 With ``SEARCH_UPDATES=immediate`` (the tests' setting) the commit drains in the saving thread instead,
 so tests see the index updated as soon as the transaction's commit callbacks have run.
@@ -17,18 +21,22 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
-from django.db.models import Max, Min, Q
+from django.db import close_old_connections, connection
+from django.db.models import Count, Min, Q
 from django.utils import timezone
+
+from regulations.commit_batches import on_commit_once
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
+GATHER_SECONDS = 0.1
 BATCH = 500
 MAX_RETRY_DELAY = 60.0
 STALE_AFTER = timedelta(seconds=10)  # pending longer than this: readers are told results may be incomplete
@@ -56,7 +64,11 @@ def record(keys: set[str]) -> None:
     from search.models import PendingIndexUpdate
 
     PendingIndexUpdate.objects.bulk_create([PendingIndexUpdate(key=key) for key in sorted(keys)])
-    transaction.on_commit(wake)
+    on_commit_once(_committed)
+
+
+def _committed(_items: set) -> None:
+    wake()
 
 
 def _immediate() -> bool:
@@ -78,45 +90,36 @@ def ensure_drainer() -> None:
 
 
 @contextmanager
-def one_writer(blocking: bool):
-    """This process's lock, then the machine's (a file lock beside the database); yields whether both
-    were taken."""
-    if not _process_lock.acquire(blocking=blocking):
-        yield False
-        return
-    try:
+def one_writer():
+    """This process's lock, then the machine's (a file lock beside the database), waiting for each."""
+    with _process_lock:
         path = settings.DATA_DIR / "search-outbox.lock"
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
+                yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        _process_lock.release()
 
 
-def drain(blocking: bool = True, retry_now: bool = False) -> int:
-    """Apply the pending rows that are due (``retry_now``: failed ones too, whatever their delay);
-    return how many were applied. Another writer busy (when not ``blocking``) or a failure leaves the
-    rest for later."""
+Row = tuple[int, str, int]  # id, key, attempts
+
+
+def drain(retry_now: bool = False) -> int:
+    """Apply the pending rows that are due (``retry_now``: failed ones too, whatever their delay), each
+    turn's in one index write; return how many were applied. A failure leaves the rows it concerns for
+    later, with a growing delay."""
     from search.models import PendingIndexUpdate
 
     applied = 0
-    with one_writer(blocking) as taken:
-        if not taken:
-            return 0
+    with one_writer():
         while True:
             now = timezone.now()
             due = PendingIndexUpdate.objects.all()
             if not retry_now:
                 due = due.filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
-            rows = list(due.order_by("id").values_list("id", "key", "attempts")[:BATCH])
+            rows: list[Row] = list(due.order_by("id").values_list("id", "key", "attempts")[:BATCH])
             if not rows:
                 return applied
             keys = {key for _, key, _ in rows}
@@ -124,31 +127,67 @@ def drain(blocking: bool = True, retry_now: bool = False) -> int:
                 if not apply(keys):
                     return applied  # no index yet: rebuild_index will build it and drain these
             except Exception as error:
-                logger.exception("Search index not updated for %s; will retry.", ", ".join(sorted(keys)[:20]))
-                attempts = max(attempt for _, _, attempt in rows) + 1
-                delay = min(MAX_RETRY_DELAY, 2.0 ** (attempts - 1))
-                PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _, _ in rows]).update(
-                    attempts=attempts,
-                    last_error=f"{type(error).__name__}: {error}"[:2000],
-                    retry_after=now + timedelta(seconds=delay),
-                )
+                if len(keys) == 1:
+                    _postpone(rows, error, now)
+                else:
+                    logger.warning(
+                        "Search index not updated for %d entries at once (%s); trying each.", len(keys), error
+                    )
+                    applied += _apply_each(rows, now)
                 return applied
-            PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _, _ in rows]).delete()
+            _done(rows)
             retry_now = False  # once: rows that fail again wait for their delay
             applied += len(rows)
 
 
+def _apply_each(rows: list[Row], now) -> int:
+    """After a turn's write failed: each entry on its own, so that one that cannot be written holds back
+    no other."""
+    by_key: dict[str, list[Row]] = {}
+    for row in rows:
+        by_key.setdefault(row[1], []).append(row)
+    applied = 0
+    for key, its_rows in by_key.items():
+        try:
+            if not apply({key}):
+                return applied
+        except Exception as error:
+            _postpone(its_rows, error, now)
+        else:
+            _done(its_rows)
+            applied += len(its_rows)
+    return applied
+
+
+def _done(rows: list[Row]) -> None:
+    from search.models import PendingIndexUpdate
+
+    PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _, _ in rows]).delete()
+
+
+def _postpone(rows: list[Row], error: Exception, now) -> None:
+    from search.models import PendingIndexUpdate
+
+    keys = sorted({key for _, key, _ in rows})
+    logger.error("Search index not updated for %s; will retry.", ", ".join(keys[:20]), exc_info=error)
+    attempts = max(attempt for _, _, attempt in rows) + 1
+    PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _, _ in rows]).update(
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        retry_after=now + timedelta(seconds=min(MAX_RETRY_DELAY, 2.0 ** (attempts - 1))),
+    )
+
+
 def apply(keys: set[str]) -> bool:
-    """Write these entries (and those that show something of them) to every backend that is kept up
-    to date after commit; False when no such backend has an index yet."""
+    """Write these entries to every backend that is kept up to date after commit; False when no such
+    backend has an index yet."""
     from search.backends import backend_names, get_backend
-    from search.records import dependent_keys, records_for
+    from search.records import records_for
 
     backends = [get_backend(name) for name in backend_names(in_transaction=False)]
     backends = [backend for backend in backends if backend.exists()]
     if not backends:
         return False
-    keys = keys | dependent_keys(keys)
     for backend in backends:
         backend.refresh(keys, records_for)
     return True
@@ -157,15 +196,20 @@ def apply(keys: set[str]) -> bool:
 def status() -> OutboxStatus:
     from search.models import PendingIndexUpdate
 
-    summary = PendingIndexUpdate.objects.aggregate(oldest=Min("created"), most_attempts=Max("attempts"))
-    if summary["oldest"] is None:
+    # One query while nothing fails: every search asks, and with editors at work something is pending.
+    summary = PendingIndexUpdate.objects.aggregate(
+        pending=Count("id"), oldest=Min("created"), failing=Count("id", filter=Q(attempts__gt=0))
+    )
+    if not summary["pending"]:
         return OutboxStatus(0, 0.0, 0, "")
-    failing = PendingIndexUpdate.objects.filter(attempts__gt=0)
-    last = failing.order_by("-id").values_list("last_error", flat=True).first() or ""
+    last = ""
+    if summary["failing"]:
+        failing = PendingIndexUpdate.objects.filter(attempts__gt=0).order_by("-id")
+        last = failing.values_list("last_error", flat=True).first() or ""
     return OutboxStatus(
-        pending=PendingIndexUpdate.objects.count(),
+        pending=summary["pending"],
         oldest_seconds=(timezone.now() - summary["oldest"]).total_seconds(),
-        failing=failing.count(),
+        failing=summary["failing"],
         last_error=last,
     )
 
@@ -182,10 +226,13 @@ class Drainer(threading.Thread):
 
     def run(self) -> None:
         while True:
-            self._woken.wait(POLL_SECONDS)
+            if self._woken.wait(POLL_SECONDS):
+                time.sleep(GATHER_SECONDS)
             self._woken.clear()
             try:
-                drain(blocking=False)
+                # Waiting for another process's turn, not skipping it: rows committed as that turn ended
+                # would otherwise wait for the next poll.
+                drain()
             except Exception:
                 logger.exception("The search outbox could not be read; will retry.")
             finally:

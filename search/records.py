@@ -39,6 +39,8 @@ from regulations.models import (
 from regulations.text.rendering import render_markdown
 from search.query.references import provision_numbers
 
+SCOPED_READS_UP_TO = 500  # records; more are built from everything read at once
+
 KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term", "annotation": "Annotation"}
 
 
@@ -78,9 +80,11 @@ def in_index_language(build):
 
 
 class RecordBuilder:
-    """Reads what records need with a fixed number of queries, then builds them."""
+    """Reads what records need with a fixed number of queries, then builds them: of every record, or (``wanted``:
+    kind → primary keys) of those records only, as a live update of one provision needs (the glossary links
+    and relations of every other entry made up most of its time)."""
 
-    def __init__(self):
+    def __init__(self, wanted: dict[str, set[int]] | None = None):
         industries = {industry.pk: industry for industry in Industry.objects.all()}
         self.industry_slugs: dict[int, list[str]] = {}
         self.industry_words: dict[int, list[str]] = {}
@@ -95,8 +99,12 @@ class RecordBuilder:
         self.glossary_by_provision: dict[int, list[str]] = defaultdict(list)
         # Only the ids and the few columns used: live updates build a RecordBuilder for every batch, and
         # whole provisions (their texts) made up most of its time.
-        names = {term.pk: term.all_names for term in GlossaryTerm.objects.all()}
         links = GlossaryTerm.see_provisions.through.objects.values_list("glossaryterm_id", "provision_id")
+        terms = GlossaryTerm.objects.all()
+        if wanted is not None:
+            links = links.filter(provision_id__in=wanted.get("provision", ()))
+            terms = terms.filter(see_provisions__in=wanted.get("provision", ())).distinct()
+        names = {term.pk: term.all_names for term in terms}
         for term_id, provision_id in links.order_by("glossaryterm_id", "provision_id"):
             self.glossary_by_provision[provision_id].extend(names[term_id])
         self.relation_words: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -112,6 +120,14 @@ class RecordBuilder:
             "source_document__short_title",
             "target_document__short_title",
         )
+        if wanted is not None:
+            provisions, documents = wanted.get("provision", ()), wanted.get("document", ())
+            relations = relations.filter(
+                Q(source_provision__in=provisions)
+                | Q(target_provision__in=provisions)
+                | Q(source_provision__isnull=True, source_document__in=documents)
+                | Q(target_provision__isnull=True, target_document__in=documents)
+            )
         for relation in relations:
             if _has_draft_end(relation):  # its words would name (or point at) a draft
                 continue
@@ -437,7 +453,8 @@ def records_for(keys: Iterable[str]) -> list[dict]:
             wanted[kind].add(int(pk))
     if not wanted:
         return []
-    builder = RecordBuilder()
+    # Beyond a live update's few keys, reading every link is as quick, and keeps the queries' parameters few.
+    builder = RecordBuilder(wanted if sum(map(len, wanted.values())) <= SCOPED_READS_UP_TO else None)
     records = []
     if wanted["document"]:
         builder.preload_documents(Document.objects.published().filter(pk__in=wanted["document"]))
@@ -449,33 +466,6 @@ def records_for(keys: Iterable[str]) -> list[dict]:
     if wanted["annotation"]:
         records += [builder.annotation_record(a) for a in _annotations().filter(pk__in=wanted["annotation"])]
     return records
-
-
-def dependent_keys(keys: Iterable[str], chunk_size: int = 500) -> set[str]:
-    """Entries that show something of these documents and provisions, so must be re-read with them:
-    their annotations (document title, provision heading and number, industries, and whether the
-    subject is published) and the other ends of their relations (whose relation words name the
-    document, and are left out while either end is a draft)."""
-    wanted: dict[str, list[int]] = defaultdict(list)
-    for key in keys:
-        kind, _, pk = key.partition(":")
-        if kind in ("document", "provision") and pk.isdigit():
-            wanted[kind].append(int(pk))
-    out: set[str] = set()
-    for kind, pks in wanted.items():
-        for start in range(0, len(pks), chunk_size):
-            chunk = pks[start : start + chunk_size]
-            out |= {
-                f"annotation:{pk}"
-                for pk in Annotation.objects.filter(**{f"{kind}_id__in": chunk}).values_list("pk", flat=True)
-            }
-            ends = Relation.objects.filter(
-                Q(**{f"source_{kind}_id__in": chunk}) | Q(**{f"target_{kind}_id__in": chunk})
-            ).values_list("source_document_id", "source_provision_id", "target_document_id", "target_provision_id")
-            for source_document, source_provision, target_document, target_provision in ends:
-                out.add(f"provision:{source_provision}" if source_provision else f"document:{source_document}")
-                out.add(f"provision:{target_provision}" if target_provision else f"document:{target_document}")
-    return out - set(keys)
 
 
 def label_maps() -> dict[str, dict[str, str]]:

@@ -6,27 +6,43 @@ the two commit or roll back together. For the others (Whoosh) the marked keys ar
 outbox in the same transaction and applied after the commit by one background writer
 (``search.outbox``): a save never waits on the index, and a failed index write is retried, never lost.
 The entries that show something of a marked document or provision (its annotations, the other ends of
-its relations: ``search.records.dependent_keys``) are re-read with it. Whether an entry is wanted at all
-(published, public) is decided when it is re-read: a draft or an internal annotation is not returned,
-so its entry is removed.
+its relations: ``dependent_keys``) are marked with it, unless the change is one they do not
+show (a provision's text, its targets): an editor's save re-reads one entry, not its document's too.
+Whether an entry is wanted at all (published, public) is decided when it is re-read: a draft or an
+internal annotation is not returned, so its entry is removed.
+
+What a transaction's rows ask for after its commit (the outbox's writer woken, the catalog replaced) is
+asked once per transaction (``regulations.commit_batches``), however many rows it saved.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from regulations.commit_batches import on_commit_once
 
 # What search.catalog reads of a provision: a save that changes none of these leaves the catalog as it is.
 PROVISION_CATALOG_FIELDS = ("document_id", "parent_id", "num", "eid", "publication", "heading_en")
+# What the entries that show a provision (its annotations, its relations' other ends) read of it, besides its
+# industries (search.records); a save that changes none of these re-reads the provision's own entry only.
+PROVISION_SHOWN_ELSEWHERE = ("document_id", "num", "eid", "publication", "heading_en", "heading_zh")
 
 
-def mark(keys) -> None:
+def mark(keys, *, shown_elsewhere: bool = True) -> None:
+    """Re-read these entries, and (``shown_elsewhere``: the change is one that the entries showing these
+    documents and provisions show too) those entries."""
     from search import outbox
     from search.backends import backend_names
 
     keys = {key for key in keys if key}
     if not keys:
         return
+    if shown_elsewhere:
+        keys |= dependent_keys(keys)
     write_now(keys)
     if backend_names(in_transaction=False):
         outbox.record(keys)
@@ -36,10 +52,39 @@ def write_now(keys: set[str]) -> None:
     """Backends whose entries live in the database write them in the save's own transaction (a failure
     fails the save)."""
     from search.backends import backend_names, get_backend
-    from search.records import dependent_keys, records_for
+    from search.records import records_for
 
     for name in backend_names(in_transaction=True):
-        get_backend(name).refresh(keys | dependent_keys(keys), records_for)
+        get_backend(name).refresh(keys, records_for)
+
+
+def dependent_keys(keys: Iterable[str], chunk_size: int = 500) -> set[str]:
+    """Entries that show something of these documents and provisions, so are marked with them:
+    their annotations (document title, provision heading and number, industries, and whether the
+    subject is published) and the other ends of their relations (whose relation words name the
+    document, and are left out while either end is a draft)."""
+    from regulations.models import Annotation, Relation
+
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind in ("document", "provision") and pk.isdigit():
+            wanted[kind].append(int(pk))
+    out: set[str] = set()
+    for kind, pks in wanted.items():
+        for start in range(0, len(pks), chunk_size):
+            chunk = pks[start : start + chunk_size]
+            out |= {
+                f"annotation:{pk}"
+                for pk in Annotation.objects.filter(**{f"{kind}_id__in": chunk}).values_list("pk", flat=True)
+            }
+            ends = Relation.objects.filter(
+                Q(**{f"source_{kind}_id__in": chunk}) | Q(**{f"target_{kind}_id__in": chunk})
+            ).values_list("source_document_id", "source_provision_id", "target_document_id", "target_provision_id")
+            for source_document, source_provision, target_document, target_provision in ends:
+                out.add(f"provision:{source_provision}" if source_provision else f"document:{source_document}")
+                out.add(f"provision:{target_provision}" if target_provision else f"document:{target_document}")
+    return out - set(keys)
 
 
 def _provision_keys_of_documents(document_ids) -> set[str]:
@@ -67,23 +112,24 @@ def on_document(sender, instance, **kwargs):
 
 
 def on_provision(sender, instance, **kwargs):
-    mark({f"provision:{instance.pk}"})
-    catalog_fields = tuple(getattr(instance, name) for name in PROVISION_CATALOG_FIELDS)
-    if kwargs.get("signal") is post_delete or getattr(instance, "_catalog_fields_before", None) != catalog_fields:
+    deleted = kwargs.get("signal") is post_delete
+    # Post-save receivers run before the instance takes in what it saved: it still knows what the row held.
+    mark(
+        {f"provision:{instance.pk}"},
+        shown_elsewhere=deleted or instance.changes_saved_values(*PROVISION_SHOWN_ELSEWHERE),
+    )
+    if deleted or instance.changes_saved_values(*PROVISION_CATALOG_FIELDS):
         catalog_changed()
 
 
-def remember_catalog_fields(sender, instance, **kwargs):
-    """Before a provision's save: what the catalog read of it (None for a new one)."""
-    instance._catalog_fields_before = (
-        sender.objects.filter(pk=instance.pk).values_list(*PROVISION_CATALOG_FIELDS).first() if instance.pk else None
-    )
-
-
 def catalog_changed(sender=None, instance=None, **kwargs) -> None:
+    on_commit_once(_replace_catalog)
+
+
+def _replace_catalog(_items: set) -> None:
     from search import catalog
 
-    transaction.on_commit(catalog.invalidate)
+    catalog.invalidate()
 
 
 def on_annotation(sender, instance, **kwargs):
@@ -92,7 +138,7 @@ def on_annotation(sender, instance, **kwargs):
 
 
 def on_target(sender, instance, **kwargs):
-    mark({f"provision:{instance.provision_id}"})
+    mark({f"provision:{instance.provision_id}"}, shown_elsewhere=False)  # targets show on their provision only
 
 
 def on_document_part(sender, instance, **kwargs):
@@ -107,14 +153,14 @@ def on_relation(sender, instance, **kwargs):
         (instance.target_document_id, instance.target_provision_id),
     ):
         keys.add(f"provision:{provision_id}" if provision_id else f"document:{document_id}")
-    mark(keys)
+    mark(keys, shown_elsewhere=False)  # the relation's words are on its two ends only
 
 
 def on_glossary(sender, instance, **kwargs):
     keys = {f"glossary:{instance.pk}"}
     if kwargs.get("signal") is not post_delete:
         keys |= {f"provision:{pk}" for pk in instance.see_provisions.values_list("pk", flat=True)}
-    mark(keys)
+    mark(keys, shown_elsewhere=False)  # a term's names are indexed on the provisions it points to only
 
 
 def on_catalog(sender, instance, **kwargs):
@@ -167,12 +213,12 @@ def on_glossary_provisions(sender, instance, action, reverse, pk_set, **kwargs):
         provisions = set(pk_set or ())
         if action == "pre_clear":
             provisions = set(instance.see_provisions.values_list("pk", flat=True))
-        mark({f"glossary:{instance.pk}"} | {f"provision:{pk}" for pk in provisions})
+        mark({f"glossary:{instance.pk}"} | {f"provision:{pk}" for pk in provisions}, shown_elsewhere=False)
     else:
         terms = pk_set or ()
         if action == "pre_clear":
             terms = GlossaryTerm.objects.filter(see_provisions=instance).values_list("pk", flat=True)
-        mark({f"provision:{instance.pk}"} | {f"glossary:{pk}" for pk in terms})
+        mark({f"provision:{instance.pk}"} | {f"glossary:{pk}" for pk in terms}, shown_elsewhere=False)
 
 
 def connect() -> None:
@@ -197,7 +243,6 @@ def connect() -> None:
     for model in (m.Document, m.LegalEvent, m.GlossaryTerm):
         post_save.connect(catalog_changed, sender=model, dispatch_uid=f"{uid}catalog.save.{model.__name__}")
         post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"{uid}catalog.delete.{model.__name__}")
-    pre_save.connect(remember_catalog_fields, sender=m.Provision, dispatch_uid=f"{uid}catalog.provision")
     m2m_changed.connect(on_provision_industries, sender=m.Provision.industries.through, dispatch_uid=f"{uid}industries")
     m2m_changed.connect(on_document_topics, sender=m.Document.topics.through, dispatch_uid=f"{uid}topics")
     m2m_changed.connect(

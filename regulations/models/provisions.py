@@ -133,16 +133,35 @@ class Provision(Revisioned):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._saved_place = instance._place()
+        instance._saved_values = dict(zip(field_names, values, strict=True))
         return instance
 
-    def _place(self):
-        # A field deferred when loaded and never set is not saved either, so it cannot have moved.
-        return (self.__dict__.get("document_id", _UNKNOWN), self.__dict__.get("parent_id", _UNKNOWN))
+    def changes_saved_values(self, *attnames: str) -> bool:
+        """Whether a save now would change any of these plain columns from what the row held when loaded
+        (or last saved through this instance); always for a new row. Read without a query, so that a save's
+        signals can tell what it changes (a JSON value changed in place would read as unchanged)."""
+        if self._state.adding or not hasattr(self, "_saved_values"):
+            return True
+        # A field deferred when loaded and never set is not saved either, so it cannot change.
+        saved = {name: _UNKNOWN if value is models.DEFERRED else value for name, value in self._saved_values.items()}
+        return any(self.__dict__.get(name, _UNKNOWN) != saved.get(name, _UNKNOWN) for name in attnames)
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_saved_values(fields)
+
+    def _remember_saved_values(self, names=None) -> None:
+        """What the row holds now: every loaded column, or (``names``) those just read."""
+        current = {
+            field.attname: self.__dict__[field.attname]
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__ and (names is None or {field.name, field.attname} & set(names))
+        }
+        self._saved_values = current if names is None else {**getattr(self, "_saved_values", {}), **current}
 
     def save(self, *args, **kwargs):
         # Depth follows the parent links here and nowhere else, whoever saves (admin, API, loader).
-        moved = not self._state.adding and self._place() != getattr(self, "_saved_place", None)
+        moved = not self._state.adding and self.changes_saved_values("document_id", "parent_id")
         with transaction.atomic(using=router.db_for_write(Provision, instance=self), savepoint=False):
             if self._state.adding or moved:  # a new row has no children: its own depth is all that is new
                 self.depth = self._depth_below_parent()
@@ -150,7 +169,7 @@ class Provision(Revisioned):
             if moved:  # its subtree moved with it
                 Provision.objects.recompute_depths(self.document_id)
                 self.refresh_from_db(fields=["depth"])
-            self._saved_place = self._place()
+            self._remember_saved_values()
             if self.publication == Publication.DRAFT:
                 # A draft hides its parts too, so nothing published ever sits below a draft; each part is
                 # saved on its own so that its history records the change.

@@ -5,8 +5,8 @@ Each page is cached under the generations of the scopes it shows: its document (
 industry (``industry:<slug>``), the targets table (``targets``), and ``site`` (what every page shows). A save
 replaces the generation of exactly the scopes it changed (``scopes_changed_by``), so the next request renders
 afresh and every other page stays cached. The scopes are worked out when the row is saved (a deleted row's
-relations are gone after) and replaced when the transaction commits: a reader that finds the new generation
-reads the committed rows.
+relations are gone after) and replaced when the transaction commits, all of a transaction's in one write: a
+reader that finds the new generation reads the committed rows.
 The generations are rows of the database (PageGeneration), the pages entries of the cache: a cache that is
 unreachable, flushed or restored from an old snapshot costs speed, never a stale page (an old "in force" badge
 under a generation a save has replaced is never looked up again).
@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
+from regulations.commit_batches import on_commit_once
 from regulations.models import (
     Annotation,
     Document,
@@ -251,8 +252,7 @@ def paused():
 def _changed(instance) -> None:
     if getattr(_paused, "active", False) or settings.PAGE_CACHE_SECONDS <= 0:
         return
-    scopes = scopes_changed_by(instance)
-    transaction.on_commit(lambda: replace_generations(scopes))
+    on_commit_once(replace_generations, scopes_changed_by(instance))
 
 
 def _is_history_row(sender) -> bool:

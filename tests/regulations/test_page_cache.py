@@ -3,6 +3,8 @@ shows at once on the pages that show what it changed, and every other page stays
 (who may see drafts) are never served from the cache."""
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from regulations.models import Document, Industry, Provision, Publication, Target
 from regulations.site import page_cache
@@ -158,3 +160,19 @@ def test_an_edit_through_the_api_shows_at_once_to_anonymous_readers(client, comm
     assert answer.status_code == 200, answer.content
     state, page = cache_state(client, PROVISION)
     assert state == "miss" and "Saved through the API: zyzzyva." in page
+
+
+def test_a_save_of_several_rows_replaces_the_generations_in_one_write(provision, committed):
+    def save_provision_and_its_target():
+        with transaction.atomic():
+            edit(provision, text="Reworded.")
+            target = Target.objects.filter(provision=provision).first() or Target.objects.first()
+            edit(target, description="Reworded too.")
+
+    with CaptureQueriesContext(connection) as queries:
+        committed(save_provision_and_its_target)
+    writes = [
+        query["sql"] for query in queries if "regulations_pagegeneration" in query["sql"] and "INSERT" in query["sql"]
+    ]
+    assert len(writes) == 1, writes
+    assert page_cache.TARGETS in writes[0] and "document:industrial-carbon-peaking-2022" in writes[0]

@@ -71,3 +71,12 @@ def test_nothing_is_rebuilt_for_a_change_that_rolls_back(live, django_capture_on
     with django_capture_on_commit_callbacks(execute=False):
         edit(Document.objects.get(slug="industrial-carbon-peaking-2022"), title_en="Never committed")
     assert catalog.get_catalog(live) is before
+
+
+def test_an_edit_that_undoes_a_rename_read_from_the_database_rebuilds_it(live, committed, provision):
+    original = provision.heading_en
+    committed(edit, Provision.objects.get(pk=provision.pk), heading_en="Renamed by another consultant")
+    renamed = catalog.get_catalog(live)
+    provision.refresh_from_db()
+    committed(edit, provision, heading_en=original)
+    assert catalog.get_catalog(live) is not renamed

@@ -147,3 +147,23 @@ def test_an_index_opened_as_another_process_commits_is_opened_again(tmp_path, mo
     monkeypatch.setattr(whoosh_index, "open_dir", open_dir_during_a_commit)
     assert generations.open_index(backend.folder.existing()).latest_generation() > -1
     assert raced == [1]
+
+
+def test_live_merges_fold_the_small_segments_together_and_leave_the_largest_alone(empty_backend):
+    """In an index smaller than a "small" segment, folding the main segment in would rewrite all of it every
+    few saves."""
+    from search.backends.whoosh import writing
+    from tests.search.conftest import make_record
+
+    main = [make_record(f"provision:{number}", f"Heading {number}", "shared words") for number in range(30)]
+    empty_backend.rebuild(iter(main), len(main))
+    largest = empty_backend.folder.open().index._segments()[0].segment_id()
+    for number in range(writing.MAX_SMALL_SEGMENTS + 3):
+        empty_backend.index([make_record(f"provision:{100 + number}", f"Heading {number}", "shared words")])
+    deadline = time.monotonic() + 10
+    while empty_backend.segment_count() > writing.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    segments = empty_backend.folder.open().index._segments()
+    assert len(segments) <= writing.MAX_SMALL_SEGMENTS
+    assert largest in [segment.segment_id() for segment in segments]
+    assert search("shared", backend=empty_backend).total == 30 + writing.MAX_SMALL_SEGMENTS + 3

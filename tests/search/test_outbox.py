@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from regulations.models import Provision
+from regulations.models import Provision, Relation
 from search import outbox
 from search.models import PendingIndexUpdate
 from search.service import search
+from search.signals import dependent_keys
+from tests.helpers import edit
 
 
 def keys(backend, query):
@@ -109,3 +111,61 @@ def test_updates_wait_for_an_index_to_be_built_and_rebuild_applies_them(
     call_command("rebuild_index", "--no-progress")
     assert not PendingIndexUpdate.objects.exists()
     assert keys(get_backend(), "zeolite") == [f"provision:{provision.pk}"]
+
+
+def recorded_by(change, capture) -> set[str]:
+    before = set(PendingIndexUpdate.objects.values_list("id", flat=True))
+    with capture(execute=False):
+        change()
+    return set(PendingIndexUpdate.objects.exclude(id__in=before).values_list("key", flat=True))
+
+
+def test_a_text_edit_records_its_own_entry_and_a_heading_edit_those_showing_the_provision_too(
+    empty_backend, plan, django_capture_on_commit_callbacks
+):
+    relation = Relation.objects.filter(source_provision__isnull=False).select_related("source_provision").first()
+    provision = relation.source_provision
+    own = f"provision:{provision.pk}"
+    showing = dependent_keys({own})
+    assert showing, "the corpus should give this provision a relation's other end to show it"
+    text_edit = recorded_by(lambda: edit(provision, text="Reworded: zeolite."), django_capture_on_commit_callbacks)
+    assert text_edit == {own}
+    heading_edit = recorded_by(lambda: edit(provision, heading_en="Renamed"), django_capture_on_commit_callbacks)
+    assert heading_edit == {own} | showing
+
+
+def test_one_entry_that_cannot_be_written_holds_back_no_other(
+    empty_backend, plan, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    failing, fine = Provision.objects.filter(document=plan).order_by("pk")[:2]
+    original = type(empty_backend).refresh
+
+    def refresh(self, keys, load):
+        if f"provision:{failing.pk}" in keys:
+            raise ValueError("this entry cannot be written")
+        return original(self, keys, load)
+
+    monkeypatch.setattr(type(empty_backend), "refresh", refresh)
+    with django_capture_on_commit_callbacks(execute=False):
+        edit(failing, text="A text about zeolite.")
+        edit(fine, text="Another text about zeolite.")
+    with caplog.at_level(logging.ERROR):
+        assert outbox.drain() == 1
+    assert keys(empty_backend, "zeolite") == [f"provision:{fine.pk}"]
+    row = PendingIndexUpdate.objects.get()
+    assert row.key == f"provision:{failing.pk}" and row.attempts == 1 and "cannot be written" in row.last_error
+    assert any("will retry" in record.getMessage() for record in caplog.records)
+
+
+def test_a_transaction_of_several_saves_wakes_the_writer_once(
+    empty_backend, plan, monkeypatch, django_capture_on_commit_callbacks
+):
+    provisions = list(Provision.objects.filter(document=plan).order_by("pk")[:3])
+    turns = []
+    drain = outbox.drain
+    monkeypatch.setattr(outbox, "drain", lambda **kwargs: turns.append(1) or drain(**kwargs))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for provision in provisions:
+            edit(provision, text=f"{provision.text} zeolite")
+    assert turns == [1]
+    assert sorted(keys(empty_backend, "zeolite")) == sorted(f"provision:{p.pk}" for p in provisions)

@@ -60,8 +60,15 @@ def writing(folder: IndexFolder) -> Iterator[SegmentWriter]:
     except BaseException:
         writer.cancel()
         raise
-    if sum(segment.doc_count_all() < SMALL_SEGMENT for segment in ix._segments()) > MAX_SMALL_SEGMENTS:  # noqa: SLF001
+    if len(small_segments(ix._segments())) > MAX_SMALL_SEGMENTS:  # noqa: SLF001
         threading.Thread(target=merge_small_segments, args=(ix,), daemon=True).start()
+
+
+def small_segments(segments: list) -> list:
+    """The segments live commits fold together: those under SMALL_SEGMENT documents, except the largest (in
+    an index smaller than that, folding it in too would rewrite the whole index every few commits)."""
+    largest = max(segments, key=lambda segment: segment.doc_count_all(), default=None)
+    return [segment for segment in segments if segment is not largest and segment.doc_count_all() < SMALL_SEGMENT]
 
 
 def merge_small_segments(ix: FileIndex) -> None:
@@ -78,9 +85,8 @@ def merge_small_segments(ix: FileIndex) -> None:
 
 def merge_small_only(writer, segments):
     """A merge policy for live commits: fold the small segments into one, leave the large ones alone."""
-    keep, small = [], []
-    for segment in segments:
-        (small if segment.doc_count_all() < SMALL_SEGMENT else keep).append(segment)
+    small = small_segments(segments)
+    keep = [segment for segment in segments if segment not in small]
     for segment in small:
         reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
         writer.add_reader(reader)
