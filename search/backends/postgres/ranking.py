@@ -1,15 +1,15 @@
 """Matching, counting and ranking in one statement, with ranking bounded.
 
 ``ts_rank`` reads every ranked row's ``tsvector``: over all 200,000 matches of a common word that took
-0.5–1 s. So the matched set (found through the GIN index) is counted from small columns only
-(``matched_sql``), and at most ``RANKED_CANDIDATES`` matches are ranked: all of them when fewer match,
-otherwise those with the highest precomputed ``prior`` (see ``documents.prior``).
+0.5–1 s. So the matched set (found through the GIN index of the narrow match rows) is counted from
+those rows only (``matched_sql``), and at most ``RANKED_CANDIDATES`` matches are ranked: all of them
+when fewer match, otherwise those with the highest precomputed ``prior`` (see ``documents.prior``).
 """
 
 from __future__ import annotations
 
 from search.backends.postgres.documents import FACET_SEPARATOR
-from search.backends.postgres.schema import ENTRY_TABLE, FACET_SET_TABLE
+from search.backends.postgres.schema import ENTRY_TABLE, FACET_SET_TABLE, MATCH_TABLE
 
 RANKED_CANDIDATES = 2000
 # ts_rank's normalisation 1: divide by 1 + log(length), so that long texts do not win by length alone.
@@ -46,31 +46,37 @@ def score_factors(status_weights: dict[str, float], group_count: int, coordinati
     return sql, params
 
 
-def matched_sql(where: str, ranked: bool, limit: int, factors: str = "") -> str:
+def matched_sql(match: str, recheck: str | None, ranked: bool, factors: str = "") -> str:
     """One statement answering (total, the number of matches of each facet list as JSON pairs, the
-    ``limit`` best keys and scores as JSON, the file node of the facet list table); its parameters:
-    ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a tsquery) and those of the score
-    ``factors`` (``score_factors``).
+    ``limit`` best keys and scores as JSON, the file node of the facet list table).
 
-    The matches are counted once per facet list (``facet_set``; ``facets`` adds up the lists): unnesting
-    every match's facets took most of a common word's 1 s at 200,000 entries. The ranked candidates are
-    read back by their place in the table (``ctid``, which the statement's snapshot keeps) rather than
-    through the key index."""
+    ``match`` is a condition on the narrow match rows (``match.terms`` through the GIN index);
+    ``recheck``, when the lexemes alone do not decide (a long phrase), one on the entry's positions
+    (``entry.document``). Parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a
+    tsquery) and those of the score ``factors`` (``score_factors``).
+
+    The matches are counted once per facet list (``facet_set``; ``facets`` adds the lists up). Ranking
+    reads the entries of at most ``RANKED_CANDIDATES`` matches, those of highest prior."""
+    # Ranked matches are kept by their place in the table (``ctid``, which the statement's snapshot
+    # keeps) rather than by key: a third of a common word's statement went to carrying every match's key.
+    kept = "match.ctid AS place, match.prior" if ranked else "match.key"
+    matched = f"SELECT {kept}, match.facet_set FROM {MATCH_TABLE} AS match"
+    if recheck is not None:
+        matched += f" JOIN {ENTRY_TABLE} AS entry ON entry.key = match.key"
+    matched += f" WHERE {match}" + (f" AND {recheck}" if recheck is not None else "")
+    ctes = f"""matched AS MATERIALIZED ({matched}),
+               counted AS MATERIALIZED (SELECT facet_set, count(*) AS number FROM matched GROUP BY facet_set),"""
     if not ranked:
-        kept = "key, facet_set"
         top = "SELECT key, 0.0 AS score FROM matched ORDER BY key LIMIT %(limit)s"
     else:
-        # Candidates of equal prior are taken in table order (ctid), as arbitrary a choice as by key but
-        # without carrying every match's key: a fifth of a common word's statement.
-        kept = "ctid AS place, prior, facet_set"
         top = f"""SELECT entry.key, ts_rank(%(weights)s::real[], entry.document, %(ranking)s::tsquery,
                                       {LENGTH_NORMALISATION}){factors} AS score
                   FROM (SELECT place FROM matched ORDER BY prior DESC, place LIMIT {RANKED_CANDIDATES}) AS candidate
-                  JOIN {ENTRY_TABLE} AS entry ON entry.ctid = candidate.place
+                  JOIN {MATCH_TABLE} AS match ON match.ctid = candidate.place
+                  JOIN {ENTRY_TABLE} AS entry ON entry.key = match.key
                   ORDER BY score DESC, entry.key LIMIT %(limit)s"""
     return f"""
-        WITH matched AS MATERIALIZED (SELECT {kept} FROM {ENTRY_TABLE} WHERE {where}),
-             counted AS MATERIALIZED (SELECT facet_set, count(*) AS number FROM matched GROUP BY facet_set),
+        WITH {ctes}
              top AS ({top})
         SELECT (SELECT coalesce(sum(number), 0)::bigint FROM counted),
                (SELECT coalesce(json_agg(json_build_array(facet_set, number)), '[]'::json) FROM counted),
