@@ -1,7 +1,8 @@
 """The PostgreSQL backend matches on narrow rows of their own (``search_pg_match``: lexemes, word pairs
-and triples, facet values, the facet list and the prior), made here from the existing entries; the
-entries keep their texts and lose the indexes and columns the match rows took over. On PostgreSQL only;
-a database whose tables 0002 created already in this form is left as it is."""
+and triples, facet values, the facet list, the prior, the statuses and the weighted text), made here
+from the existing entries, which keep what a hit shows and lose the columns and indexes the match rows
+took over. On PostgreSQL only; a database whose tables 0002 created already in this form is left as it
+is."""
 
 from django.db import migrations
 
@@ -17,10 +18,11 @@ def _has_match_rows(schema_editor) -> bool:
         return cursor.fetchone()[0]
 
 
-def _match_terms_sql() -> str:
-    """An entry's match lexemes from its tsvector and facets, as ``documents.entry_rows`` makes them:
-    each lexeme, each run of 2 to SHINGLE_WORDS lexemes at consecutive positions, each facet value."""
-    placed = "SELECT lexeme, unnest(positions) AS position FROM unnest(entry.document)"
+def match_terms_sql(document: str, facets: str) -> str:
+    """An entry's match lexemes from its tsvector and facets (SQL expressions), as
+    ``documents.entry_rows`` makes them: each lexeme, each run of 2 to SHINGLE_WORDS lexemes at
+    consecutive positions, each facet value."""
+    placed = f"SELECT lexeme, unnest(positions) AS position FROM unnest({document})"
     runs = []
     for length in range(2, SHINGLE_WORDS + 1):
         joins = " ".join(
@@ -29,7 +31,7 @@ def _match_terms_sql() -> str:
         parts = f" || '{SHINGLE_SEPARATOR}' || ".join(f"w{step}.lexeme" for step in range(length))
         runs.append(f"SELECT {parts} FROM ({placed}) AS w0 {joins}")
     lexemes = " UNION ".join(
-        ["SELECT lexeme FROM unnest(entry.document)", *runs, f"SELECT '{FACET_LEXEME_START}' || unnest(entry.facets)"]
+        [f"SELECT lexeme FROM unnest({document})", *runs, f"SELECT '{FACET_LEXEME_START}' || unnest({facets})"]
     )
     kept = f"SELECT lexeme FROM ({lexemes}) AS found (lexeme) WHERE octet_length(lexeme) <= {MAX_LEXEME_BYTES}"
     return f"array_to_tsvector(ARRAY({kept}))"
@@ -40,18 +42,19 @@ def add_match_rows(apps, schema_editor):
         return
     match_table = next(statement for statement in schema.create_tables_sql() if f"CREATE TABLE {MATCH} " in statement)
     storage = next(statement for statement in schema.create_tables_sql() if f"ALTER TABLE {MATCH} " in statement)
+    statuses = "ARRAY(SELECT substr(value, 8) FROM unnest(entry.facets) AS value WHERE value LIKE 'status=%%')"
     for statement in [
         match_table,
         storage,
-        f"""INSERT INTO {MATCH} (key, facet_set, prior, terms)
-            SELECT entry.key, entry.facet_set, entry.prior, {_match_terms_sql()} FROM {ENTRY} AS entry""",
+        f"""INSERT INTO {MATCH} (key, facet_set, prior, status, terms, document)
+            SELECT entry.key, entry.facet_set, entry.prior, {statuses},
+                   {match_terms_sql("entry.document", "entry.facets")}, entry.document
+            FROM {ENTRY} AS entry""",
         f"ALTER TABLE {MATCH} ADD CONSTRAINT {MATCH}_pkey PRIMARY KEY (key)",
         f"""ALTER TABLE {MATCH} ADD CONSTRAINT {MATCH}_key_fkey FOREIGN KEY (key) REFERENCES {ENTRY} (key)
             ON DELETE CASCADE""",
         f"CREATE INDEX {MATCH}_terms ON {MATCH} USING gin (terms)",
-        f"DROP INDEX IF EXISTS {ENTRY}_document",
-        f"DROP INDEX IF EXISTS {ENTRY}_facets",
-        f"ALTER TABLE {ENTRY} DROP COLUMN facet_set, DROP COLUMN prior",
+        f"ALTER TABLE {ENTRY} DROP COLUMN facet_set, DROP COLUMN prior, DROP COLUMN facets, DROP COLUMN document",
     ]:
         schema_editor.execute(statement)
 
@@ -60,10 +63,14 @@ def drop_match_rows(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql" or not _has_match_rows(schema_editor):
         return
     for statement in [
-        f"ALTER TABLE {ENTRY} ADD COLUMN facet_set integer, ADD COLUMN prior real",
-        f"UPDATE {ENTRY} AS entry SET facet_set = match.facet_set, prior = match.prior FROM {MATCH} AS match "
-        "WHERE match.key = entry.key",
-        f"ALTER TABLE {ENTRY} ALTER COLUMN facet_set SET NOT NULL, ALTER COLUMN prior SET NOT NULL",
+        f"""ALTER TABLE {ENTRY} ADD COLUMN facet_set integer, ADD COLUMN prior real, ADD COLUMN facets text[],
+            ADD COLUMN document tsvector""",
+        f"""UPDATE {ENTRY} AS entry SET facet_set = match.facet_set, prior = match.prior,
+                facets = facet_set.facets, document = match.document
+            FROM {MATCH} AS match JOIN {schema.FACET_SET_TABLE} AS facet_set ON facet_set.id = match.facet_set
+            WHERE match.key = entry.key""",
+        f"""ALTER TABLE {ENTRY} ALTER COLUMN facet_set SET NOT NULL, ALTER COLUMN prior SET NOT NULL,
+            ALTER COLUMN facets SET NOT NULL, ALTER COLUMN document SET NOT NULL""",
         f"DROP TABLE {MATCH}",
         f"CREATE INDEX {ENTRY}_document ON {ENTRY} USING gin (document)",
         f"CREATE INDEX {ENTRY}_facets ON {ENTRY} USING gin (facets)",

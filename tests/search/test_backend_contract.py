@@ -184,7 +184,8 @@ class TestPostgresBackend(BackendContract):
 
         with connection.cursor() as cursor:
             cursor.execute(
-                """SELECT entry.key, entry.document::text, entry.facets, match.terms::text, match.prior, set.facets
+                """SELECT entry.key, entry.data, match.document::text, match.terms::text, match.prior, match.status,
+                          set.facets
                    FROM search_pg_entry AS entry JOIN search_pg_match AS match ON match.key = entry.key
                    JOIN search_pg_facet_set AS set ON set.id = match.facet_set ORDER BY entry.key"""
             )
@@ -214,8 +215,9 @@ class TestPostgresBackend(BackendContract):
         migration = import_module("search.migrations.0009_postgres_match_rows")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT entry.key FROM search_pg_entry AS entry JOIN search_pg_match AS match USING (key)
-                    WHERE match.terms <> {migration._match_terms_sql()}"""
+                f"""SELECT match.key FROM search_pg_match AS match
+                    JOIN search_pg_facet_set AS facet_set ON facet_set.id = match.facet_set
+                    WHERE match.terms <> {migration.match_terms_sql("match.document", "facet_set.facets")}"""
             )
             assert cursor.fetchall() == []
             cursor.execute("SELECT count(*) FROM search_pg_match")

@@ -28,7 +28,7 @@ from search.backends.postgres.query import (
     ranking_tsquery,
 )
 from search.backends.postgres.ranking import matched_sql, score_factors, weights
-from search.backends.postgres.schema import ENTRY_TABLE, decoded
+from search.backends.postgres.schema import ENTRY_TABLE, MATCH_TABLE, decoded
 from search.backends.postgres.stemming import index_terms, learn_stems, stem
 from search.backends.postgres.suggestions import corrections, suggestions
 from search.query.analysis import LATIN_WORD_RE, fold
@@ -139,13 +139,13 @@ class Backend(SearchBackend):
         if words is not None:
             match_parts.append(words.match)
             if not words.exact:
-                recheck_parts.append("entry.document @@ %(words)s::tsquery")
+                recheck_parts.append("match.document @@ %(words)s::tsquery")
                 params["words"] = words.text
         if excluded is not None:
             if excluded.exact:
                 match_parts.append(f"!({excluded.match})")
             else:
-                recheck_parts.append("NOT (entry.document @@ %(excluded)s::tsquery)")
+                recheck_parts.append("NOT (match.document @@ %(excluded)s::tsquery)")
                 params["excluded"] = excluded.text
         filters = filter_tsquery(plan.filters)
         if filters is not None:
@@ -198,7 +198,7 @@ class Backend(SearchBackend):
         if not keys:
             return [], 0
         matches = "document @@ %s::tsquery" if words is not None else "TRUE"
-        sql = f"SELECT key, {matches} FROM {ENTRY_TABLE} WHERE key = ANY(%s)"
+        sql = f"SELECT key, {matches} FROM {MATCH_TABLE} WHERE key = ANY(%s)"
         params: list = ([words.text] if words is not None else []) + [keys]
         if excluded is not None:
             sql += " AND NOT (document @@ %s::tsquery)"

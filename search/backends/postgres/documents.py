@@ -38,8 +38,7 @@ FACET_LEXEME_START = "="
 class EntryRows(NamedTuple):
     entry: tuple  # search_pg_entry's values, in writing.ENTRY_COLUMNS order
     facets: tuple[str, ...]  # the list of facet values, whose id the match row takes
-    prior: float
-    match_terms: str  # search_pg_match.terms, in tsvector input syntax
+    match: tuple  # search_pg_match's other values, in writing.MATCH_COLUMNS order after key and facet_set
     vocabulary: set[str]  # the record's words as typed, for spelling corrections
 
 
@@ -137,8 +136,12 @@ def entry_rows(record: Record) -> EntryRows:
         record["kind"],
         record["digest"],
         json.dumps({**record["data"], "kind": record["kind"]}, ensure_ascii=False),
-        facets,
-        document,
         completion_text(record),
     )
-    return EntryRows(entry, tuple(facets), prior(record, count), " ".join(map(quoted_lexeme, lexemes)), typed)
+    match = (
+        prior(record, count),
+        list(record["facets"].get("status", [])),
+        " ".join(map(quoted_lexeme, lexemes)),
+        document,
+    )
+    return EntryRows(entry, tuple(facets), match, typed)

@@ -1,5 +1,5 @@
 """A plan's words and filters as ``tsquery`` text, in two forms: on the entries' positions
-(``search_pg_entry.document``: what a phrase means, and what ranking reads) and on the match lexemes
+(``search_pg_match.document``: what a phrase means, and what ranking reads) and on the match lexemes
 (``search_pg_match.terms``: what the GIN index answers without reading a row's text back).
 
 The clauses become tsqueries the way the Whoosh backend builds its match trees: several English words
@@ -21,7 +21,7 @@ from search.query.parser import Clause
 
 
 class Condition(NamedTuple):
-    text: str  # on search_pg_entry.document
+    text: str  # on search_pg_match.document
     match: str  # on search_pg_match.terms: the same entries, or more of them when not exact
     exact: bool
 

@@ -8,8 +8,7 @@ when fewer match, otherwise those with the highest precomputed ``prior`` (see ``
 
 from __future__ import annotations
 
-from search.backends.postgres.documents import FACET_SEPARATOR
-from search.backends.postgres.schema import ENTRY_TABLE, FACET_SET_TABLE, MATCH_TABLE
+from search.backends.postgres.schema import FACET_SET_TABLE, MATCH_TABLE
 
 RANKED_CANDIDATES = 2000
 # ts_rank's normalisation 1: divide by 1 + log(length), so that long texts do not win by length alone.
@@ -35,12 +34,12 @@ def score_factors(status_weights: dict[str, float], group_count: int, coordinati
     if status_weights:
         cases = []
         for number, (status, weight) in enumerate(sorted(status_weights.items())):
-            params[f"status_{number}"] = [f"status{FACET_SEPARATOR}{status}"]
+            params[f"status_{number}"] = [status]
             params[f"status_weight_{number}"] = weight
-            cases.append(f"WHEN entry.facets && %(status_{number})s::text[] THEN %(status_weight_{number})s")
+            cases.append(f"WHEN match.status && %(status_{number})s::text[] THEN %(status_weight_{number})s")
         sql += f" * (CASE {' '.join(cases)} ELSE 1.0 END)"
     if coordination and group_count > 1:
-        matched = " + ".join(f"(entry.document @@ %(group_{number})s::tsquery)::int" for number in range(group_count))
+        matched = " + ".join(f"(match.document @@ %(group_{number})s::tsquery)::int" for number in range(group_count))
         params["coordination"] = coordination
         sql += f" * power(({matched})::real / {group_count}, %(coordination)s)"
     return sql, params
@@ -52,7 +51,7 @@ def matched_sql(match: str, recheck: str | None, ranked: bool, factors: str = ""
 
     ``match`` is a condition on the narrow match rows (``match.terms`` through the GIN index);
     ``recheck``, when the lexemes alone do not decide (a long phrase), one on the entry's positions
-    (``entry.document``). Parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a
+    (``match.document``). Parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a
     tsquery) and those of the score ``factors`` (``score_factors``).
 
     The matches are counted once per facet list (``facet_set``; ``facets`` adds the lists up). Ranking
@@ -60,21 +59,19 @@ def matched_sql(match: str, recheck: str | None, ranked: bool, factors: str = ""
     # Ranked matches are kept by their place in the table (``ctid``, which the statement's snapshot
     # keeps) rather than by key: a third of a common word's statement went to carrying every match's key.
     kept = "match.ctid AS place, match.prior" if ranked else "match.key"
-    matched = f"SELECT {kept}, match.facet_set FROM {MATCH_TABLE} AS match"
+    matched = f"SELECT {kept}, match.facet_set FROM {MATCH_TABLE} AS match WHERE {match}"
     if recheck is not None:
-        matched += f" JOIN {ENTRY_TABLE} AS entry ON entry.key = match.key"
-    matched += f" WHERE {match}" + (f" AND {recheck}" if recheck is not None else "")
+        matched += f" AND {recheck}"
     ctes = f"""matched AS MATERIALIZED ({matched}),
                counted AS MATERIALIZED (SELECT facet_set, count(*) AS number FROM matched GROUP BY facet_set),"""
     if not ranked:
         top = "SELECT key, 0.0 AS score FROM matched ORDER BY key LIMIT %(limit)s"
     else:
-        top = f"""SELECT entry.key, ts_rank(%(weights)s::real[], entry.document, %(ranking)s::tsquery,
+        top = f"""SELECT match.key, ts_rank(%(weights)s::real[], match.document, %(ranking)s::tsquery,
                                       {LENGTH_NORMALISATION}){factors} AS score
                   FROM (SELECT place FROM matched ORDER BY prior DESC, place LIMIT {RANKED_CANDIDATES}) AS candidate
                   JOIN {MATCH_TABLE} AS match ON match.ctid = candidate.place
-                  JOIN {ENTRY_TABLE} AS entry ON entry.key = match.key
-                  ORDER BY score DESC, entry.key LIMIT %(limit)s"""
+                  ORDER BY score DESC, match.key LIMIT %(limit)s"""
     return f"""
         WITH {ctes}
              top AS ({top})

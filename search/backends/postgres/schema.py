@@ -1,13 +1,13 @@
 """The backend's tables, created by the search app's migrations (PostgreSQL only) and again, beside the
 live ones, by every rebuild.
 
-``search_pg_entry`` holds one row per index record: the weighted ``tsvector`` of its text (ranking,
-and the positions of a phrase longer than a match lexeme), its facet values as ``name=value`` strings,
-its autocomplete text and what a hit shows. ``search_pg_match`` holds what a search reads for every
-match, one narrow row per entry: the lexemes the GIN index answers (words, word pairs and triples,
-facet values: ``documents.EntryRows``), the id of the entry's list of facet values in
-``search_pg_facet_set`` (counted: a few thousand distinct lists stand for 200,000 entries) and a
-precomputed ``prior`` that bounds ranking. ``search_pg_word`` is the
+``search_pg_entry`` holds one row per index record: what a hit shows, its autocomplete text and its
+digest. ``search_pg_match`` holds what a search reads, one narrow row per entry: the lexemes the GIN
+index answers (words, word pairs and triples, facet values: ``documents.EntryRows``), the id of the
+entry's list of facet values in ``search_pg_facet_set`` (counted: a few thousand distinct lists stand
+for 200,000 entries), a precomputed ``prior`` that bounds ranking, and for the matches ranked the
+weighted ``tsvector`` of the text (with positions: also what decides a phrase longer than a match
+lexeme) and the entry's statuses. ``search_pg_word`` is the
 vocabulary spelling suggestions look in (a ``pg_trgm`` index).
 """
 
@@ -55,18 +55,19 @@ def create_tables_sql(suffix: str = "") -> list[str]:
             kind text NOT NULL,
             digest text NOT NULL,
             data jsonb NOT NULL,
-            facets text[] NOT NULL,
-            document tsvector NOT NULL,
             completion text NOT NULL
         )""",
         f"""CREATE TABLE {match} (
             key text NOT NULL,
             facet_set integer NOT NULL,
             prior real NOT NULL,
+            status text[] NOT NULL,
             terms tsvector NOT NULL,
+            document tsvector NOT NULL,
             filler text NOT NULL DEFAULT repeat(' ', {ROW_FILLER_BYTES})
         ) WITH (toast_tuple_target = 128)""",
-        f"ALTER TABLE {match} ALTER COLUMN terms SET STORAGE EXTERNAL, ALTER COLUMN filler SET STORAGE MAIN",
+        f"""ALTER TABLE {match} ALTER COLUMN terms SET STORAGE EXTERNAL, ALTER COLUMN document SET STORAGE EXTERNAL,
+            ALTER COLUMN filler SET STORAGE MAIN""",
         f"CREATE TABLE {word} (word text NOT NULL)",
     ]
 

@@ -14,8 +14,8 @@ from search.backends.postgres import schema
 from search.backends.postgres.analysis_helper import BATCH, analysed_batches
 from search.backends.postgres.documents import EntryRows, entry_rows
 
-ENTRY_COLUMNS = "key, kind, digest, data, facets, document, completion"
-MATCH_COLUMNS = "key, facet_set, prior, terms"
+ENTRY_COLUMNS = "key, kind, digest, data, completion"
+MATCH_COLUMNS = "key, facet_set, prior, status, terms, document"
 # A rebuild builds its GIN indexes once over every row: with more memory, in fewer passes.
 REBUILD_MAINTENANCE_WORK_MEM = "256MB"
 
@@ -32,14 +32,18 @@ def _write_batch(cursor, rows: list[EntryRows]) -> None:
         [(list(facets),) for facets in sorted({row.facets for row in rows})],
     )
     cursor.executemany(
-        _upsert(schema.ENTRY_TABLE, ENTRY_COLUMNS, "%s, %s, %s, %s::jsonb, %s::text[], %s::tsvector, %s"),
+        _upsert(schema.ENTRY_TABLE, ENTRY_COLUMNS, "%s, %s, %s, %s::jsonb, %s"),
         [row.entry for row in rows],
     )
     facet_set = f"(SELECT id FROM {schema.FACET_SET_TABLE} WHERE facets = %s::text[])"
     cursor.executemany(
         # The filler is written again with the row, so that its lexemes go out of line (schema).
-        _upsert(schema.MATCH_TABLE, f"{MATCH_COLUMNS}, filler", f"%s, {facet_set}, %s, %s::tsvector, DEFAULT"),
-        [(row.entry[0], list(row.facets), row.prior, row.match_terms) for row in rows],
+        _upsert(
+            schema.MATCH_TABLE,
+            f"{MATCH_COLUMNS}, filler",
+            f"%s, {facet_set}, %s, %s::text[], %s::tsvector, %s::tsvector, DEFAULT",
+        ),
+        [(row.entry[0], list(row.facets), *row.match) for row in rows],
     )
     found = sorted(set().union(*(row.vocabulary for row in rows)))
     if found:
@@ -96,7 +100,7 @@ def rebuild(records: Iterable[Record], total: int, progress: Progress | None) ->
             with raw.copy(f"COPY {match} ({MATCH_COLUMNS}) FROM STDIN") as copy:
                 for row in rows:
                     facet_set = facet_ids.setdefault(row.facets, len(facet_ids) + 1)
-                    copy.write_row((row.entry[0], facet_set, row.prior, row.match_terms))
+                    copy.write_row((row.entry[0], facet_set, *row.match))
             for row in rows:
                 vocabulary |= row.vocabulary
             done += len(rows)
