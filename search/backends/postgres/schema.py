@@ -22,9 +22,10 @@ FACET_SET_TABLE = "search_pg_facet_set"
 TABLES = (MATCH_TABLE, ENTRY_TABLE, WORD_TABLE, FACET_SET_TABLE)  # in an order they can be dropped in
 BUILD_SUFFIX = "_build"
 # PostgreSQL moves a value out of its row (TOAST) only when the row is over 2 kB, whatever the table's
-# toast_tuple_target: a match row's lexemes (about 1 kB) would stay in the row, and counting a common
+# toast_tuple_target: a short entry's lexemes and text would stay in the row, and counting a common
 # word's matches would read ten times the pages. A filler of spaces takes every row over the threshold;
-# the lexemes then go out of line and the filler is compressed to a few bytes in the row.
+# the lexemes and the text then go out of line (compressed with lz4, quick to read back) and the filler
+# is compressed to a few bytes in the row.
 ROW_FILLER_BYTES = 2048
 INDEX_NAMES = {
     ENTRY_TABLE: ["pkey", "completion"],
@@ -62,12 +63,11 @@ def create_tables_sql(suffix: str = "") -> list[str]:
             facet_set integer NOT NULL,
             prior real NOT NULL,
             status text[] NOT NULL,
-            terms tsvector NOT NULL,
-            document tsvector NOT NULL,
+            terms tsvector COMPRESSION lz4 NOT NULL,
+            document tsvector COMPRESSION lz4 NOT NULL,
             filler text NOT NULL DEFAULT repeat(' ', {ROW_FILLER_BYTES})
         ) WITH (toast_tuple_target = 128)""",
-        f"""ALTER TABLE {match} ALTER COLUMN terms SET STORAGE EXTERNAL, ALTER COLUMN document SET STORAGE EXTERNAL,
-            ALTER COLUMN filler SET STORAGE MAIN""",
+        f"ALTER TABLE {match} ALTER COLUMN filler SET STORAGE MAIN",
         f"CREATE TABLE {word} (word text NOT NULL)",
     ]
 

@@ -17,7 +17,7 @@ from search.backends.postgres.documents import EntryRows, entry_rows
 ENTRY_COLUMNS = "key, kind, digest, data, completion"
 MATCH_COLUMNS = "key, facet_set, prior, status, terms, document"
 # A rebuild builds its GIN indexes once over every row: with more memory, in fewer passes.
-REBUILD_MAINTENANCE_WORK_MEM = "256MB"
+REBUILD_MAINTENANCE_WORK_MEM = "1GB"
 
 
 def _upsert(table: str, columns: str, values: str) -> str:
