@@ -272,6 +272,19 @@ class TestPostgresBackend(BackendContract):
         assert results.timed_out and results.hits == []
         assert any("took too long" in note for note in results.notes)
 
+    def test_a_search_over_its_time_limit_is_not_run_again(self, filled, monkeypatch):
+        from search.backends.postgres import backend as postgres_backend
+
+        statements = []
+
+        def slow(*args):
+            statements.append(args)
+            return "SELECT 0, '[]'::json, '[]'::json, 0 FROM pg_sleep(2)"
+
+        monkeypatch.setattr(postgres_backend, "matched_sql", slow)
+        assert search("batteries", time_limit=0.05, backend=filled).timed_out
+        assert len(statements) == 1
+
     def test_a_sqlite_database_is_refused_with_what_to_set(self, settings, monkeypatch):
         from django.core.exceptions import ImproperlyConfigured
         from django.db import connection
