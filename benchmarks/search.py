@@ -94,11 +94,11 @@ def index_size(backend_name: str, scratch: Path) -> int:
     if backend_name == "postgres":
         from django.db import connection
 
-        from search.backends.postgres.schema import ENTRY_TABLE, WORD_TABLE
+        from search.backends.postgres.schema import TABLES
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s)", [ENTRY_TABLE, WORD_TABLE])
-            return cursor.fetchone()[0]
+            cursor.execute("SELECT sum(pg_total_relation_size(name)) FROM unnest(%s::text[]) AS name", [list(TABLES)])
+            return int(cursor.fetchone()[0])
     return sum(f.stat().st_size for f in (scratch / "index").rglob("*") if f.is_file())
 
 

@@ -89,7 +89,7 @@ def search(
         results = SearchResults(query="", total=0, page=page, page_size=plan.page_size, hits=[])
     else:
         results = backend.execute(plan)
-        if not kinds_chosen and not results.total:
+        if not kinds_chosen and not results.total and not results.timed_out:
             plan = replace(plan, filters=merged)  # nothing but glossary entries has the words: show those
             results = backend.execute(plan)
         if not kinds_chosen:

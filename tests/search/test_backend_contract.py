@@ -71,6 +71,26 @@ class BackendContract:
         assert self.keys(search('"report report report"', backend=contract_backend)) == []
         assert self.keys(search('"report report"', backend=contract_backend)) == ["provision:9103"]
 
+    def test_a_phrase_longer_than_three_words_matches_in_order_only(self, filled):
+        # Every three-word run of the phrase is in it, but not the four words in a row.
+        filled.index([make_record("provision:9006", "Limits", "Exceed emission limit. Emission limit value.")])
+        assert self.keys(search('"exceed the emission limit value"', backend=filled)) == ["provision:9003"]
+        assert self.keys(search('"emission limit value"', backend=filled)) == ["provision:9003", "provision:9006"]
+        assert self.keys(search('"limit emission limit"', backend=filled)) == ["provision:9006"]
+
+    def test_an_excluded_phrase_excludes_only_the_phrase(self, filled):
+        filled.index([make_record("provision:9006", "Limits", "Exceed emission limit. Emission limit value.")])
+        assert self.keys(search('emission -"limit value emission"', backend=filled)) == [
+            "provision:9003",
+            "provision:9006",
+        ]
+        assert self.keys(search('emission -"exceed the emission limit value"', backend=filled)) == ["provision:9006"]
+        assert self.keys(search('emission -"emission limit value"', backend=filled)) == []
+
+    def test_a_prefix_does_not_reach_facet_values(self, filled):
+        assert search("industr*", backend=filled).total == 0
+        assert search("steel*", backend=filled).total == 0
+
     def test_chinese_phrase_and_subword(self, filled):
         assert self.keys(search('"排污许可证"', backend=filled)) == ["provision:9002"]
         assert self.keys(search("许可证", backend=filled)) == ["provision:9002"]
@@ -172,6 +192,58 @@ class TestPostgresBackend(BackendContract):
             raise RuntimeError("the save failed")
         assert search("batteries", backend=contract_backend).total == 0
 
+    def rows(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT entry.key, entry.data, match.document::text, match.terms::text, match.prior, match.status,
+                          set.facets
+                   FROM search_pg_entry AS entry JOIN search_pg_match AS match ON match.key = entry.key
+                   JOIN search_pg_facet_set AS set ON set.id = match.facet_set ORDER BY entry.key"""
+            )
+            return cursor.fetchall()
+
+    def test_a_rebuild_analysing_in_two_processes_writes_what_one_process_writes(self, contract_backend, monkeypatch):
+        from search.backends.postgres import analysis_helper
+
+        contract_backend.rebuild(iter(RECORDS), len(RECORDS))
+        one_process = self.rows()
+        monkeypatch.setattr(analysis_helper, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(analysis_helper, "BATCH", 1)
+        contract_backend.rebuild(iter(RECORDS), len(RECORDS))
+        assert self.rows() == one_process
+        assert self.keys(search('"emission limit value"', backend=contract_backend)) == ["provision:9003"]
+
+    def test_live_writes_and_a_rebuild_write_the_same_rows(self, filled):
+        written = self.rows()
+        filled.rebuild(iter(RECORDS), len(RECORDS))
+        assert self.rows() == written
+
+    def test_the_migration_makes_the_match_lexemes_a_rebuild_makes(self, filled):
+        from importlib import import_module
+
+        from django.db import connection
+
+        migration = import_module("search.migrations.0009_postgres_match_rows")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT match.key FROM search_pg_match AS match
+                    JOIN search_pg_facet_set AS facet_set ON facet_set.id = match.facet_set
+                    WHERE match.terms <> {migration.match_terms_sql("match.document", "facet_set.facets")}"""
+            )
+            assert cursor.fetchall() == []
+            cursor.execute("SELECT count(*) FROM search_pg_match")
+            assert cursor.fetchone()[0] == len(RECORDS)
+
+    def test_removing_an_entry_removes_its_match_row(self, filled):
+        from django.db import connection
+
+        filled.remove(["provision:9003"])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT key FROM search_pg_match ORDER BY key")
+            assert [key for (key,) in cursor.fetchall()] == ["glossary:9004", "provision:9001", "provision:9002"]
+
     def test_facets_after_a_rebuild_are_counted_by_the_new_lists(self, filled):
         filled.rebuild(iter(RECORDS), len(RECORDS))
         search("emission OR batteries OR 排污", backend=filled)  # this table's lists are kept; ids from 1
@@ -212,6 +284,19 @@ class TestPostgresBackend(BackendContract):
         results = search("batteries", time_limit=0.05, backend=filled)
         assert results.timed_out and results.hits == []
         assert any("took too long" in note for note in results.notes)
+
+    def test_a_search_over_its_time_limit_is_not_run_again(self, filled, monkeypatch):
+        from search.backends.postgres import backend as postgres_backend
+
+        statements = []
+
+        def slow(*args):
+            statements.append(args)
+            return "SELECT 0, '[]'::json, '[]'::json, 0 FROM pg_sleep(2)"
+
+        monkeypatch.setattr(postgres_backend, "matched_sql", slow)
+        assert search("batteries", time_limit=0.05, backend=filled).timed_out
+        assert len(statements) == 1
 
     def test_a_sqlite_database_is_refused_with_what_to_set(self, settings, monkeypatch):
         from django.core.exceptions import ImproperlyConfigured

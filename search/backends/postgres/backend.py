@@ -2,8 +2,9 @@
 database (``BACKEND: "search.backends.postgres"``).
 
 Entries are written in the caller's transaction (``writes_in_transaction``): a save and its index
-entries commit or roll back together. Matching uses the GIN index on a weighted ``tsvector``; SQL counts
-the matched set per facet list, and ``facets`` adds the lists up; ranking is bounded (``ranking``); only
+entries commit or roll back together. Words, phrases of up to three words, facet filters and excluded
+words are all answered by the GIN index of the narrow match rows (``schema``, ``query``); SQL counts the
+matched set per facet list, and ``facets`` adds the lists up; ranking is bounded (``ranking``); only
 the page shown is highlighted, by the highlighter the Whoosh backend uses too.
 """
 
@@ -18,9 +19,16 @@ from search.backends.base import Progress, Record, SearchBackend
 from search.backends.highlighting import Highlighter
 from search.backends.postgres import writing
 from search.backends.postgres.facets import FacetLists, FacetTableReplaced, facet_values
-from search.backends.postgres.query import excluded_tsquery, filter_condition, group_tsquery, joined, ranking_tsquery
+from search.backends.postgres.query import (
+    Condition,
+    excluded_condition,
+    filter_tsquery,
+    group_condition,
+    joined,
+    ranking_tsquery,
+)
 from search.backends.postgres.ranking import matched_sql, score_factors, weights
-from search.backends.postgres.schema import ENTRY_TABLE, decoded
+from search.backends.postgres.schema import ENTRY_TABLE, MATCH_TABLE, decoded
 from search.backends.postgres.stemming import index_terms, learn_stems, stem
 from search.backends.postgres.suggestions import corrections, suggestions
 from search.query.analysis import LATIN_WORD_RE, fold
@@ -95,8 +103,8 @@ class Backend(SearchBackend):
 
     def _execute(self, plan: SearchPlan) -> SearchResults:
         results = SearchResults(query=plan.parsed.display(), total=0, page=plan.page, page_size=plan.page_size, hits=[])
-        groups = [part for part in map(group_tsquery, plan.groups) if part is not None]
-        excluded = excluded_tsquery(plan.parsed.excluded)
+        groups = [part for part in map(group_condition, plan.groups) if part is not None]
+        excluded = excluded_condition(plan.parsed.excluded)
         offset = (plan.page - 1) * plan.page_size
         limit = offset + plan.page_size + len(plan.pinned)
         matched = self._matched(joined(groups, "&"), excluded, plan, limit, groups)
@@ -124,30 +132,40 @@ class Backend(SearchBackend):
         results.hits = self._hits(plan, page_hits)
         return results
 
-    def _matched(self, tsquery: str | None, excluded: str | None, plan: SearchPlan, limit: int, groups: list[str]):
-        conditions, params = [], {}
-        if tsquery is not None:
-            conditions.append("document @@ %(tsquery)s::tsquery")
-            params["tsquery"] = tsquery
+    def _matched(
+        self, words: Condition | None, excluded: Condition | None, plan: SearchPlan, limit: int, groups: list[Condition]
+    ):
+        match_parts, recheck_parts, params = [], [], {}
+        if words is not None:
+            match_parts.append(words.match)
+            if not words.exact:
+                recheck_parts.append("match.document @@ %(words)s::tsquery")
+                params["words"] = words.text
         if excluded is not None:
-            conditions.append("NOT (document @@ %(excluded)s::tsquery)")
-            params["excluded"] = excluded
-        filters, filter_params = filter_condition(plan.filters)
-        for number, value in enumerate(filter_params):
-            filters = filters.replace("%s", f"%(filter_{number})s", 1)
-            params[f"filter_{number}"] = value
-        conditions.append(filters)
+            if excluded.exact:
+                match_parts.append(f"!({excluded.match})")
+            else:
+                recheck_parts.append("NOT (match.document @@ %(excluded)s::tsquery)")
+                params["excluded"] = excluded.text
+        filters = filter_tsquery(plan.filters)
+        if filters is not None:
+            match_parts.append(filters)
+        match = "TRUE"
+        if match_parts:
+            match = "match.terms @@ %(match)s::tsquery"
+            params["match"] = " & ".join(f"({part})" for part in match_parts)
+        recheck = " AND ".join(recheck_parts) or None
         ranking = None
-        if tsquery is not None:
+        if words is not None:
             ranking = ranking_tsquery(plan.groups, plan.synonym_clauses) or ranking_tsquery(plan.groups)
         params.update(limit=limit, weights=weights(plan.boosts), ranking=ranking)
         factors, factor_params = score_factors(plan.status_weights, len(groups), plan.coordination)
-        params.update(factor_params, **{f"group_{number}": group for number, group in enumerate(groups)})
+        params.update(factor_params, **{f"group_{number}": group.text for number, group in enumerate(groups)})
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 settings = {
                     # A common word matches most rows, and the planner then reads the table from end to
-                    # end, detoasting every text to test it; the GIN index answers plain words without them.
+                    # end, detoasting every row's lexemes to test them; the GIN index answers without them.
                     "enable_seqscan": "off",
                     # Enough memory that the bitmap of a common word's matches stays exact (a lossy one has
                     # every row of its pages re-tested on the texts).
@@ -165,7 +183,7 @@ class Backend(SearchBackend):
                     "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
                     [part for setting in settings.items() for part in setting],
                 )
-                sql = matched_sql(" AND ".join(conditions), ranking is not None, limit, factors)
+                sql = matched_sql(match, recheck, ranking is not None, factors)
                 cursor.execute(sql, params)
                 total, counted, scored, facet_table = cursor.fetchone()
         except OperationalError as error:
@@ -174,17 +192,17 @@ class Backend(SearchBackend):
             return None  # the time limit ran out
         return total, decoded(counted), [(key, float(score)) for key, score in decoded(scored)], facet_table
 
-    def _present(self, keys: list[str], tsquery: str | None, excluded: str | None) -> tuple[list[str], int]:
+    def _present(self, keys: list[str], words: Condition | None, excluded: Condition | None) -> tuple[list[str], int]:
         """The pinned keys that are indexed and not removed by an excluded word, in their order, and how
         many of them the words did not match (they add to the total)."""
         if not keys:
             return [], 0
-        matches = "document @@ %s::tsquery" if tsquery is not None else "TRUE"
-        sql = f"SELECT key, {matches} FROM {ENTRY_TABLE} WHERE key = ANY(%s)"
-        params: list = ([tsquery] if tsquery is not None else []) + [keys]
+        matches = "document @@ %s::tsquery" if words is not None else "TRUE"
+        sql = f"SELECT key, {matches} FROM {MATCH_TABLE} WHERE key = ANY(%s)"
+        params: list = ([words.text] if words is not None else []) + [keys]
         if excluded is not None:
             sql += " AND NOT (document @@ %s::tsquery)"
-            params.append(excluded)
+            params.append(excluded.text)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = dict(cursor.fetchall())

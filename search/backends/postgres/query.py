@@ -1,33 +1,61 @@
-"""A plan's words and filters as SQL: ``tsquery`` text for the GIN index and facet conditions.
+"""A plan's words and filters as ``tsquery`` text, in two forms: on the entries' positions
+(``search_pg_match.document``: what a phrase means, and what ranking reads) and on the match lexemes
+(``search_pg_match.terms``: what the GIN index answers without reading a row's text back).
 
 The clauses become tsqueries the way the Whoosh backend builds its match trees: several English words
 in one clause are a phrase (``<->``); a typed Chinese run keeps its dictionary words apart and its
 other neighbours (single characters, numbers as in 88号) together as a phrase; a trailing ``*`` is a
-prefix (``:*``) on the index's stems.
+prefix (``:*``) on the index's stems. On the match lexemes a phrase of up to ``SHINGLE_WORDS`` words is
+one lexeme; a longer one is all of its shingles, which every entry with the phrase has, and the
+positions decide (``Condition.exact`` is false).
 """
 
 from __future__ import annotations
 
-from search.backends.postgres.documents import FACET_SEPARATOR, quoted_lexeme
+from typing import NamedTuple
+
+from search.backends.postgres.documents import SHINGLE_WORDS, facet_lexeme, quoted_lexeme, shingle
 from search.backends.postgres.stemming import index_term, learn_stems
 from search.query.analysis import Word, has_cjk, words
 from search.query.parser import Clause
 
 
-def clause_tsquery(clause: Clause) -> str | None:
-    """A clause as tsquery text, or None when it has no words to search."""
+class Condition(NamedTuple):
+    text: str  # on search_pg_match.document
+    match: str  # on search_pg_match.terms: the same entries, or more of them when not exact
+    exact: bool
+
+
+def _phrase_match(lexemes: list[str]) -> tuple[str, bool]:
+    if len(lexemes) == 1:
+        return quoted_lexeme(lexemes[0]), True
+    if len(lexemes) <= SHINGLE_WORDS:
+        whole = shingle(lexemes)
+        if whole is not None:
+            return quoted_lexeme(whole), True
+    runs = [lexemes[start : start + SHINGLE_WORDS] for start in range(max(1, len(lexemes) - SHINGLE_WORDS + 1))]
+    parts = [shingle(run) for run in runs]
+    if None in parts:
+        parts = lexemes  # too long to be a lexeme of the index: each word, and the positions decide
+    return " & ".join(map(quoted_lexeme, parts)), False
+
+
+def clause_condition(clause: Clause) -> Condition | None:
+    """A clause as tsqueries, or None when it has no words to search."""
     analysed = list(words(clause.text))
     if not analysed:
         return None
     if clause.prefix and len(analysed) == 1 and not analysed[0].cjk:
-        return f"{quoted_lexeme(analysed[0].text)}:*"
+        prefix = f"{quoted_lexeme(analysed[0].text)}:*"
+        return Condition(prefix, prefix, True)
     learn_stems(word.text for word in analysed if not word.cjk)
     if clause.phrase or (len(analysed) > 1 and not has_cjk(clause.text)):
         units = [[index_term(word) for word in analysed]]
     else:
         units = _typed_units(analysed)
-    parts = [" <-> ".join(map(quoted_lexeme, unit)) for unit in units]
-    return " & ".join(f"({part})" for part in parts)
+    text = " & ".join(f"({' <-> '.join(map(quoted_lexeme, unit))})" for unit in units)
+    matches = [_phrase_match(unit) for unit in units]
+    return Condition(text, " & ".join(f"({part})" for part, _ in matches), all(exact for _, exact in matches))
 
 
 def _typed_units(analysed: list[Word]) -> list[list[str]]:
@@ -46,12 +74,24 @@ def _typed_units(analysed: list[Word]) -> list[list[str]]:
     return units
 
 
-def group_tsquery(group: list[Clause]) -> str | None:
-    """A group of alternatives (OR), or None when none has words to search."""
-    parts = [part for part in map(clause_tsquery, group) if part is not None]
-    if not parts:
+def joined(conditions: list[Condition | None], operator: str) -> Condition | None:
+    present = [condition for condition in conditions if condition is not None]
+    if not present:
         return None
-    return " | ".join(f"({part})" for part in parts)
+    return Condition(
+        f" {operator} ".join(f"({condition.text})" for condition in present),
+        f" {operator} ".join(f"({condition.match})" for condition in present),
+        all(condition.exact for condition in present),
+    )
+
+
+def group_condition(group: list[Clause]) -> Condition | None:
+    """A group of alternatives (OR), or None when none has words to search."""
+    return joined(list(map(clause_condition, group)), "|")
+
+
+def excluded_condition(clauses: list[Clause]) -> Condition | None:
+    return joined(list(map(clause_condition, clauses)), "|")
 
 
 def ranking_tsquery(groups: list[list[Clause]], synonyms: set[Clause] | frozenset = frozenset()) -> str | None:
@@ -73,18 +113,14 @@ def ranking_tsquery(groups: list[list[Clause]], synonyms: set[Clause] | frozense
     return " | ".join(lexemes) or None
 
 
-def joined(parts: list[str], operator: str) -> str | None:
-    return f" {operator} ".join(f"({part})" for part in parts) if parts else None
-
-
-def excluded_tsquery(clauses: list[Clause]) -> str | None:
-    return joined([part for part in map(clause_tsquery, clauses) if part is not None], "|")
-
-
-def filter_condition(filters: dict[str, list[str]]) -> tuple[str, list]:
-    """SQL (ANDed facets, each any of its values) on ``facets``, and its parameters."""
-    conditions, params = [], []
+def filter_tsquery(filters: dict[str, list[str]]) -> str | None:
+    """The facet filters on the match lexemes (ANDed facets, each any of its values; a facet with no
+    accepted value accepts no entry)."""
+    parts = []
     for name, values in filters.items():
-        conditions.append("facets && %s::text[]")
-        params.append([f"{name}{FACET_SEPARATOR}{value}" for value in values])
-    return (" AND ".join(conditions) or "TRUE"), params
+        if values:
+            parts.append(" | ".join(quoted_lexeme(facet_lexeme(name, value)) for value in values))
+        else:
+            nothing = quoted_lexeme(facet_lexeme(name, ""))
+            parts.append(f"{nothing} & !{nothing}")
+    return " & ".join(f"({part})" for part in parts) or None

@@ -1,15 +1,14 @@
 """Matching, counting and ranking in one statement, with ranking bounded.
 
 ``ts_rank`` reads every ranked row's ``tsvector``: over all 200,000 matches of a common word that took
-0.5–1 s. So the matched set (found through the GIN index) is counted from small columns only
-(``matched_sql``), and at most ``RANKED_CANDIDATES`` matches are ranked: all of them when fewer match,
-otherwise those with the highest precomputed ``prior`` (see ``documents.prior``).
+0.5–1 s. So the matched set (found through the GIN index of the narrow match rows) is counted from
+those rows only (``matched_sql``), and at most ``RANKED_CANDIDATES`` matches are ranked: all of them
+when fewer match, otherwise those with the highest precomputed ``prior`` (see ``documents.prior``).
 """
 
 from __future__ import annotations
 
-from search.backends.postgres.documents import FACET_SEPARATOR
-from search.backends.postgres.schema import ENTRY_TABLE, FACET_SET_TABLE
+from search.backends.postgres.schema import FACET_SET_TABLE, MATCH_TABLE
 
 RANKED_CANDIDATES = 2000
 # ts_rank's normalisation 1: divide by 1 + log(length), so that long texts do not win by length alone.
@@ -35,42 +34,46 @@ def score_factors(status_weights: dict[str, float], group_count: int, coordinati
     if status_weights:
         cases = []
         for number, (status, weight) in enumerate(sorted(status_weights.items())):
-            params[f"status_{number}"] = [f"status{FACET_SEPARATOR}{status}"]
+            params[f"status_{number}"] = [status]
             params[f"status_weight_{number}"] = weight
-            cases.append(f"WHEN entry.facets && %(status_{number})s::text[] THEN %(status_weight_{number})s")
+            cases.append(f"WHEN match.status && %(status_{number})s::text[] THEN %(status_weight_{number})s")
         sql += f" * (CASE {' '.join(cases)} ELSE 1.0 END)"
     if coordination and group_count > 1:
-        matched = " + ".join(f"(entry.document @@ %(group_{number})s::tsquery)::int" for number in range(group_count))
+        matched = " + ".join(f"(match.document @@ %(group_{number})s::tsquery)::int" for number in range(group_count))
         params["coordination"] = coordination
         sql += f" * power(({matched})::real / {group_count}, %(coordination)s)"
     return sql, params
 
 
-def matched_sql(where: str, ranked: bool, limit: int, factors: str = "") -> str:
+def matched_sql(match: str, recheck: str | None, ranked: bool, factors: str = "") -> str:
     """One statement answering (total, the number of matches of each facet list as JSON pairs, the
-    ``limit`` best keys and scores as JSON, the file node of the facet list table); its parameters:
-    ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a tsquery) and those of the score
-    ``factors`` (``score_factors``).
+    ``limit`` best keys and scores as JSON, the file node of the facet list table).
 
-    The matches are counted once per facet list (``facet_set``; ``facets`` adds up the lists): unnesting
-    every match's facets took most of a common word's 1 s at 200,000 entries. The ranked candidates are
-    read back by their place in the table (``ctid``, which the statement's snapshot keeps) rather than
-    through the key index."""
+    ``match`` is a condition on the narrow match rows (``match.terms`` through the GIN index);
+    ``recheck``, when the lexemes alone do not decide (a long phrase), one on the entry's positions
+    (``match.document``). Parameters: ``limit``, and for a ``ranked`` one ``weights`` and ``ranking`` (a
+    tsquery) and those of the score ``factors`` (``score_factors``).
+
+    The matches are counted once per facet list (``facet_set``; ``facets`` adds the lists up). Ranking
+    reads the entries of at most ``RANKED_CANDIDATES`` matches, those of highest prior."""
+    # Ranked matches are kept by their place in the table (``ctid``, which the statement's snapshot
+    # keeps) rather than by key: a third of a common word's statement went to carrying every match's key.
+    kept = "match.ctid AS place, match.prior" if ranked else "match.key"
+    matched = f"SELECT {kept}, match.facet_set FROM {MATCH_TABLE} AS match WHERE {match}"
+    if recheck is not None:
+        matched += f" AND {recheck}"
+    ctes = f"""matched AS MATERIALIZED ({matched}),
+               counted AS MATERIALIZED (SELECT facet_set, count(*) AS number FROM matched GROUP BY facet_set),"""
     if not ranked:
-        kept = "key, facet_set"
         top = "SELECT key, 0.0 AS score FROM matched ORDER BY key LIMIT %(limit)s"
     else:
-        # Candidates of equal prior are taken in table order (ctid), as arbitrary a choice as by key but
-        # without carrying every match's key: a fifth of a common word's statement.
-        kept = "ctid AS place, prior, facet_set"
-        top = f"""SELECT entry.key, ts_rank(%(weights)s::real[], entry.document, %(ranking)s::tsquery,
+        top = f"""SELECT match.key, ts_rank(%(weights)s::real[], match.document, %(ranking)s::tsquery,
                                       {LENGTH_NORMALISATION}){factors} AS score
                   FROM (SELECT place FROM matched ORDER BY prior DESC, place LIMIT {RANKED_CANDIDATES}) AS candidate
-                  JOIN {ENTRY_TABLE} AS entry ON entry.ctid = candidate.place
-                  ORDER BY score DESC, entry.key LIMIT %(limit)s"""
+                  JOIN {MATCH_TABLE} AS match ON match.ctid = candidate.place
+                  ORDER BY score DESC, match.key LIMIT %(limit)s"""
     return f"""
-        WITH matched AS MATERIALIZED (SELECT {kept} FROM {ENTRY_TABLE} WHERE {where}),
-             counted AS MATERIALIZED (SELECT facet_set, count(*) AS number FROM matched GROUP BY facet_set),
+        WITH {ctes}
              top AS ({top})
         SELECT (SELECT coalesce(sum(number), 0)::bigint FROM counted),
                (SELECT coalesce(json_agg(json_build_array(facet_set, number)), '[]'::json) FROM counted),

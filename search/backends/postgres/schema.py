@@ -1,11 +1,14 @@
-"""The backend's tables, created by the search app's migration (PostgreSQL only) and again, beside the
+"""The backend's tables, created by the search app's migrations (PostgreSQL only) and again, beside the
 live ones, by every rebuild.
 
-``search_pg_entry`` holds one row per index record: the weighted ``tsvector`` of its text (matched
-through a GIN index), its facet values as ``name=value`` strings (filtered through a GIN index), the
-id of that list of values in ``search_pg_facet_set`` (counted: a few thousand distinct lists stand for
-200,000 entries), a precomputed ``prior`` that bounds ranking, and what a hit shows. ``search_pg_word``
-is the vocabulary spelling suggestions look in (a ``pg_trgm`` index).
+``search_pg_entry`` holds one row per index record: what a hit shows, its autocomplete text and its
+digest. ``search_pg_match`` holds what a search reads, one narrow row per entry: the lexemes the GIN
+index answers (words, word pairs and triples, facet values: ``documents.EntryRows``), the id of the
+entry's list of facet values in ``search_pg_facet_set`` (counted: a few thousand distinct lists stand
+for 200,000 entries), a precomputed ``prior`` that bounds ranking, and for the matches ranked the
+weighted ``tsvector`` of the text (with positions: also what decides a phrase longer than a match
+lexeme) and the entry's statuses. ``search_pg_word`` is the
+vocabulary spelling suggestions look in (a ``pg_trgm`` index).
 """
 
 from __future__ import annotations
@@ -13,9 +16,23 @@ from __future__ import annotations
 import json
 
 ENTRY_TABLE = "search_pg_entry"
+MATCH_TABLE = "search_pg_match"
 WORD_TABLE = "search_pg_word"
 FACET_SET_TABLE = "search_pg_facet_set"
+TABLES = (MATCH_TABLE, ENTRY_TABLE, WORD_TABLE, FACET_SET_TABLE)  # in an order they can be dropped in
 BUILD_SUFFIX = "_build"
+# PostgreSQL moves a value out of its row (TOAST) only when the row is over 2 kB, whatever the table's
+# toast_tuple_target: a short entry's lexemes and text would stay in the row, and counting a common
+# word's matches would read ten times the pages. A filler of spaces takes every row over the threshold;
+# the lexemes and the text then go out of line (compressed with lz4, quick to read back) and the filler
+# is compressed to a few bytes in the row.
+ROW_FILLER_BYTES = 2048
+INDEX_NAMES = {
+    ENTRY_TABLE: ["pkey", "completion"],
+    MATCH_TABLE: ["pkey", "terms"],
+    WORD_TABLE: ["pkey", "trigrams"],
+    FACET_SET_TABLE: ["pkey", "facets_key"],
+}
 
 
 def create_extension_sql() -> list[str]:
@@ -23,9 +40,11 @@ def create_extension_sql() -> list[str]:
 
 
 def create_tables_sql(suffix: str = "") -> list[str]:
-    """The tables without their indexes (a rebuild loads rows first: building a GIN index once over
-    every row is much faster than updating it row by row)."""
-    entry, word, facet_set = ENTRY_TABLE + suffix, WORD_TABLE + suffix, FACET_SET_TABLE + suffix
+    """The tables without their keys and indexes (a rebuild loads rows first: building an index once
+    over every row is much faster than updating it row by row)."""
+    entry, match, word, facet_set = (
+        table + suffix for table in (ENTRY_TABLE, MATCH_TABLE, WORD_TABLE, FACET_SET_TABLE)
+    )
     return [
         # Rows are only added: an id, once given, always names the same values (entries refer to it).
         f"""CREATE TABLE {facet_set} (
@@ -33,51 +52,60 @@ def create_tables_sql(suffix: str = "") -> list[str]:
             facets text[] NOT NULL CONSTRAINT {facet_set}_facets_key UNIQUE
         )""",
         f"""CREATE TABLE {entry} (
-            key text PRIMARY KEY,
+            key text NOT NULL,
             kind text NOT NULL,
             digest text NOT NULL,
             data jsonb NOT NULL,
-            facets text[] NOT NULL,
+            completion text NOT NULL
+        )""",
+        f"""CREATE TABLE {match} (
+            key text NOT NULL,
             facet_set integer NOT NULL,
-            document tsvector NOT NULL,
-            completion text NOT NULL,
-            prior real NOT NULL
+            prior real NOT NULL,
+            status text[] NOT NULL,
+            terms tsvector COMPRESSION lz4 NOT NULL,
+            document tsvector COMPRESSION lz4 NOT NULL,
+            filler text NOT NULL DEFAULT repeat(' ', {ROW_FILLER_BYTES})
         ) WITH (toast_tuple_target = 256)""",
-        # The texts out of line: counting and faceting a common word's matches then reads narrow rows,
-        # and only ranking (a bounded set) and the page shown read the texts.
-        f"""ALTER TABLE {entry} ALTER COLUMN document SET STORAGE EXTERNAL, ALTER COLUMN data SET STORAGE EXTERNAL,
-            ALTER COLUMN facets SET STORAGE MAIN, ALTER COLUMN completion SET STORAGE MAIN""",
-        f"CREATE TABLE {word} (word text PRIMARY KEY)",
+        # The key and the statuses stay in the row (ranking compares them for every candidate): only the
+        # lexemes and the text go out of line, and the filler is compressed.
+        f"""ALTER TABLE {match} ALTER COLUMN key SET STORAGE MAIN, ALTER COLUMN status SET STORAGE MAIN,
+            ALTER COLUMN filler SET STORAGE MAIN""",
+        f"CREATE TABLE {word} (word text NOT NULL)",
     ]
 
 
 def create_indexes_sql(suffix: str = "") -> list[str]:
-    entry, word = ENTRY_TABLE + suffix, WORD_TABLE + suffix
+    entry, match, word = ENTRY_TABLE + suffix, MATCH_TABLE + suffix, WORD_TABLE + suffix
     return [
-        f"CREATE INDEX {entry}_document ON {entry} USING gin (document)",
-        f"CREATE INDEX {entry}_facets ON {entry} USING gin (facets)",
+        f"ALTER TABLE {entry} ADD CONSTRAINT {entry}_pkey PRIMARY KEY (key)",
+        f"ALTER TABLE {match} ADD CONSTRAINT {match}_pkey PRIMARY KEY (key)",
+        # An entry's match row goes with it (deleting an entry is the one way to remove both).
+        f"""ALTER TABLE {match} ADD CONSTRAINT {match}_key_fkey FOREIGN KEY (key) REFERENCES {entry} (key)
+            ON DELETE CASCADE""",
+        f"ALTER TABLE {word} ADD CONSTRAINT {word}_pkey PRIMARY KEY (word)",
+        f"CREATE INDEX {match}_terms ON {match} USING gin (terms)",
         f"CREATE INDEX {entry}_completion ON {entry} USING gin (completion gin_trgm_ops)",
         f"CREATE INDEX {word}_trigrams ON {word} USING gin (word gin_trgm_ops)",
     ]
 
 
 def swap_in_sql(suffix: str = BUILD_SUFFIX) -> list[str]:
-    """Replace the live tables by the built ones, names of their indexes included."""
-    statements = []
-    for table in (ENTRY_TABLE, WORD_TABLE, FACET_SET_TABLE):
-        statements.append(f"DROP TABLE IF EXISTS {table}")
+    """Replace the live tables by the built ones, names of their indexes and constraints included."""
+    statements = drop_tables_sql()
+    for table in TABLES:
         statements.append(f"ALTER TABLE {table}{suffix} RENAME TO {table}")
-        statements.append(f"ALTER INDEX {table}{suffix}_pkey RENAME TO {table}_pkey")
-    statements.append(f"ALTER INDEX {FACET_SET_TABLE}{suffix}_facets_key RENAME TO {FACET_SET_TABLE}_facets_key")
+        # Renaming the index of a key renames the key too.
+        statements += [f"ALTER INDEX {table}{suffix}_{name} RENAME TO {table}_{name}" for name in INDEX_NAMES[table]]
+    statements.append(
+        f"ALTER TABLE {MATCH_TABLE} RENAME CONSTRAINT {MATCH_TABLE}{suffix}_key_fkey TO {MATCH_TABLE}_key_fkey"
+    )
     statements.append(f"ALTER SEQUENCE {FACET_SET_TABLE}{suffix}_id_seq RENAME TO {FACET_SET_TABLE}_id_seq")
-    for name in ("document", "facets", "completion"):
-        statements.append(f"ALTER INDEX {ENTRY_TABLE}{suffix}_{name} RENAME TO {ENTRY_TABLE}_{name}")
-    statements.append(f"ALTER INDEX {WORD_TABLE}{suffix}_trigrams RENAME TO {WORD_TABLE}_trigrams")
     return statements
 
 
 def drop_tables_sql(suffix: str = "") -> list[str]:
-    return [f"DROP TABLE IF EXISTS {table}{suffix}" for table in (ENTRY_TABLE, WORD_TABLE, FACET_SET_TABLE)]
+    return [f"DROP TABLE IF EXISTS {table}{suffix}" for table in TABLES]
 
 
 def decoded(value):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from search.backends.postgres.documents import MIN_VOCABULARY_LENGTH, quoted_lexeme
-from search.backends.postgres.schema import ENTRY_TABLE, WORD_TABLE, decoded
+from search.backends.postgres.schema import ENTRY_TABLE, MATCH_TABLE, WORD_TABLE, decoded
 from search.backends.postgres.stemming import learn_stems, stem
 from search.query.analysis import has_cjk, words
 from search.results import Suggestion
@@ -31,7 +31,7 @@ def corrections(typed: list[str]) -> dict[str, str]:
             if word not in candidates:
                 continue
             cursor.execute(
-                f"SELECT EXISTS (SELECT 1 FROM {ENTRY_TABLE} WHERE document @@ %s::tsquery)",
+                f"SELECT EXISTS (SELECT 1 FROM {MATCH_TABLE} WHERE terms @@ %s::tsquery)",
                 [quoted_lexeme(stem(word))],
             )
             if cursor.fetchone()[0]:
