@@ -1,6 +1,7 @@
 """Consultants' annotations: on their own pages, and inline on the page of the document or provision they are on."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from regulations.admin.base import TrackedAdmin, TrackedInline
 from regulations.admin.forms import AnnotationAdminForm, AnnotationInlineForm, ProvisionAnnotationFormSet
@@ -77,7 +78,7 @@ class AnnotationAdmin(TrackedAdmin):
     class Media:
         js = PREVIEW_JS
 
-    @admin.display(description="subject")
+    @admin.display(description=gettext_lazy("subject"))
     def subject(self, obj):
         return obj.subject
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from regulations.admin.annotations import DocumentAnnotationInline
@@ -91,15 +92,15 @@ class DocumentAdmin(TrackedAdmin):
             .prefetch_related("events__by")
         )
 
-    @admin.display(description="status today")
+    @admin.display(description=gettext_lazy("status today"))
     def status_today(self, obj):
         return obj.validity().text if obj.pk else "—"
 
-    @admin.display(description="year")
+    @admin.display(description=gettext_lazy("year"))
     def year(self, obj):
         return obj.year
 
-    @admin.display(description="provisions", ordering="provision_count")
+    @admin.display(description=gettext_lazy("provisions"), ordering="provision_count")
     def provision_count(self, obj):
         return obj.provision_count
 
@@ -130,6 +131,6 @@ class LegalEventAdmin(SimpleHistoryAdmin):
     fields = [("document", "kind"), ("date", "precision", "verified"), ("instrument", "by"), "provisions", "note"]
     fields += ["source_url", "position"]
 
-    @admin.display(description="date", ordering="date")
+    @admin.display(description=gettext_lazy("date"), ordering="date")
     def display(self, obj):
         return obj.display

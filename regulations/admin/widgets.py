@@ -9,6 +9,7 @@ from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 MARKDOWN_PREVIEW_URL = "admin:regulations_markdown_preview"
 
@@ -32,7 +33,7 @@ class LinesField(forms.Field):
     """A list of short texts, edited one item per line; stored as a JSON list of strings."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
-    default_help = "One per line."
+    default_help = gettext_lazy("One per line.")
 
     def __init__(self, *, required=False, help_text=None, **kwargs):
         super().__init__(required=required, help_text=help_text or self.default_help, **kwargs)
@@ -96,12 +97,17 @@ class AgenciesField(forms.Field):
             parts = [part.strip() for part in line.split("|")]
             if len(parts) > len(AGENCY_PARTS):
                 raise forms.ValidationError(
-                    f"Line {number} has {len(parts)} parts; an agency has at most four: "
-                    "abbreviation | Chinese name | English name | role."
+                    gettext(
+                        "Line %(line)d has %(parts)d parts; an agency has at most four: "
+                        "abbreviation | Chinese name | English name | role."
+                    )
+                    % {"line": number, "parts": len(parts)}
                 )
             agency = {key: part for key, part in zip(AGENCY_PARTS, parts, strict=False) if part}
             if not (agency.get("abbr") or agency.get("zh") or agency.get("en")):
-                raise forms.ValidationError(f"Line {number} names no agency: give its abbreviation or a name.")
+                raise forms.ValidationError(
+                    gettext("Line %(line)d names no agency: give its abbreviation or a name.") % {"line": number}
+                )
             agencies.append(agency)
         return agencies
 
@@ -118,8 +124,10 @@ class YamlMappingField(forms.Field):
     def __init__(self, *, required=False, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "Written as in the corpus files (YAML): “name: value” lines, lists as “- item” lines indented under "
-            "their name.",
+            gettext_lazy(
+                "Written as in the corpus files (YAML): “name: value” lines, lists as “- item” lines indented under "
+                "their name."
+            ),
         )
         super().__init__(required=required, **kwargs)
 
@@ -137,18 +145,26 @@ class YamlMappingField(forms.Field):
             parsed = yaml.safe_load(str(value))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(error, "problem", None) or "it is not valid YAML"
-            raise forms.ValidationError(f"These details cannot be read{where}: {problem}.") from None
+            problem = getattr(error, "problem", None) or gettext("it is not valid YAML")
+            if mark:
+                message = gettext("These details cannot be read at line %(line)d, column %(column)d: %(problem)s.")
+            else:
+                message = gettext("These details cannot be read: %(problem)s.")
+            raise forms.ValidationError(
+                message
+                % {"line": mark.line + 1 if mark else 0, "column": mark.column + 1 if mark else 0, "problem": problem}
+            ) from None
         if parsed is None:
             return {}
         if not isinstance(parsed, dict):
-            raise forms.ValidationError("Details are a set of “name: value” lines, not a single value or a list.")
+            raise forms.ValidationError(
+                gettext("Details are a set of “name: value” lines, not a single value or a list.")
+            )
         try:
             json.dumps(parsed)
         except (TypeError, ValueError):
             raise forms.ValidationError(
-                "Details hold texts, numbers, lists and names only; write dates in quotes ('2024-01-31')."
+                gettext("Details hold texts, numbers, lists and names only; write dates in quotes ('2024-01-31').")
             ) from None
         return parsed
 

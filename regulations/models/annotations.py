@@ -43,16 +43,18 @@ class Annotation(Revisioned):
         blank=True,
         on_delete=models.CASCADE,
         related_name="annotations",
-        help_text="Taken from the provision when one is chosen.",
+        help_text=gettext_lazy("Taken from the provision when one is chosen."),
     )
     provision = models.ForeignKey(
         Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
     title = models.CharField(max_length=300)
-    body = models.TextField(help_text="Markdown.")
-    effective_date = models.DateField(null=True, blank=True, help_text="When what it records takes effect.")
-    source_url = models.URLField("source", max_length=500, blank=True)
+    body = models.TextField(help_text=gettext_lazy("Markdown."))
+    effective_date = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("When what it records takes effect.")
+    )
+    source_url = models.URLField(gettext_lazy("source"), max_length=500, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
     publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
     author = models.ForeignKey(
@@ -68,6 +70,8 @@ class Annotation(Revisioned):
 
     class Meta:
         ordering = ["-effective_date", "-created_at"]
+        verbose_name = gettext_lazy("annotation")
+        verbose_name_plural = gettext_lazy("annotations")
         indexes = [models.Index(fields=["document", "provision"])]
         permissions = [("view_internal", "Can read internal annotations and drafts")]
 

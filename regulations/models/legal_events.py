@@ -45,10 +45,12 @@ class LegalEvent(models.Model):
 
     document = models.ForeignKey("regulations.Document", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(help_text="When it happens or takes effect; a partial date is its first day.")
+    date = models.DateField(help_text=gettext_lazy("When it happens or takes effect; a partial date is its first day."))
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     instrument = models.CharField(
-        max_length=300, blank=True, help_text="The instrument that does it: an order, a decision, a notice number."
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("The instrument that does it: an order, a decision, a notice number."),
     )
     by = models.ForeignKey(
         "regulations.Document",
@@ -56,25 +58,29 @@ class LegalEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events_by",
-        verbose_name="by (document in Rulebook)",
-        help_text="The amending or replacing document, when it is in Rulebook.",
+        verbose_name=gettext_lazy("by (document in Rulebook)"),
+        help_text=gettext_lazy("The amending or replacing document, when it is in Rulebook."),
     )
     provisions = models.ManyToManyField(
         "regulations.Provision",
         blank=True,
         related_name="legal_events",
-        help_text="The provisions it affects (an amendment, a partial repeal); none for the whole document.",
+        help_text=gettext_lazy(
+            "The provisions it affects (an amendment, a partial repeal); none for the whole document."
+        ),
     )
-    verified = models.BooleanField(default=True, help_text="Unticked: reported or resting on one source.")
+    verified = models.BooleanField(default=True, help_text=gettext_lazy("Unticked: reported or resting on one source."))
     note = models.TextField(blank=True)
-    source_url = models.URLField("source", max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order among events on the same date.")
+    source_url = models.URLField(gettext_lazy("source"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=gettext_lazy("Order among events on the same date.")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "position", "pk"]
-        verbose_name = "legal event"
+        verbose_name = gettext_lazy("legal event")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(by=models.F("document")),

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import Q
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from regulations import addresses
 from regulations.models.documents import Document
@@ -83,26 +83,30 @@ class Provision(Revisioned):
         "identifier",
         max_length=200,
         validators=[eid_validator],
-        help_text="Stable address within the document, e.g. part_2__sec_7__item_2. Never reuse one.",
+        help_text=gettext_lazy("Stable address within the document, e.g. part_2__sec_7__item_2. Never reuse one."),
     )
-    position = models.PositiveIntegerField(help_text="Place in document order.")
+    position = models.PositiveIntegerField(help_text=gettext_lazy("Place in document order."))
     depth = models.PositiveSmallIntegerField(default=0)
-    num = models.CharField("number", max_length=40, blank=True, help_text="As the document numbers it.")
+    num = models.CharField(
+        gettext_lazy("number"), max_length=40, blank=True, help_text=gettext_lazy("As the document numbers it.")
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    heading_en = models.CharField("English heading", max_length=300)
-    heading_zh = models.CharField("Chinese heading", max_length=300, blank=True)
+    heading_en = models.CharField(gettext_lazy("English heading"), max_length=300)
+    heading_zh = models.CharField(gettext_lazy("Chinese heading"), max_length=300, blank=True)
     heading_zh_note = models.CharField(max_length=200, blank=True)
-    heading_official_en = models.CharField("official English heading", max_length=300, blank=True)
-    articles = models.CharField(max_length=100, blank=True, help_text="Articles this part covers.")
-    text = models.TextField(blank=True, help_text="Our summary of what it says, in Markdown.")
+    heading_official_en = models.CharField(gettext_lazy("official English heading"), max_length=300, blank=True)
+    articles = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("Articles this part covers."))
+    text = models.TextField(blank=True, help_text=gettext_lazy("Our summary of what it says, in Markdown."))
     text_original = models.TextField(
-        "original text", blank=True, help_text="The official wording (原文), in the document's language; Markdown."
+        "original text",
+        blank=True,
+        help_text=gettext_lazy("The official wording (原文), in the document's language; Markdown."),
     )
     key_terms = models.JSONField(default=list, blank=True)
     responsible_agencies = models.JSONField(default=list, blank=True)
     industries = models.ManyToManyField(Industry, blank=True, related_name="provisions")
     verified = models.BooleanField(default=True)
-    note = models.TextField("research note", blank=True)
+    note = models.TextField(gettext_lazy("research note"), blank=True)
     details = models.JSONField(default=dict, blank=True)
     publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,6 +116,8 @@ class Provision(Revisioned):
 
     class Meta:
         ordering = ["document", "position"]
+        verbose_name = gettext_lazy("provision")
+        verbose_name_plural = gettext_lazy("provisions")
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "eid"],

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.documents import Document
@@ -17,6 +18,8 @@ class RelationType(models.Model):
 
     class Meta:
         ordering = ["position"]
+        verbose_name = gettext_lazy("relation type")
+        verbose_name_plural = gettext_lazy("relation types")
 
     def __str__(self):
         return self.verb
@@ -83,6 +86,8 @@ class Relation(Revisioned):
 
     class Meta:
         ordering = ["source_document", "position"]
+        verbose_name = gettext_lazy("relation")
+        verbose_name_plural = gettext_lazy("relations")
         constraints = [
             models.UniqueConstraint(
                 fields=["type", "source_document", "source_provision", "target_document", "target_provision"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
+from django.utils.translation import pgettext_lazy
 
 from regulations.addresses import provision_url, target_list_url
 from regulations.models import Document, Industry, Provision, Target
@@ -26,13 +27,13 @@ TARGET_SORTS = {
     "direction": ("direction",),
 }
 TARGET_COLUMNS = [
-    ("metric", "Metric"),
-    ("scope", "Scope"),
-    ("baseline_year", "Baseline"),
-    ("target_year", "Target year"),
-    ("value", "Value"),
-    ("direction", "Direction"),
-    ("document", "Source"),
+    ("metric", pgettext_lazy("target column", "Metric")),
+    ("scope", pgettext_lazy("target column", "Scope")),
+    ("baseline_year", pgettext_lazy("target column", "Baseline")),
+    ("target_year", pgettext_lazy("target column", "Target year")),
+    ("value", pgettext_lazy("target column", "Value")),
+    ("direction", pgettext_lazy("target column", "Direction")),
+    ("document", pgettext_lazy("target column", "Source")),
 ]
 
 

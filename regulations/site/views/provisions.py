@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from regulations.history import timeline
 from regulations.site import citations, page_cache
@@ -109,7 +110,9 @@ def provision_compare(request, slug, eid):
             provision, request.GET.get("from"), request.GET.get("to"), drafts=reads_drafts(request)
         )
     except timeline.InvalidVersion as error:
-        return problem(request, "That comparison cannot be made", str(error), document=document, provision=provision)
+        return problem(
+            request, gettext("That comparison cannot be made"), str(error), document=document, provision=provision
+        )
     return render(
         request,
         "regulations/provision_compare.html",
