@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import ngettext, pgettext, pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from regulations.addresses import compare_url, document_url, history_url
 from regulations.history.changes import Change, ChangePage
@@ -38,15 +38,15 @@ BADGES = {
     "annotation": "not_yet_in_force",
     "editorial": "amended",
 }
-# What changed, counted ("%(count)d provisions"); the singular alone names one change's object.
+# What changed, counted ("12 provisions"); WHAT_NAMES name one change's object.
 WHAT_NOUNS = {
-    "document": ("%(count)d document record", "%(count)d document records"),
-    "provision": ("%(count)d provision", "%(count)d provisions"),
-    "target": ("%(count)d target", "%(count)d targets"),
-    "relation": ("%(count)d relation", "%(count)d relations"),
-    "annotation": ("%(count)d annotation", "%(count)d annotations"),
-    "event": ("%(count)d legal event", "%(count)d legal events"),
-    "effect": ("%(count)d legal effect", "%(count)d legal effects"),
+    "document": ngettext_lazy("%(count)d document record", "%(count)d document records", "count"),
+    "provision": ngettext_lazy("%(count)d provision", "%(count)d provisions", "count"),
+    "target": ngettext_lazy("%(count)d target", "%(count)d targets", "count"),
+    "relation": ngettext_lazy("%(count)d relation", "%(count)d relations", "count"),
+    "annotation": ngettext_lazy("%(count)d annotation", "%(count)d annotations", "count"),
+    "event": ngettext_lazy("%(count)d legal event", "%(count)d legal events", "count"),
+    "effect": ngettext_lazy("%(count)d legal effect", "%(count)d legal effects", "count"),
 }
 WHAT_NAMES = {
     "document": pgettext_lazy("changed object", "document record"),
@@ -147,7 +147,7 @@ class ChangeSet:
             if len(self.changes) == 1:
                 things = str(WHAT_NAMES.get(what, what))
             elif what in WHAT_NOUNS:
-                things = ngettext(*WHAT_NOUNS[what], count) % {"count": count}
+                things = WHAT_NOUNS[what] % {"count": count}
             else:
                 things = f"{count} {what}"
             by_action.setdefault(action, []).append(things)

@@ -65,7 +65,7 @@ def missing_provision(request, document: Document, eid: str, drafts: bool):
     nearest = [by_eid[match] for match in close]
     for provision in nearest:
         provision.url = provision_url(document.slug, provision.eid)
-    message = f"{document.short_title} has no provision “{eid[:80]}”."
+    message = gettext("%(document)s has no provision “%(eid)s”.") % {"document": document.short_title, "eid": eid[:80]}
     context = {"message": message, "path": request.path, "document": document, "nearest": nearest}
     return render(request, "404.html", context, status=404)
 

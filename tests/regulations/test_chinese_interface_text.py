@@ -1,0 +1,234 @@
+"""No English interface text on the Chinese interface: the link checker's findings, recent changes, search (notes,
+facets, corrections, answers), form errors and 404s, the Markdown export and the admin, each on real pages of the
+real corpus. English content stays as written (found in the corpus itself, or marked lang="en"); English readers
+see the same words as before."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from regulations.models import Document, Provision
+from tests.helpers import admin_url
+
+pytestmark = pytest.mark.django_db
+
+CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+PLAN = "/documents/industrial-carbon-peaking-2022/"
+PROVISION = PLAN + "part_2__sec_7__item_2/"
+HAN = re.compile(r"[\u3400-\u9fff]")
+WORD = re.compile(r"[A-Za-z]{3,}")
+# Names and notations that read the same in a Chinese interface.
+NAMES = re.compile(
+    r"(?:Section|Art\.|Part|Chapter|Annex) [\dIVXL.]+|Rulebook|Markdown|JSON|CSV|YAML|Atom|API|EHS|ISIC Rev\.4|GB/T|https?://\S+|/\S+|[A-Z]{2,}|\b[a-z_]+(?:__[a-z_0-9]+)+"
+)
+SKIPPED = {"script", "style", "code", "pre", "textarea", "option", "kbd"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def corpus_text() -> str:
+    """Every text the corpus holds (titles, headings, summaries, notes, names…), whitespace folded."""
+    parts = []
+    for model in apps.get_app_config("regulations").get_models():
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        json_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        for row in model.objects.values(*fields, *json_fields):
+            parts.extend(str(value) for value in row.values() if value)
+    return " ".join(" ".join(parts).split())
+
+
+class UntranslatedText(HTMLParser):
+    """Text runs (and titles, labels, placeholders) without Chinese whose language is the page's, not English."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[tuple[str, str | None]] = []
+        self.found: list[str] = []
+
+    def _english_or_skipped(self) -> bool:
+        return any(tag in SKIPPED or (lang or "").startswith("en") for tag, lang in self.open)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag not in VOID:
+            self.open.append((tag, attributes.get("lang")))
+        if not self._english_or_skipped() and not (attributes.get("lang") or "").startswith("en"):
+            for name in ("title", "aria-label", "placeholder", "alt"):
+                if attributes.get(name):
+                    self._check(attributes[name])
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                break
+
+    def handle_data(self, data):
+        if not self._english_or_skipped():
+            self._check(data)
+
+    def _check(self, text):
+        text = " ".join(text.split())
+        if text and not HAN.search(text) and WORD.search(NAMES.sub(" ", text)):
+            self.found.append(text)
+
+
+def untranslated(html: str, corpus: str) -> list[str]:
+    parser = UntranslatedText()
+    parser.feed(html)
+    return [text for text in parser.found if text.strip(" …,.;:()–—") not in corpus]
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return corpus_text()
+
+
+def chinese_page(client, address, corpus, status=200, **kwargs):
+    response = client.get(address, **CHINESE, **kwargs)
+    assert response.status_code == status, address
+    html = response.content.decode()
+    assert untranslated(html, corpus) == [], address
+    return html
+
+
+def test_the_scanner_finds_english_interface_text_and_passes_content(corpus):
+    html = (
+        '<p>In force, and the text has not changed.</p><p lang="en">Our own summary.</p>'
+        "<p>现行有效 Industrial Carbon Peaking Plan</p><p>Industrial Carbon Peaking Plan</p><p>Rulebook API JSON</p>"
+    )
+    assert untranslated(html, corpus) == ["In force, and the text has not changed."]
+
+
+def test_the_link_checkers_findings_are_chinese(client, corpus):
+    memo = (
+        f"See http://testserver{PROVISION}@2023-01-01/ and http://testserver{PLAN}nope/ and "
+        "https://example.org/x and http://testserver/documents/cn-nev-battery-interim-measures-2018/ "
+        "and http://testserver/industries/steel/ and http://testserver/documents/gone-away/"
+    )
+    response = client.post("/links/check/", {"text": memo, "memo_date": "2023-01-01"}, **CHINESE)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert untranslated(html, corpus) == []
+    for words in ("其他网站（example.org）的地址", "中没有条款“nope”", "本站的行业页面", "没有文件“gone-away”"):
+        assert words in html
+    english = client.post("/links/check/", {"text": memo, "memo_date": "2023-01-01"}).content.decode()
+    assert "An address on another site (example.org); Rulebook cannot vouch for it." in english
+
+
+def test_the_link_checkers_form_errors_are_chinese(client, corpus):
+    html = client.post("/links/check/", {"text": "", "memo_date": "2023-02-30"}, **CHINESE).content.decode()
+    assert untranslated(html, corpus) == []
+    assert "请至少粘贴一个链接" in html and "备忘录日期：" in html
+
+
+def test_the_link_checkers_api_answers_in_english(client):
+    answer = client.post(
+        "/api/links/check/", {"addresses": ["https://example.org/x"]}, content_type="application/json", **CHINESE
+    )
+    assert answer.status_code == 200
+    assert "An address on another site (example.org); Rulebook cannot vouch for it." in str(answer.json())
+
+
+def test_recent_changes_are_summarised_in_chinese(client, corpus):
+    html = chinese_page(client, "/changes/", corpus)
+    assert re.search(r"新增\d+ 项关联、\d+ 个条款", html)
+    english = client.get("/changes/").content.decode()
+    assert re.search(r"\d+ relations and \d+ provisions and 1 document record and \d+ legal events? added", english)
+
+
+def test_recent_changes_filters_and_notes_are_chinese(client, corpus):
+    html = chinese_page(client, "/changes/?industry=steel&kind=new-rule&document=nope&before=later", corpus)
+    assert "已忽略document“nope”" in html and "类型为新法规" in html and "已忽略“before”参数" in html
+
+
+def test_search_notes_facets_and_match_reasons_are_chinese(client, corpus, corpus_index, settings):
+    from tests.helpers import whoosh_at
+
+    if settings.SEARCH_BACKEND == "whoosh":
+        settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
+    html = chinese_page(client, "/search/?q=recycled+content", corpus)
+    assert '匹配位置： <span lang="zh">正文</span>' in html
+    for title in ("类型", "文件", "效力状态"):
+        assert f"<h2>{title}</h2>" in html
+    notes = client.get("/search/?q=nope:x+a*b+kind:", **CHINESE).content.decode()  # echoes the English query
+    assert "“nope:”不是筛选条件，已按普通词检索" in notes and "* 只能用在词尾" in notes
+    assert "ignored the empty filter" in client.get("/search/?q=nope:x+a*b+kind:").content.decode()
+    corrected = chinese_page(client, "/search/?q=batery+recyling", corpus)
+    assert "的检索结果——仍检索" in corrected
+    chinese_page(client, "/search/?q=EPR", corpus)  # the glossary's definition box
+    chinese_page(client, "/search/?q=solid+waste+law", corpus)  # a best bet
+    within = chinese_page(client, "/search/?q=steel&document=industrial-carbon-peaking-2022", corpus)
+    assert "文件: Industrial Carbon Peaking Plan" in within
+    chinese_page(client, "/search/?q=recycling&industry=steel&status=in_force", corpus)
+    chinese_page(client, "/search/?q=steel&page=x&colour=red", corpus)
+
+
+def test_search_hits_show_the_full_citation_number(client, corpus_index, settings):
+    from tests.helpers import whoosh_at
+
+    if settings.SEARCH_BACKEND == "whoosh":
+        settings.SEARCH_BACKENDS = whoosh_at(corpus_index)
+    html = client.get("/search/?q=minimum+recycled+content").content.decode()
+    numbers = re.findall(r'<span class="search-hit__num"[^>]*>([^<]+)</span>', html)
+    assert "Art. 8" in numbers and "8" not in numbers
+    pilot = client.get("/search/?q=objectives+and+targets+pilot").content.decode()
+    assert '<span class="search-hit__num">Section 1</span>' in pilot
+    plan = client.get("/search/?q=strengthen+recycling+of+renewable+resources").content.decode()
+    assert '<span class="search-hit__num">2.7.2</span>' in plan
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/documents/nope/",
+        PLAN + "part_9__sec_99/",
+        "/industries/nope/",
+        "/documents/?status=bogus&rank=x",
+        PLAN + "compare/?from=2099-01-01&to=x",
+    ],
+)
+def test_form_errors_404s_and_problem_pages_are_chinese(client, corpus, address):
+    response = client.get(address, **CHINESE)
+    assert untranslated(response.content.decode(), corpus) == [], address
+
+
+def test_the_targets_table_headers_are_chinese(client):
+    html = client.get("/targets/?sort=zzz", **CHINESE).content.decode()
+    assert "已忽略排序“zzz”" in html
+    for header in ("指标", "范围", "基准", "目标年份", "数值", "方向", "出处"):
+        assert header in html
+
+
+def test_the_markdown_exports_labels_follow_the_interface(client):
+    chinese = client.get(PLAN + "export.md", **CHINESE).content.decode()
+    english = client.get(PLAN + "export.md").content.decode()
+    assert "- **文号:** 工信部联节〔2022〕88号" in chinese
+    assert "- **Document number:** 工信部联节〔2022〕88号" in english
+    # The content stays as written.
+    assert "# Implementation Plan for Carbon Peaking in the Industrial Sector" in chinese
+
+
+@pytest.fixture
+def chinese_admin(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin-zh", "admin@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_the_admins_names_help_texts_and_actions_are_chinese(chinese_admin, corpus):
+    provision = Provision.objects.get(document__slug="industrial-carbon-peaking-2022", eid="part_2__sec_7__item_2")
+    change = chinese_admin.get(admin_url(Provision, "change", provision.pk), **CHINESE).content.decode()
+    assert "文件内的固定地址" in change and "我方对其内容的摘要" in change
+    listing = chinese_admin.get(admin_url(Document, "changelist"), **CHINESE).content.decode()
+    assert "发布所选文件" in listing and "当前效力" in listing
+    done = chinese_admin.post(
+        admin_url(Document, "changelist"),
+        {"action": "publish_selected", "_selected_action": [Document.objects.first().pk]},
+        follow=True,
+        **CHINESE,
+    ).content.decode()
+    assert "个原已如此" in done
