@@ -40,30 +40,52 @@ class Annotation(Revisioned):
 
     document = models.ForeignKey(
         Document,
+        verbose_name=gettext_lazy("document"),
         blank=True,
         on_delete=models.CASCADE,
         related_name="annotations",
         help_text=gettext_lazy("Taken from the provision when one is chosen."),
     )
     provision = models.ForeignKey(
-        Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
+        Provision,
+        verbose_name=gettext_lazy("provision"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="annotations",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
-    title = models.CharField(max_length=300)
-    body = models.TextField(help_text=gettext_lazy("Markdown."))
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    title = models.CharField(gettext_lazy("title"), max_length=300)
+    body = models.TextField(gettext_lazy("body"), help_text=gettext_lazy("Markdown."))
     effective_date = models.DateField(
-        null=True, blank=True, help_text=gettext_lazy("When what it records takes effect.")
+        gettext_lazy("effective date"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When what it records takes effect."),
     )
     source_url = models.URLField(gettext_lazy("source"), max_length=500, blank=True)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
-    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+    visibility = models.CharField(
+        gettext_lazy("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
     )
-    written_against_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    written_against_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    publication = models.CharField(
+        gettext_lazy("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations",
+    )
+    written_against_revision = models.PositiveIntegerField(
+        gettext_lazy("written against revision"), null=True, blank=True, editable=False
+    )
+    written_against_at = models.DateTimeField(
+        gettext_lazy("written against the text as of"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -68,12 +68,13 @@ class Document(Revisioned):
         CN = "CN", gettext_lazy("China")
         EU = "EU", gettext_lazy("European Union")
 
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=100, unique=True)
     title_en = models.CharField(gettext_lazy("English title"), max_length=500)
     title_zh = models.CharField(gettext_lazy("Chinese title"), max_length=300, blank=True)
-    title_note = models.TextField(blank=True)
-    short_title = models.CharField(max_length=120)
+    title_note = models.TextField(gettext_lazy("note on the title"), blank=True)
+    short_title = models.CharField(gettext_lazy("short title"), max_length=120)
     alternative_titles = models.JSONField(
+        gettext_lazy("alternative titles"),
         default=list,
         blank=True,
         help_text=gettext_lazy(
@@ -85,33 +86,39 @@ class Document(Revisioned):
     notice_title_zh = models.CharField(gettext_lazy("issuing notice (Chinese)"), max_length=300, blank=True)
     doc_number = models.CharField(gettext_lazy("document number"), max_length=100, blank=True)
     doc_number_note = models.TextField(gettext_lazy("document number note"), blank=True)
-    doc_number_verified = models.BooleanField(default=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    doc_number_verified = models.BooleanField(gettext_lazy("document number verified"), default=True)
+    kind = models.CharField(gettext_lazy("kind"), max_length=30, choices=Kind.choices)
     form = models.CharField(
-        max_length=200, blank=True, help_text=gettext_lazy("The instrument's form as issued, in words.")
+        gettext_lazy("form"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("The instrument's form as issued, in words."),
     )
     rank = models.CharField(gettext_lazy("legal rank"), max_length=30, choices=Rank.choices, blank=True)
     level = models.CharField(gettext_lazy("legal rank in words"), max_length=200, blank=True)
-    jurisdiction = models.CharField(max_length=5, choices=Jurisdiction.choices)
-    language = models.CharField(max_length=10, default="zh")
-    issuers = models.ManyToManyField(Authority, through="DocumentIssuer", related_name="documents")
-    topics = models.ManyToManyField(Topic, related_name="documents")
+    jurisdiction = models.CharField(gettext_lazy("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    language = models.CharField(gettext_lazy("language"), max_length=10, default="zh")
+    issuers = models.ManyToManyField(
+        Authority, verbose_name=gettext_lazy("issuers"), through="DocumentIssuer", related_name="documents"
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=gettext_lazy("topics"), related_name="documents")
     status_note = models.TextField(gettext_lazy("note on its validity"), blank=True)
-    dates_note = models.TextField(blank=True)
-    summary = models.TextField(help_text=gettext_lazy("Markdown."))
+    dates_note = models.TextField(gettext_lazy("note on the dates"), blank=True)
+    summary = models.TextField(gettext_lazy("summary"), help_text=gettext_lazy("Markdown."))
     details = models.JSONField(
+        gettext_lazy("details"),
         default=dict,
         blank=True,
         help_text=gettext_lazy("Further researched facts (legal basis, implementing documents, editions…)."),
     )
     official_url = models.URLField(
-        "official publication",
+        gettext_lazy("official publication"),
         max_length=500,
         blank=True,
         help_text=gettext_lazy("The issuer's site, the gazette, EUR-Lex."),
     )
     official_publisher = models.CharField(
-        "published officially by",
+        gettext_lazy("published officially by"),
         max_length=200,
         blank=True,
         help_text=gettext_lazy("e.g. EUR-Lex (Publications Office of the EU)"),
@@ -123,13 +130,15 @@ class Document(Revisioned):
         help_text=gettext_lazy("European Legislation Identifier, if any."),
     )
     sources = models.JSONField(
-        "research sources",
+        gettext_lazy("research sources"),
         default=list,
         blank=True,
         help_text=gettext_lazy("Secondary reports: reprints, news, translations."),
     )
-    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
-    updated_at = models.DateTimeField(auto_now=True)
+    publication = models.CharField(
+        gettext_lazy("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
     history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[topics])
@@ -187,10 +196,10 @@ class Document(Revisioned):
 
 
 class DocumentIssuer(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE)
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT)
-    position = models.PositiveSmallIntegerField(default=0)
-    role = models.CharField(max_length=100, blank=True)
+    document = models.ForeignKey(Document, verbose_name=gettext_lazy("document"), on_delete=models.CASCADE)
+    authority = models.ForeignKey(Authority, verbose_name=gettext_lazy("authority"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
+    role = models.CharField(gettext_lazy("role"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -43,11 +43,19 @@ class LegalEvent(models.Model):
     ENDING = {Kind.REPEALED, Kind.REPLACED, Kind.EXPIRES}
     CHANGING = {Kind.AMENDED, Kind.PARTLY_REPEALED}
 
-    document = models.ForeignKey("regulations.Document", on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(help_text=gettext_lazy("When it happens or takes effect; a partial date is its first day."))
-    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    document = models.ForeignKey(
+        "regulations.Document", verbose_name=gettext_lazy("document"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(gettext_lazy("kind of event"), max_length=30, choices=Kind.choices)
+    date = models.DateField(
+        gettext_lazy("date"),
+        help_text=gettext_lazy("When it happens or takes effect; a partial date is its first day."),
+    )
+    precision = models.CharField(
+        gettext_lazy("precision of the date"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
     instrument = models.CharField(
+        gettext_lazy("instrument"),
         max_length=300,
         blank=True,
         help_text=gettext_lazy("The instrument that does it: an order, a decision, a notice number."),
@@ -63,22 +71,26 @@ class LegalEvent(models.Model):
     )
     provisions = models.ManyToManyField(
         "regulations.Provision",
+        verbose_name=gettext_lazy("provisions"),
         blank=True,
         related_name="legal_events",
         help_text=gettext_lazy(
             "The provisions it affects (an amendment, a partial repeal); none for the whole document."
         ),
     )
-    verified = models.BooleanField(default=True, help_text=gettext_lazy("Unticked: reported or resting on one source."))
-    note = models.TextField(blank=True)
+    verified = models.BooleanField(
+        gettext_lazy("verified"), default=True, help_text=gettext_lazy("Unticked: reported or resting on one source.")
+    )
+    note = models.TextField(gettext_lazy("note"), blank=True)
     source_url = models.URLField(gettext_lazy("source"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text=gettext_lazy("Order among events on the same date.")
+        gettext_lazy("position"), default=0, help_text=gettext_lazy("Order among events on the same date.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = gettext_lazy("legal events")
         ordering = ["date", "position", "pk"]
         verbose_name = gettext_lazy("legal event")
         constraints = [

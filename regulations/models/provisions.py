@@ -77,39 +77,56 @@ class Provision(Revisioned):
 
     Status = Status  # derived from the document's legal events (regulations.models.validity)
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="provisions")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    document = models.ForeignKey(
+        Document, verbose_name=gettext_lazy("document"), on_delete=models.CASCADE, related_name="provisions"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=gettext_lazy("parent provision"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
     eid = models.CharField(
-        "identifier",
+        gettext_lazy("identifier"),
         max_length=200,
         validators=[eid_validator],
         help_text=gettext_lazy("Stable address within the document, e.g. part_2__sec_7__item_2. Never reuse one."),
     )
-    position = models.PositiveIntegerField(help_text=gettext_lazy("Place in document order."))
-    depth = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveIntegerField(gettext_lazy("position"), help_text=gettext_lazy("Place in document order."))
+    depth = models.PositiveSmallIntegerField(gettext_lazy("depth"), default=0)
     num = models.CharField(
         gettext_lazy("number"), max_length=40, blank=True, help_text=gettext_lazy("As the document numbers it.")
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices)
     heading_en = models.CharField(gettext_lazy("English heading"), max_length=300)
     heading_zh = models.CharField(gettext_lazy("Chinese heading"), max_length=300, blank=True)
-    heading_zh_note = models.CharField(max_length=200, blank=True)
+    heading_zh_note = models.CharField(gettext_lazy("note on the Chinese heading"), max_length=200, blank=True)
     heading_official_en = models.CharField(gettext_lazy("official English heading"), max_length=300, blank=True)
-    articles = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("Articles this part covers."))
-    text = models.TextField(blank=True, help_text=gettext_lazy("Our summary of what it says, in Markdown."))
+    articles = models.CharField(
+        gettext_lazy("articles"), max_length=100, blank=True, help_text=gettext_lazy("Articles this part covers.")
+    )
+    text = models.TextField(
+        gettext_lazy("text"), blank=True, help_text=gettext_lazy("Our summary of what it says, in Markdown.")
+    )
     text_original = models.TextField(
-        "original text",
+        gettext_lazy("original text"),
         blank=True,
         help_text=gettext_lazy("The official wording (原文), in the document's language; Markdown."),
     )
-    key_terms = models.JSONField(default=list, blank=True)
-    responsible_agencies = models.JSONField(default=list, blank=True)
-    industries = models.ManyToManyField(Industry, blank=True, related_name="provisions")
-    verified = models.BooleanField(default=True)
+    key_terms = models.JSONField(gettext_lazy("key terms"), default=list, blank=True)
+    responsible_agencies = models.JSONField(gettext_lazy("responsible agencies"), default=list, blank=True)
+    industries = models.ManyToManyField(
+        Industry, verbose_name=gettext_lazy("industries"), blank=True, related_name="provisions"
+    )
+    verified = models.BooleanField(gettext_lazy("verified"), default=True)
     note = models.TextField(gettext_lazy("research note"), blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
-    updated_at = models.DateTimeField(auto_now=True)
+    details = models.JSONField(gettext_lazy("details"), default=dict, blank=True)
+    publication = models.CharField(
+        gettext_lazy("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = ProvisionQuerySet.as_manager()
     history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[industries])

@@ -10,11 +10,11 @@ from regulations.models.publication import Publication, ReaderQuerySet, Revision
 
 
 class RelationType(models.Model):
-    slug = models.SlugField(unique=True)
-    verb = models.CharField(max_length=60)
-    reverse_verb = models.CharField(max_length=60)
-    symmetric = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(gettext_lazy("slug"), unique=True)
+    verb = models.CharField(gettext_lazy("verb"), max_length=60)
+    reverse_verb = models.CharField(gettext_lazy("reverse verb"), max_length=60)
+    symmetric = models.BooleanField(gettext_lazy("symmetric"), default=False)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
 
     class Meta:
         ordering = ["position"]
@@ -59,27 +59,41 @@ class RelationQuerySet(ReaderQuerySet):
 
 
 class Relation(Revisioned):
-    type = models.ForeignKey(RelationType, on_delete=models.PROTECT, related_name="relations")
-    source_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="outgoing_relations")
+    type = models.ForeignKey(
+        RelationType, verbose_name=gettext_lazy("type"), on_delete=models.PROTECT, related_name="relations"
+    )
+    source_document = models.ForeignKey(
+        Document,
+        verbose_name=gettext_lazy("source document"),
+        on_delete=models.CASCADE,
+        related_name="outgoing_relations",
+    )
     source_provision = models.ForeignKey(
         Provision,
+        verbose_name=gettext_lazy("source provision"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="outgoing_relations",
     )
-    target_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="incoming_relations")
+    target_document = models.ForeignKey(
+        Document,
+        verbose_name=gettext_lazy("target document"),
+        on_delete=models.CASCADE,
+        related_name="incoming_relations",
+    )
     target_provision = models.ForeignKey(
         Provision,
+        verbose_name=gettext_lazy("target provision"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="incoming_relations",
     )
-    note = models.TextField(blank=True)
-    asserted_by = models.CharField(max_length=100, default="Rulebook research")
-    asserted_on = models.DateField(null=True, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(gettext_lazy("note"), blank=True)
+    asserted_by = models.CharField(gettext_lazy("asserted by"), max_length=100, default="Rulebook research")
+    asserted_on = models.DateField(gettext_lazy("asserted on"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
 
     objects = RelationQuerySet.as_manager()
     history = HistoricalRecords()

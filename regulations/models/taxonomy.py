@@ -9,13 +9,14 @@ from regulations import addresses
 
 
 class Authority(models.Model):
-    slug = models.SlugField(unique=True)
-    abbreviation = models.CharField(max_length=30, blank=True)
+    slug = models.SlugField(gettext_lazy("slug"), unique=True)
+    abbreviation = models.CharField(gettext_lazy("abbreviation"), max_length=30, blank=True)
     name_en = models.CharField(gettext_lazy("English name"), max_length=200, blank=True)
     name_zh = models.CharField(gettext_lazy("Chinese name"), max_length=200)
     short_name_zh = models.CharField(gettext_lazy("Chinese short name"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("authority")
         ordering = ["abbreviation", "name_zh"]
         verbose_name_plural = gettext_lazy("authorities")
 
@@ -24,11 +25,11 @@ class Authority(models.Model):
 
 
 class Topic(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(gettext_lazy("slug"), unique=True)
     name_en = models.CharField(gettext_lazy("English name"), max_length=100)
     name_zh = models.CharField(gettext_lazy("Chinese name"), max_length=100, blank=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(gettext_lazy("description"), blank=True)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
 
     class Meta:
         ordering = ["position", "name_en"]
@@ -43,12 +44,19 @@ class Topic(models.Model):
 
 
 class Industry(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(gettext_lazy("slug"), unique=True)
     name_en = models.CharField(gettext_lazy("English name"), max_length=200)
     name_zh = models.CharField(gettext_lazy("Chinese name"), max_length=100)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    position = models.PositiveIntegerField(default=0)
-    aliases = models.JSONField(default=list, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=gettext_lazy("parent industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(gettext_lazy("position"), default=0)
+    aliases = models.JSONField(gettext_lazy("aliases"), default=list, blank=True)
     gbt4754_divisions = models.JSONField(gettext_lazy("GB/T 4754-2017 divisions"), default=list, blank=True)
     gbt4754_classes = models.JSONField(gettext_lazy("GB/T 4754-2017 groups or classes"), default=list, blank=True)
     gbt4754_verified = models.BooleanField(gettext_lazy("GB/T 4754 codes verified"), default=True)
@@ -57,9 +65,10 @@ class Industry(models.Model):
     isic_classes = models.JSONField(gettext_lazy("ISIC Rev.4 classes"), default=list, blank=True)
     isic_verified = models.BooleanField(gettext_lazy("ISIC codes verified"), default=True)
     isic_note = models.TextField(gettext_lazy("ISIC note"), blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(gettext_lazy("note"), blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("industry")
         ordering = ["position"]
         verbose_name_plural = gettext_lazy("industries")
         constraints = [models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="industry_not_own_parent")]
