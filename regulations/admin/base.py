@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -156,7 +157,8 @@ class TrackedAdmin(ProvisionLabels, SimpleHistoryAdmin):
                 obj._change_reason = reason
                 obj._history_user = request.user
                 obj.save()  # one save (and one history record) per object, never queryset.update()
-                label = capfirst(opts.get_field("publication").verbose_name)
+                with translation.override(None):  # the log keeps the English name, as Django's own change messages
+                    label = str(capfirst(opts.get_field("publication").verbose_name))
                 self.log_change(request, obj, [{"changed": {"fields": [label]}}])
                 changed += 1
         unchanged = len(pks) - changed

@@ -109,7 +109,7 @@ def citation_rows(citation: Citation) -> list[tuple[str, str, str]]:
     rows += [
         (gettext("Permanent address"), citation.address, ""),
         (gettext("The text as of %(day)s") % {"day": date_format(citation.pinned_on)}, citation.pinned_address, ""),
-        (gettext("Markdown link"), citation.markdown, ""),
+        (gettext("Markdown link"), citation.markdown, "en"),
     ]
     return rows
 

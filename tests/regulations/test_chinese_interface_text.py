@@ -1,7 +1,8 @@
 """No English interface text on the Chinese interface: the link checker's findings, recent changes, search (notes,
 facets, corrections, answers), form errors and 404s, the Markdown export and the admin, each on real pages of the
-real corpus. English content stays as written (found in the corpus itself, or marked lang="en"); English readers
-see the same words as before."""
+real corpus. English content stays as written (found in the corpus itself, or marked lang="en"); on the reading
+pages (documents, provisions, their history, industries, targets, the glossary) every English run is marked
+lang="en", so that it is read as English. English readers see the same words as before."""
 
 import re
 from html.parser import HTMLParser
@@ -22,7 +23,8 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 WORD = re.compile(r"[A-Za-z]{3,}")
 # Names and notations that read the same in a Chinese interface.
 NAMES = re.compile(
-    r"“[^”]*”|(?:Section|Art\.|Part|Chapter|Annex) [\dIVXL.]+|Rulebook|Markdown|JSON|CSV|YAML|Atom|API|EHS|ISIC Rev\.4|GB/T|https?://\S+|/\S+|[A-Z]{2,}|\b[a-z_]+(?:__[a-z_0-9]+)+"
+    r"“[^”]*”|(?:Section|Art\.|Part|Chapter|Annex) [\dIVXL.]+|Rulebook|Markdown|JSON|CSV|YAML|Atom|API|EHS|ISIC Rev\.4"
+    r"|GB/T|https?://\S+|/\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*|[A-Z]{2,}|\b[a-z_]+(?:__[a-z_0-9]+)+"
 )
 SKIPPED = {"script", "style", "code", "pre", "textarea", "option", "kbd"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -46,6 +48,7 @@ class UntranslatedText(HTMLParser):
         super().__init__()
         self.open: list[tuple[str, str | None]] = []
         self.found: list[str] = []
+        self.page_title: list[str] = []
 
     def _english_or_skipped(self) -> bool:
         return any(tag in SKIPPED or (lang or "").startswith("en") for tag, lang in self.open)
@@ -66,7 +69,9 @@ class UntranslatedText(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self._english_or_skipped():
+        if self.open and self.open[-1][0] == "title" and len(self.open) <= 3:  # <html><head><title>
+            self.page_title.append(data)
+        elif not self._english_or_skipped():
             self._check(data)
 
     def _check(self, text):
@@ -75,10 +80,28 @@ class UntranslatedText(HTMLParser):
             self.found.append(text)
 
 
+LEADING_NUMBER = re.compile(r"^(?:(?:Art\.|Chapter|Section|Part|Annex) )?[\dIVXL.,()（）、-]+\s+")
+
+
+def title_pieces(title: str) -> list[str]:
+    """A page title's parts ("2. Heading — Document · Rulebook"), each without its leading number: a title cannot
+    mark its content's language, so each part must be corpus content or Chinese."""
+    return [LEADING_NUMBER.sub("", piece.strip()) for piece in re.split(r" [—·] ", " ".join(title.split()))]
+
+
 def untranslated(html: str, corpus: str) -> list[str]:
     parser = UntranslatedText()
     parser.feed(html)
+    title = [piece for piece in title_pieces("".join(parser.page_title)) if piece]
+    parser.found.extend(piece for piece in title if not HAN.search(piece) and WORD.search(NAMES.sub(" ", piece)))
     return [text for text in parser.found if text.strip(" …,.;:()–—✓") not in corpus]
+
+
+def unmarked_english(html: str) -> list[str]:
+    """English text runs not marked lang="en", content or not (the page title aside)."""
+    parser = UntranslatedText()
+    parser.feed(html)
+    return parser.found
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +120,15 @@ def chinese_page(client, address, corpus, status=200, **kwargs):
 
 def test_the_scanner_finds_english_interface_text_and_passes_content(corpus):
     html = (
+        "<html><head><title>2.7.2 Strengthen recycling of renewable (secondary) resources — Industrial Carbon "
+        "Peaking Plan · Rulebook</title></head><body>"
         '<p>In force, and the text has not changed.</p><p lang="en">Our own summary.</p>'
         "<p>现行有效 Industrial Carbon Peaking Plan</p><p>Industrial Carbon Peaking Plan</p><p>Rulebook API JSON</p>"
+        "<p>github.com/some/where/data/</p></body></html>"
     )
     assert untranslated(html, corpus) == ["In force, and the text has not changed."]
+    assert untranslated("<html><head><title>History · Rulebook</title></head></html>", corpus) == ["History"]
+    assert unmarked_english(html) == ["In force, and the text has not changed.", "Industrial Carbon Peaking Plan"]
 
 
 def test_the_link_checkers_findings_are_chinese(client, corpus):
@@ -232,3 +260,50 @@ def test_the_admins_names_help_texts_and_actions_are_chinese(chinese_admin, corp
         **CHINESE,
     ).content.decode()
     assert "个原已如此" in done
+
+
+def reading_pages() -> dict[str, list[str]]:
+    """Every family of reading page, over the real corpus: each document, and a sample of the rest."""
+    from regulations.models import Industry
+
+    documents = list(Document.objects.order_by("slug"))
+    provisions = list(Provision.objects.select_related("document").order_by("document__slug", "position"))
+    sampled = provisions[::9]
+    return {
+        "home and lists": ["/", "/documents/", "/documents/?topic=carbon-peaking", "/industries/", "/glossary/"],
+        "targets": ["/targets/", "/targets/?sort=-target_year", "/targets/?industry=steel"],
+        "documents": [document.get_absolute_url() for document in documents],
+        "document history": [PLAN + "history/", PLAN + "@2023-01-01/", documents[0].get_absolute_url() + "history/"],
+        "provisions": [provision.get_absolute_url() for provision in sampled],
+        "provision history": [
+            address
+            for provision in sampled[:6]
+            for address in (provision.get_absolute_url() + "history/", provision.get_absolute_url() + "@2023-01-01/")
+        ],
+        "industries": [industry.get_absolute_url() for industry in Industry.objects.order_by("slug")[::3]],
+    }
+
+
+@pytest.mark.parametrize(
+    "family",
+    ["home and lists", "targets", "documents", "document history", "provisions", "provision history", "industries"],
+)
+def test_reading_pages_mark_their_english_content(client, corpus, family):
+    for address in reading_pages()[family]:
+        response = client.get(address, **CHINESE)
+        assert response.status_code == 200, address
+        html = response.content.decode()
+        assert (untranslated(html, corpus), unmarked_english(html)) == ([], []), address
+
+
+def test_numbers_are_worded_in_chinese_and_targets_without_a_year_say_so(client):
+    """The label of a full number is interface (Part 4 → 第4部分), its digits and own wording content."""
+    steel = client.get("/industries/steel/", **CHINESE).content.decode()
+    assert '<span class="num"><span lang="zh">第4部分</span></span>' in steel
+    assert '<span class="num">3.4, <span lang="zh">专栏</span>4</span>' in steel
+    english = client.get("/industries/steel/").content.decode()
+    assert '<span class="num">Part 4</span>' in english and '<span class="num">3.4, box 4</span>' in english
+    cascade = client.get("/industries/electronics/", **CHINESE).content.decode()
+    assert '<span class="num"><span lang="en">Art. 6 (and others)</span></span>' in cascade
+    assert ">未定年份</text>" in client.get("/targets/", **CHINESE).content.decode()
+    assert ">No year</text>" in client.get("/targets/").content.decode()

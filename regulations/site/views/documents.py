@@ -97,8 +97,10 @@ def document_compare(request, slug):
     if not start or not end:
         return problem(
             request,
-            "Choose two versions to compare",
-            "A comparison needs a “from” and a “to”: pick two versions on the history page, or give two dates.",
+            gettext("Choose two versions to compare"),
+            gettext(
+                "A comparison needs a “from” and a “to”: pick two versions on the history page, or give two dates."
+            ),
             document=document,
         )
     try:

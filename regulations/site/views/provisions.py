@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 
 from regulations.history import timeline
+from regulations.models.numbering import interface_reference
 from regulations.site import citations, page_cache
 from regulations.site.pages.provisions import ancestors_of, provision_page
 from regulations.site.views.errors import problem
@@ -64,7 +65,8 @@ def _provision_pinned(request, slug, eid, day, suffix):
     except timeline.NotInForceOnDate as missing:
         return problem(
             request,
-            f"{document.short_title} {provision.reference} on that date",
+            gettext("%(document)s %(provision)s on that date")
+            % {"document": document.short_title, "provision": interface_reference(provision.eid, provision.num)},
             str(missing),
             status=404,
             document=document,

@@ -100,5 +100,7 @@ def status_day(request):
     except ValueError:
         shown = value[:40]
         return None, problem(
-            request, "That date cannot be used", f"“{shown}” is not a day; write it as YYYY-MM-DD, e.g. 2025-06-01."
+            request,
+            gettext("That date cannot be used"),
+            gettext("“%(value)s” is not a day; write it as YYYY-MM-DD, e.g. 2025-06-01.") % {"value": shown},
         )
