@@ -58,3 +58,18 @@ def test_makemessages_finds_no_string_the_catalog_lacks(tmp_path, monkeypatch, s
     call_command("makemessages", locale=["zh_Hans"], no_obsolete=True, verbosity=0)
     extracted = polib.pofile(str(tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     assert entries(extracted) == entries(polib.pofile(str(CATALOG)))
+
+
+def test_no_interface_string_is_marked_inside_an_f_string():
+    """xgettext cannot read inside an f-string: a gettext() there is never extracted, so never translated."""
+    import io
+    import tokenize
+
+    hidden = []
+    for name in ("config", "operations", "regulations", "search"):
+        for path in (settings.BASE_DIR / name).rglob("*.py"):
+            for token in tokenize.generate_tokens(io.StringIO(path.read_text()).readline):
+                f_string = token.string.lower().startswith(("f", "rf", "fr"))
+                if token.type == tokenize.STRING and f_string and "gettext(" in token.string:
+                    hidden.append(f"{path.relative_to(settings.BASE_DIR)}:{token.start[0]}")
+    assert hidden == []
