@@ -32,8 +32,8 @@ class DocumentAnnotationInline(AnnotationInline):
     """The document's own annotations; those on one of its provisions are on the provision's page."""
 
     fk_name = "document"
-    verbose_name = "annotation on the whole document"
-    verbose_name_plural = "annotations on the whole document"
+    verbose_name = gettext_lazy("annotation on the whole document")
+    verbose_name_plural = gettext_lazy("annotations on the whole document")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(provision__isnull=True)
@@ -62,9 +62,9 @@ class AnnotationAdmin(TrackedAdmin):
     actions = ["publish_selected", "mark_selected_as_draft"]
     fieldsets = [
         (None, {"fields": ["document", "provision", "kind", "title", "body", "effective_date", "source_url"]}),
-        ("Audience", {"fields": ["visibility", "publication"]}),
+        (gettext_lazy("Audience"), {"fields": ["visibility", "publication"]}),
         (
-            "Record",
+            gettext_lazy("Record"),
             {
                 "fields": [
                     "author",

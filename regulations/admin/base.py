@@ -44,7 +44,7 @@ def with_tracking_fields(fieldsets, *, lock: bool, note: bool):
     if lock and result:
         result[0][1]["fields"].append(REVISION_FIELD)
     if note:
-        result.append(("Change note", {"fields": [CHANGE_NOTE]}))
+        result.append((gettext("Change note"), {"fields": [CHANGE_NOTE]}))
     return result
 
 

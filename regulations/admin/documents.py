@@ -58,7 +58,7 @@ class DocumentAdmin(TrackedAdmin):
             {"fields": ["slug", "short_title", "kind", "form", "rank", "level", "jurisdiction", "language", "topics"]},
         ),
         (
-            "Titles",
+            gettext_lazy("Titles"),
             {
                 "fields": [
                     "title_en",
@@ -70,11 +70,11 @@ class DocumentAdmin(TrackedAdmin):
                 ]
             },
         ),
-        ("Number", {"fields": ["doc_number", "doc_number_note", "doc_number_verified"]}),
-        ("Validity", {"fields": ["status_today", "status_note", "dates_note"]}),
-        ("Sources", {"fields": ["official_url", "official_publisher", "eli", "sources"]}),
-        ("Content", {"fields": ["summary", "details"]}),
-        ("Record", {"fields": ["publication", ("revision", "updated_at")]}),
+        (gettext_lazy("Number"), {"fields": ["doc_number", "doc_number_note", "doc_number_verified"]}),
+        (gettext_lazy("Validity"), {"fields": ["status_today", "status_note", "dates_note"]}),
+        (gettext_lazy("Sources"), {"fields": ["official_url", "official_publisher", "eli", "sources"]}),
+        (gettext_lazy("Content"), {"fields": ["summary", "details"]}),
+        (gettext_lazy("Record"), {"fields": ["publication", ("revision", "updated_at")]}),
     ]
 
     class Media:

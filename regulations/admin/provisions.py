@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.admin.annotations import ProvisionAnnotationInline
 from regulations.admin.base import TrackedAdmin, TrackedInline, indented
@@ -58,7 +58,7 @@ class ProvisionInline(TrackedInline, admin.TabularInline):
         parent = formset.form.base_fields["parent"]
         # A parent is chosen among this document's provisions only; labels show the tree.
         parent.queryset = Provision.objects.filter(document=obj) if obj else Provision.objects.none()
-        parent.choices = [("", "— top level —")] + [
+        parent.choices = [("", gettext("— top level —"))] + [
             (provision.pk, outline_label(provision)) for provision in parent.queryset.order_by("position")
         ]
         return formset
@@ -119,11 +119,14 @@ class ProvisionAdmin(TrackedAdmin):
             },
         ),
         (
-            "Headings",
+            gettext_lazy("Headings"),
             {"fields": ["heading_en", "heading_zh", "heading_zh_note", "heading_official_en", "articles"]},
         ),
-        ("Content", {"fields": ["text", "text_original", "key_terms", "responsible_agencies", "industries"]}),
-        ("Research", {"fields": ["verified", "note", "details", ("revision", "updated_at")]}),
+        (
+            gettext_lazy("Content"),
+            {"fields": ["text", "text_original", "key_terms", "responsible_agencies", "industries"]},
+        ),
+        (gettext_lazy("Research"), {"fields": ["verified", "note", "details", ("revision", "updated_at")]}),
     ]
 
     class Media:
@@ -158,7 +161,7 @@ class TargetAdmin(TrackedAdmin):
     fieldsets = [
         (None, {"fields": ["provision", "position"]}),
         (
-            "Target",
+            gettext_lazy("Target"),
             {
                 "fields": [
                     ("metric", "metric_zh"),
@@ -170,7 +173,7 @@ class TargetAdmin(TrackedAdmin):
                 ]
             },
         ),
-        ("Research", {"fields": ["verified", "note", "revision"]}),
+        (gettext_lazy("Research"), {"fields": ["verified", "note", "revision"]}),
     ]
 
     @admin.display(description=gettext_lazy("value"), ordering="value")

@@ -62,7 +62,7 @@ class IndustryAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "name_en", "name_zh", "parent", "position", "aliases", "note"]}),
         (
-            "Classification codes",
+            gettext_lazy("Classification codes"),
             {
                 "fields": [
                     ("gbt4754_divisions", "gbt4754_classes"),
@@ -99,6 +99,6 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["term_en"]}
     fieldsets = [
         (None, {"fields": ["slug", "term_en", "term_zh", "position"]}),
-        ("Other names", {"fields": ["abbreviations", "synonyms_en", "synonyms_zh"]}),
-        ("Meaning", {"fields": ["definition", "note", "see_provisions"]}),
+        (gettext_lazy("Other names"), {"fields": ["abbreviations", "synonyms_en", "synonyms_zh"]}),
+        (gettext_lazy("Meaning"), {"fields": ["definition", "note", "see_provisions"]}),
     ]

@@ -25,7 +25,7 @@ class ValidAutocompleteSelect(AutocompleteSelect):
             options.insert(0, self.create_option(name, "", "", False, 0))
         for option in options:
             if option["value"] == "":
-                option["attrs"]["label"] = "(none)"
+                option["attrs"]["label"] = gettext("(none)")
         return groups
 
 
@@ -67,8 +67,10 @@ class AgenciesField(forms.Field):
     def __init__(self, *, required=False, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "One agency a line: abbreviation | Chinese name | English name | role. "
-            "E.g. “MIIT | 工业和信息化部”; leave out what is not known.",
+            gettext_lazy(
+                "One agency a line: abbreviation | Chinese name | English name | role. "
+                "E.g. “MIIT | 工业和信息化部”; leave out what is not known."
+            ),
         )
         super().__init__(required=required, **kwargs)
 
@@ -211,13 +213,24 @@ class MarkdownTextarea(AdminTextareaWidget):
             url = reverse(MARKDOWN_PREVIEW_URL)
         except NoReverseMatch:  # outside the admin
             return textarea
+        # What static/js/admin-preview.js says while and after it asks, in the interface's language.
+        messages = {
+            "rendering": gettext("Rendering…"),
+            "empty": gettext("Nothing to preview."),
+            "signed-out": gettext("Your session has ended: sign in again to preview."),
+            "failed": gettext("The preview could not be rendered (%(status)s).") % {"status": "{status}"},
+            "unreachable": gettext("The preview could not be loaded."),
+        }
         return format_html(
             '<div class="markdown-field">{}'
-            '<div class="markdown-preview" data-preview-url="{}" hidden>'
-            '<button type="button" class="button markdown-preview-button">Preview Markdown</button> '
-            '<button type="button" class="button markdown-preview-hide" hidden>Hide preview</button>'
+            '<div class="markdown-preview" data-preview-url="{}"{} hidden>'
+            '<button type="button" class="button markdown-preview-button">{}</button> '
+            '<button type="button" class="button markdown-preview-hide" hidden>{}</button>'
             '<div class="markdown-preview-output" aria-live="polite" hidden></div>'
             "</div></div>",
             textarea,
             url,
+            flatatt({f"data-{name}": message for name, message in messages.items()}),
+            gettext("Preview Markdown"),
+            gettext("Hide preview"),
         )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.documents import Document
@@ -118,9 +118,11 @@ class Annotation(Revisioned):
         if self.provision_id and not self.document_id:
             self.document_id = self.provision.document_id
         if not self.document_id:
-            raise ValidationError({"document": "Choose the document or the provision this annotation is about."})
+            raise ValidationError(
+                {"document": gettext("Choose the document or the provision this annotation is about.")}
+            )
         if self.provision_id and self.provision.document_id != self.document_id:
-            raise ValidationError({"provision": "This provision is not in the chosen document."})
+            raise ValidationError({"provision": gettext("This provision is not in the chosen document.")})
 
     @property
     def subject(self):

@@ -151,7 +151,9 @@ class Document(Revisioned):
             models.CheckConstraint(
                 condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
                 name="document_slug_format",
-                violation_error_message="A slug is lower-case letters and digits in words joined by single hyphens.",
+                violation_error_message=gettext_lazy(
+                    "A slug is lower-case letters and digits in words joined by single hyphens."
+                ),
             ),
         ]
 

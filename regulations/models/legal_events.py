@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -97,7 +97,7 @@ class LegalEvent(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(by=models.F("document")),
                 name="legal_event_not_by_its_own_document",
-                violation_error_message="A document cannot amend or replace itself.",
+                violation_error_message=gettext_lazy("A document cannot amend or replace itself."),
             )
         ]
 
@@ -106,9 +106,9 @@ class LegalEvent(models.Model):
 
     def clean(self):
         if self.by_id and self.by_id == self.document_id:
-            raise ValidationError({"by": "A document cannot amend or replace itself."})
+            raise ValidationError({"by": gettext("A document cannot amend or replace itself.")})
         if self.kind == self.Kind.REPLACED and not (self.by_id or self.instrument):
-            raise ValidationError({"by": "Say what replaces it: a document in Rulebook, or the instrument."})
+            raise ValidationError({"by": gettext("Say what replaces it: a document in Rulebook, or the instrument.")})
 
     @property
     def display(self) -> str:

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import Q
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from regulations import addresses
 from regulations.models.documents import Document
@@ -15,11 +15,12 @@ from regulations.models.validity import Status, Validity, validity_on
 EID_RE = r"^[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*(?:__[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 eid_validator = RegexValidator(
     EID_RE,
-    "An identifier is made of parts such as “part_2”, joined by “__” (e.g. part_2__sec_7__item_2).",
+    gettext_lazy("An identifier is made of parts such as “part_2”, joined by “__” (e.g. part_2__sec_7__item_2)."),
 )
 MAX_TREE_DEPTH = 12
-CYCLE_MESSAGE = "This would put the provision inside itself (a cycle in the tree)."
-DEPTH_MESSAGE = f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."
+# Marked here, translated by tree_error() when it is shown: callers compare and log the English.
+CYCLE_MESSAGE = gettext_noop("This would put the provision inside itself (a cycle in the tree).")
+DEPTH_MESSAGE = gettext_noop("A document's tree may be at most %(levels)d levels deep.")
 _UNKNOWN = object()
 
 
@@ -31,11 +32,11 @@ def tree_error(parents: dict, pk, parent_pk) -> str | None:
     levels, seen, node = 1, set(), parent_pk
     while node is not None:
         if (pk is not None and node == pk) or node in seen:  # the latter: a cycle the database would refuse
-            return CYCLE_MESSAGE
+            return gettext(CYCLE_MESSAGE)
         seen.add(node)
         levels += 1
         if levels > MAX_TREE_DEPTH:
-            return DEPTH_MESSAGE
+            return gettext(DEPTH_MESSAGE) % {"levels": MAX_TREE_DEPTH}
         node = parents.get(node)
     return None
 
@@ -139,7 +140,7 @@ class Provision(Revisioned):
             models.UniqueConstraint(
                 fields=["document", "eid"],
                 name="unique_provision_eid",
-                violation_error_message="This document already has a provision with this identifier.",
+                violation_error_message=gettext_lazy("This document already has a provision with this identifier."),
             ),
             models.CheckConstraint(
                 condition=Q(eid__regex=EID_RE),
@@ -218,10 +219,13 @@ class Provision(Revisioned):
             return
         if self.publication == Publication.PUBLISHED and self.parent.publication == Publication.DRAFT:
             raise ValidationError(
-                {"publication": f"Its parent {self.parent.reference} is a draft: publish the parent first."}
+                {
+                    "publication": gettext("Its parent %(parent)s is a draft: publish the parent first.")
+                    % {"parent": self.parent.reference}
+                }
             )
         if self.document_id and self.parent.document_id != self.document_id:
-            raise ValidationError({"parent": "The parent must belong to the same document."})
+            raise ValidationError({"parent": gettext("The parent must belong to the same document.")})
         parents = dict(Provision.objects.filter(document_id=self.parent.document_id).values_list("pk", "parent_id"))
         message = tree_error(parents, self.pk, self.parent_id)
         if message:

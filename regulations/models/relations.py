@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.documents import Document
@@ -127,6 +127,6 @@ class Relation(Revisioned):
 
     def clean(self):
         if self.source_provision_id and self.source_provision.document_id != self.source_document_id:
-            raise ValidationError({"source_provision": "This provision is not in the source document."})
+            raise ValidationError({"source_provision": gettext("This provision is not in the source document.")})
         if self.target_provision_id and self.target_provision.document_id != self.target_document_id:
-            raise ValidationError({"target_provision": "This provision is not in the target document."})
+            raise ValidationError({"target_provision": gettext("This provision is not in the target document.")})

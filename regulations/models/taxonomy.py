@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations import addresses
 
@@ -83,5 +83,5 @@ class Industry(models.Model):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": "An industry cannot sit below itself."})
+                raise ValidationError({"parent": gettext("An industry cannot sit below itself.")})
             ancestor = ancestor.parent

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.http import Http404
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from regulations.addresses import changes_feed_url, changes_url
 from regulations.history.change_sets import KINDS, ChangeSet, group_changes
@@ -22,6 +22,12 @@ from regulations.models import Document, Industry, Topic
 from regulations.site.pages.industries import indented
 
 FILTERS = ("document", "industry", "topic")
+# What a note calls each filter (its parameter's name is the code, as typed in the address).
+FILTER_LABELS = {
+    "document": pgettext_lazy("changes filter", "document"),
+    "industry": pgettext_lazy("changes filter", "industry"),
+    "topic": pgettext_lazy("changes filter", "topic"),
+}
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")  # anything else names nothing: not even worth a query
 
 
@@ -79,13 +85,13 @@ def choose(params, finders: dict, *, strict: bool) -> Selection:
             if strict:
                 raise Http404(
                     gettext(
-                        "There is no %(filter)s “%(value)s”. Leave out %(filter)s= or choose one on the Recent "
+                        "There is no %(filter)s “%(value)s”. Leave out %(parameter)s= or choose one on the Recent "
                         "changes page."
                     )
-                    % {"filter": name, "value": shown}
+                    % {"filter": FILTER_LABELS[name], "parameter": name, "value": shown}
                 )
             message = gettext("Ignored %(filter)s “%(value)s”: it is not one of the values offered.")
-            selection.notes.append(message % {"filter": name, "value": shown})
+            selection.notes.append(message % {"filter": FILTER_LABELS[name], "value": shown})
             continue
         setattr(selection, name, found)
     asked = params.getlist("kind") if hasattr(params, "getlist") else [params.get("kind", "")]
