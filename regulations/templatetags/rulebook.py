@@ -21,6 +21,7 @@ from regulations.history.versions import ACTION_LABELS
 from regulations.models.numbering import interface_reference
 from regulations.text.cjk import has_cjk
 from regulations.text.control_characters import xml_safe
+from regulations.text.detail_labels import label_for
 from regulations.text.rendering import (
     EXTERNAL_REL,
     english_attr,
@@ -246,56 +247,7 @@ def document_search_box(document):
 
 # -- the free-form `details` of a document or provision --------------------------------------
 
-LABELS = {
-    "doc": gettext_lazy("Document"),
-    "doc_number": gettext_lazy("Document number"),
-    "title_zh": gettext_lazy("Chinese title"),
-    "title_en": gettext_lazy("English title"),
-    "addressees_zh": gettext_lazy("Addressees"),
-    "as_of": gettext_lazy("As of"),
-    "zh": gettext_lazy("Chinese"),
-    "en": gettext_lazy("English"),
-    "abbr": gettext_lazy("Abbreviation"),
-    "url": gettext_lazy("Address"),
-    "addressees_note": gettext_lazy("Note on the addressees"),
-    "amended_by": gettext_lazy("Amended by"),
-    "approved_by": gettext_lazy("Approved by"),
-    "comparison_note": gettext_lazy("Note on the comparison"),
-    "corrigenda": gettext_lazy("Corrigenda"),
-    "date": gettext_lazy("Date"),
-    "dates": gettext_lazy("Dates"),
-    "effective": gettext_lazy("In effect"),
-    "implementing_documents": gettext_lazy("Implementing documents"),
-    "implementing_rules": gettext_lazy("Implementing rules"),
-    "instrument": gettext_lazy("Instrument"),
-    "issued": gettext_lazy("Issued"),
-    "issuers": gettext_lazy("Issuers"),
-    "issuers_note": gettext_lazy("Note on the issuers"),
-    "legal_basis": gettext_lazy("Legal basis"),
-    "note": gettext_lazy("Note"),
-    "notice_title_note": gettext_lazy("Note on the notice's title"),
-    "official_source_note": gettext_lazy("Note on the official source"),
-    "previous_edition": gettext_lazy("Previous edition"),
-    "principles": gettext_lazy("Principles"),
-    "published": gettext_lazy("Published"),
-    "relation": gettext_lazy("Relation"),
-    "sources": gettext_lazy("Sources"),
-    "status_facts": gettext_lazy("Facts on the status"),
-    "structure": gettext_lazy("Structure"),
-    "structure_note": gettext_lazy("Note on the structure"),
-    "supersedes": gettext_lazy("Supersedes"),
-    "verification": gettext_lazy("Verification"),
-    "version": gettext_lazy("Version"),
-    "versions": gettext_lazy("Versions"),
-}
 _URL_ONLY = re.compile(r"^https?://\S+$")
-
-
-def label_for(key) -> str:
-    key = str(key)
-    if key in LABELS:
-        return LABELS[key]
-    return key.replace("_", " ").strip().capitalize()
 
 
 class DetailsRenderer:
