@@ -160,7 +160,8 @@ LOGIN_REDIRECT_URL = "/admin/"
 # prefix (they are cited in memos): the language comes from the switcher's cookie, else Accept-Language.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Rulebook's own catalog, then the strings Django's admin and django-axes leave untranslated (locale/third_party).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "third_party"]
 # English dates as "7 July 2022" (Django's own English is "July 7, 2022"); Chinese keeps Django's "2022年7月7日".
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 def _reinstall_triggers(sender, using, **kwargs):
@@ -12,7 +13,7 @@ def _reinstall_triggers(sender, using, **kwargs):
 
 class RegulationsConfig(AppConfig):
     name = "regulations"
-    verbose_name = "Regulations"
+    verbose_name = gettext_lazy("Regulations")
 
     def ready(self):
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="regulations-tree-triggers")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from search.models import RankingSettings
 
@@ -8,13 +9,15 @@ class RankingSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "boost_heading", "boost_body", "any_word_fallback", "snippet_length", "page_size"]
     fieldsets = [
         (
-            "Field boosts",
+            gettext_lazy("Field boosts"),
             {
                 "fields": ["boost_num", "boost_heading", "boost_glossary", "boost_title", "boost_body", "boost_meta"],
-                "description": "How much a match in each part counts. Takes effect within a few seconds, no reindex.",
+                "description": gettext_lazy(
+                    "How much a match in each part counts. Takes effect within a few seconds, no reindex."
+                ),
             },
         ),
-        ("Results", {"fields": ["any_word_fallback", "snippet_length", "page_size"]}),
+        (gettext_lazy("Results"), {"fields": ["any_word_fallback", "snippet_length", "page_size"]}),
     ]
 
     def has_add_permission(self, request):

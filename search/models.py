@@ -2,6 +2,7 @@ import time
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DatabaseError, models
+from django.utils.translation import gettext_lazy
 
 from search.fields import TEXT_FIELDS
 
@@ -11,29 +12,36 @@ _boost = [MinValueValidator(0.0), MaxValueValidator(50.0)]
 class RankingSettings(models.Model):
     """Ranking weights that consultants tune in the admin; there is one row (pk 1)."""
 
-    boost_num = models.FloatField("number boost", default=TEXT_FIELDS["num"], validators=_boost)
-    boost_heading = models.FloatField("heading boost", default=TEXT_FIELDS["heading"], validators=_boost)
+    boost_num = models.FloatField(gettext_lazy("number boost"), default=TEXT_FIELDS["num"], validators=_boost)
+    boost_heading = models.FloatField(gettext_lazy("heading boost"), default=TEXT_FIELDS["heading"], validators=_boost)
     boost_glossary = models.FloatField(
-        "glossary and key terms boost", default=TEXT_FIELDS["glossary"], validators=_boost
+        gettext_lazy("glossary and key terms boost"), default=TEXT_FIELDS["glossary"], validators=_boost
     )
-    boost_title = models.FloatField("document title boost", default=TEXT_FIELDS["title"], validators=_boost)
-    boost_body = models.FloatField("text boost", default=TEXT_FIELDS["body"], validators=_boost)
-    boost_meta = models.FloatField("industry, topic and kind boost", default=TEXT_FIELDS["meta"], validators=_boost)
+    boost_title = models.FloatField(
+        gettext_lazy("document title boost"), default=TEXT_FIELDS["title"], validators=_boost
+    )
+    boost_body = models.FloatField(gettext_lazy("text boost"), default=TEXT_FIELDS["body"], validators=_boost)
+    boost_meta = models.FloatField(
+        gettext_lazy("industry, topic and kind boost"), default=TEXT_FIELDS["meta"], validators=_boost
+    )
     any_word_fallback = models.BooleanField(
-        "fall back to any word",
+        gettext_lazy("fall back to any word"),
         default=True,
-        help_text="When no entry has all the words, show entries with any of them.",
+        help_text=gettext_lazy("When no entry has all the words, show entries with any of them."),
     )
     snippet_length = models.PositiveSmallIntegerField(
-        default=200, validators=[MinValueValidator(60), MaxValueValidator(1000)], help_text="Characters."
+        gettext_lazy("snippet length"),
+        default=200,
+        validators=[MinValueValidator(60), MaxValueValidator(1000)],
+        help_text=gettext_lazy("Characters."),
     )
     page_size = models.PositiveSmallIntegerField(
-        "results per page", default=10, validators=[MinValueValidator(5), MaxValueValidator(100)]
+        gettext_lazy("results per page"), default=10, validators=[MinValueValidator(5), MaxValueValidator(100)]
     )
 
     class Meta:
-        verbose_name = "ranking settings"
-        verbose_name_plural = "ranking settings"
+        verbose_name = gettext_lazy("ranking settings")
+        verbose_name_plural = gettext_lazy("ranking settings")
 
     def __str__(self):
         return "Ranking settings"
@@ -71,14 +79,15 @@ class PendingIndexUpdate(models.Model):
     by one writer at a time (``search.outbox``). A row stays until it has been applied; a failure is
     kept on it and retried later."""
 
-    key = models.CharField(max_length=64)
-    created = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    retry_after = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(gettext_lazy("key"), max_length=64)
+    created = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(gettext_lazy("attempts"), default=0)
+    last_error = models.TextField(gettext_lazy("last error"), blank=True)
+    retry_after = models.DateTimeField(gettext_lazy("retry after"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "pending index update"
+        verbose_name_plural = gettext_lazy("pending index updates")
+        verbose_name = gettext_lazy("pending index update")
         indexes = [models.Index(fields=["retry_after"], name="search_pending_retry_after")]
 
     def __str__(self):
@@ -92,10 +101,11 @@ class StatusDay(models.Model):
     first search of a later day the entries of the rules whose status changed in between are refreshed
     (``search.statuses``)."""
 
-    day = models.DateField()
+    day = models.DateField(gettext_lazy("day"))
 
     class Meta:
-        verbose_name = "day of the indexed statuses"
+        verbose_name_plural = gettext_lazy("days of the indexed statuses")
+        verbose_name = gettext_lazy("day of the indexed statuses")
 
     def __str__(self):
         return f"Statuses as of {self.day:%Y-%m-%d}"
@@ -107,7 +117,11 @@ class CatalogVersion(models.Model):
     row (pk 1). A commit that changed any of it replaces the token, and every process rebuilds its catalog on
     its next search: only then, not after every index write, and on every server alike."""
 
-    token = models.CharField(max_length=32)
+    token = models.CharField(gettext_lazy("token"), max_length=32)
+
+    class Meta:
+        verbose_name = gettext_lazy("catalog version")
+        verbose_name_plural = gettext_lazy("catalog versions")
 
     def __str__(self) -> str:
         return f"search catalog {self.token}"

@@ -37,7 +37,6 @@ from regulations.models import (
     Topic,
 )
 from regulations.text.rendering import render_markdown
-from search.query.references import provision_numbers
 
 SCOPED_READS_UP_TO = 500  # records; more are built from everything read at once
 
@@ -161,27 +160,18 @@ class RecordBuilder:
             outline = self._outlines[document_id] = {pk: (parent, num, heading) for pk, parent, num, heading in rows}
         return outline
 
-    def citation_and_part(self, provision: Provision) -> tuple[str, str]:
-        """How the provision is cited in full ("2.7.2" for item 2 of （七） of 二、; its own number when
-        an ancestor has no plain number) and the top-level part it is in ("二、 Key tasks")."""
+    def part(self, provision: Provision) -> str:
+        """The top-level part the provision is in ("二、 Key tasks"), read from the document's outline."""
         outline = self._outline(provision.document_id)
-        chain: list[int] = []
-        node = provision.pk
-        while node is not None and node in outline and len(chain) < 20:
-            chain.insert(0, node)
-            node = outline[node][0]
-        if not chain:
-            return provision.num, ""
-        numbers: list[int] | None = []
-        for pk in chain:
-            own = provision_numbers(outline[pk][1])
-            if own is None:
-                numbers = None
+        node, top = provision.pk, None
+        for _ in range(20):  # deeper than any outline: a broken parent chain cannot loop
+            if node is None or node not in outline:
                 break
-            numbers = list(own) if len(own) > 1 else numbers + list(own)
-        citation = ".".join(map(str, numbers)) if numbers and len(chain) > 1 else provision.num
-        _parent, top_num, top_heading = outline[chain[0]]
-        return citation, f"{top_num} {top_heading}".strip()
+            top, node = node, outline[node][0]
+        if top is None:
+            return ""
+        _parent, top_num, top_heading = outline[top]
+        return f"{top_num} {top_heading}".strip()
 
     def preload_documents(self, queryset=None) -> None:
         queryset = queryset if queryset is not None else Document.objects.all()
@@ -270,7 +260,6 @@ class RecordBuilder:
         industry_slugs = self._industry_slugs(industries)
         provision.document = document  # its events are loaded with it
         validity = provision.validity()
-        citation, part = self.citation_and_part(provision)
         record = {
             "key": f"provision:{provision.pk}",
             "kind": "provision",
@@ -318,8 +307,9 @@ class RecordBuilder:
                 "eid": provision.eid,
                 "url": provision_url(document.slug, provision.eid),
                 "text": provision.text,
-                "citation": citation,
-                "part": part,
+                # The full number wherever the hit is shown out of its outline: 2.7.2, Art. 8, Section 1.
+                "citation": provision.reference,
+                "part": self.part(provision),
                 "position": provision.position,
                 **self._validity_data(validity),
             },
@@ -364,7 +354,7 @@ class RecordBuilder:
                 "title_zh": "",
                 "document": document.short_title,
                 "document_slug": document.slug,
-                "num": provision.num if provision is not None else "",
+                "num": provision.reference if provision is not None else "",
                 "eid": provision.eid if provision is not None else "",
                 "annotation": annotation.pk,
                 "url": annotation_url(document.slug, provision.eid if provision is not None else None, annotation.pk),

@@ -13,6 +13,8 @@ import time
 from dataclasses import replace
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext, gettext_lazy
+
 from search import outbox, statuses
 from search.backends import get_backend
 from search.backends.base import SearchBackend
@@ -149,7 +151,7 @@ def _definitions(backend: SearchBackend, plan: SearchPlan, expansions) -> list:
     return [hit for hit in backend.execute(glossary_plan).hits if hit.pinned]
 
 
-INCOMPLETE = "Search is being repaired; results may be incomplete."
+INCOMPLETE = gettext_lazy("Search is being repaired; results may be incomplete.")
 
 
 def _index_warning(backend: SearchBackend) -> str | None:
@@ -167,7 +169,7 @@ def _index_warning(backend: SearchBackend) -> str | None:
             state.failing,
             state.last_error,
         )
-        return INCOMPLETE
+        return str(INCOMPLETE)
     return None
 
 
@@ -180,9 +182,9 @@ def _checked_page(page) -> int:
     try:
         page = int(page)
     except (TypeError, ValueError):
-        raise SearchError("The page must be a number.") from None
+        raise SearchError(gettext("The page must be a number.")) from None
     if page < 1 or page > MAX_PAGE:
-        raise SearchError(f"The page must be between 1 and {MAX_PAGE}.")
+        raise SearchError(gettext("The page must be between 1 and %(last)s.") % {"last": MAX_PAGE})
     return page
 
 
@@ -192,7 +194,10 @@ def _merged_filters(*sources: dict[str, list[str] | str]) -> dict[str, list[str]
     for source in sources:
         for name, values in source.items():
             if name not in FACET_FIELDS:
-                raise SearchError(f"“{name}” is not a filter; use one of {', '.join(FACET_FIELDS)}.")
+                raise SearchError(
+                    gettext("“%(name)s” is not a filter; use one of %(filters)s.")
+                    % {"name": name, "filters": ", ".join(FACET_FIELDS)}
+                )
             for value in [values] if isinstance(values, str) else values:
                 # Control characters name no facet value, and PostgreSQL refuses NUL in a query parameter.
                 value = strip_controls(str(value)).strip()[:MAX_FILTER_VALUE_LENGTH]

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -14,6 +15,7 @@ from search import service
 from search.backends.base import IndexUnavailableError
 from search.fields import FACET_FIELDS
 from search.results import SearchError
+from search.wording import FACET_TITLES, KIND_LABELS, matched_in_text, note_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +30,7 @@ EXAMPLE_QUERIES = [
     "tracea*",
 ]
 # What a reader is told while the index is missing or damaged (the log has the cause and the repair).
-UNAVAILABLE = "Search is being repaired; please try again shortly."
-FACET_TITLES = {
-    "kind": "Kind",
-    "industry": "Industry",
-    "document": "Document",
-    "topic": "Topic",
-    "status": "Status",
-    "jurisdiction": "Jurisdiction",
-    "year": "Year",
-}
+UNAVAILABLE = gettext_lazy("Search is being repaired; please try again shortly.")
 
 
 FACET_TOP = 5  # values shown before "more"
@@ -87,13 +80,14 @@ def results(request):
             status = 503
         except Exception:
             logger.exception("search failed for %r", q)
-            context["error"] = "Search is not available at the moment. Please try again shortly."
+            context["error"] = gettext("Search is not available at the moment. Please try again shortly.")
             status = 503
     base = request.path
     found = context["results"]
     if found is not None and found.goto and page == 1:
         return redirect(found.goto)  # a document number, exactly: its document
     if found is not None:
+        _word_for_the_reader(found)
         facets = []
         for name, values in found.facets.items():
             if not values:
@@ -111,11 +105,12 @@ def results(request):
             more = [entry for entry in entries if entry not in top]
             facets.append({"name": name, "title": FACET_TITLES[name], "values": top, "more": more})
         context["facets"] = facets
+        labels = {(name, v.value): v.label for name, values in found.facets.items() for v in values}
         context["active_filters"] = [
             {
                 "name": name,
                 "title": FACET_TITLES.get(name, name),
-                "value": value,
+                "value": labels.get((name, value), value),
                 "url": _state_url(base, q, {**filters, name: [v for v in values if v != value]}),
             }
             for name, values in filters.items()
@@ -132,11 +127,20 @@ def results(request):
     return render(request, "search/results.html", context, status=status)
 
 
+def _word_for_the_reader(found) -> None:
+    """The page's copy of the results, worded in the interface language (the API keeps them as they are)."""
+    found.notes = [note_text(note) for note in found.notes]
+    for value in found.facets.get("kind", []):
+        value.label = KIND_LABELS.get(value.value, value.label)
+    for hit in [*found.hits, *found.definitions]:
+        hit.matched_in = [matched_in_text(label) for label in hit.matched_in]
+
+
 def _by_outline(hits) -> list[dict]:
     """A document's hits in document order, under the top-level parts they are in."""
     groups: list[dict] = []
     for hit in sorted(hits, key=lambda hit: (hit.kind != "document", hit.position)):
-        part = hit.part or ("This document" if hit.kind == "document" else "Notes")
+        part = hit.part or (gettext("This document") if hit.kind == "document" else gettext("Notes"))
         if not groups or groups[-1]["part"] != part:
             groups.append({"part": part, "hits": []})
         groups[-1]["hits"].append(hit)
@@ -166,7 +170,7 @@ def api(request):
         return _error(str(error))
     except IndexUnavailableError:
         logger.exception("search index unavailable for %r", request.GET.get("q", ""))
-        return _error(UNAVAILABLE, status=503)
+        return _error(str(UNAVAILABLE), status=503)
     except Exception:
         logger.exception("search API failed for %r", request.GET.get("q", ""))
         return _error("Search is not available at the moment.", status=503)

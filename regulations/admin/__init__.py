@@ -12,10 +12,11 @@ someone else's (regulations.admin.locking). Markdown fields have a preview (regu
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 # Imported for their @admin.register: each module registers the admins of its family.
 from regulations.admin import annotations, documents, provisions, relations, taxonomy  # noqa: F401
 
-admin.site.site_header = "Rulebook editor"
-admin.site.site_title = "Rulebook editor"
-admin.site.index_title = "Corpus"
+admin.site.site_header = gettext_lazy("Rulebook editor")
+admin.site.site_title = gettext_lazy("Rulebook editor")
+admin.site.index_title = gettext_lazy("Corpus")

@@ -1,6 +1,7 @@
 """Consultants' annotations: on their own pages, and inline on the page of the document or provision they are on."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from regulations.admin.base import TrackedAdmin, TrackedInline
 from regulations.admin.forms import AnnotationAdminForm, AnnotationInlineForm, ProvisionAnnotationFormSet
@@ -31,8 +32,8 @@ class DocumentAnnotationInline(AnnotationInline):
     """The document's own annotations; those on one of its provisions are on the provision's page."""
 
     fk_name = "document"
-    verbose_name = "annotation on the whole document"
-    verbose_name_plural = "annotations on the whole document"
+    verbose_name = gettext_lazy("annotation on the whole document")
+    verbose_name_plural = gettext_lazy("annotations on the whole document")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(provision__isnull=True)
@@ -61,9 +62,9 @@ class AnnotationAdmin(TrackedAdmin):
     actions = ["publish_selected", "mark_selected_as_draft"]
     fieldsets = [
         (None, {"fields": ["document", "provision", "kind", "title", "body", "effective_date", "source_url"]}),
-        ("Audience", {"fields": ["visibility", "publication"]}),
+        (gettext_lazy("Audience"), {"fields": ["visibility", "publication"]}),
         (
-            "Record",
+            gettext_lazy("Record"),
             {
                 "fields": [
                     "author",
@@ -77,7 +78,7 @@ class AnnotationAdmin(TrackedAdmin):
     class Media:
         js = PREVIEW_JS
 
-    @admin.display(description="subject")
+    @admin.display(description=gettext_lazy("subject"))
     def subject(self, obj):
         return obj.subject
 

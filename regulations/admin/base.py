@@ -7,11 +7,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -42,7 +44,7 @@ def with_tracking_fields(fieldsets, *, lock: bool, note: bool):
     if lock and result:
         result[0][1]["fields"].append(REVISION_FIELD)
     if note:
-        result.append(("Change note", {"fields": [CHANGE_NOTE]}))
+        result.append((gettext("Change note"), {"fields": [CHANGE_NOTE]}))
     return result
 
 
@@ -95,10 +97,10 @@ class TrackedAdmin(ProvisionLabels, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return RedlineContextHelper(self.model, historical_record)
 
-    @admin.display(description="On the site")
+    @admin.display(description=gettext_lazy("On the site"))
     def public_redline(self, record):
         url = public_redline_url(record)
-        return format_html('<a href="{}">Redline of this version</a>', url) if url else "—"
+        return format_html('<a href="{}">{}</a>', url, gettext("Redline of this version")) if url else "—"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -155,22 +157,27 @@ class TrackedAdmin(ProvisionLabels, SimpleHistoryAdmin):
                 obj._change_reason = reason
                 obj._history_user = request.user
                 obj.save()  # one save (and one history record) per object, never queryset.update()
-                label = capfirst(opts.get_field("publication").verbose_name)
+                with translation.override(None):  # the log keeps the English name, as Django's own change messages
+                    label = str(capfirst(opts.get_field("publication").verbose_name))
                 self.log_change(request, obj, [{"changed": {"fields": [label]}}])
                 changed += 1
         unchanged = len(pks) - changed
-        message = f"{changed} {model_ngettext(opts, changed)} {done}."
+        message = done % {"count": changed, "items": model_ngettext(opts, changed)}
         if unchanged:
-            message += f" {unchanged} already {'was' if unchanged == 1 else 'were'}."
+            message += " " + ngettext("%(count)d already was.", "%(count)d already were.", unchanged) % {
+                "count": unchanged
+            }
         self.message_user(request, message, messages.SUCCESS if changed else messages.INFO)
 
-    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish selected %(verbose_name_plural)s"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        self._set_publication(request, queryset, Publication.PUBLISHED, "Published", "published")
+        done = gettext("%(count)d %(items)s published.")
+        self._set_publication(request, queryset, Publication.PUBLISHED, "Published", done)
 
-    @admin.action(description="Mark selected %(verbose_name_plural)s as draft", permissions=["change"])
+    @admin.action(description=gettext_lazy("Mark selected %(verbose_name_plural)s as draft"), permissions=["change"])
     def mark_selected_as_draft(self, request, queryset):
-        self._set_publication(request, queryset, Publication.DRAFT, "Marked as draft", "marked as draft")
+        done = gettext("%(count)d %(items)s marked as draft.")
+        self._set_publication(request, queryset, Publication.DRAFT, "Marked as draft", done)
 
 
 class TrackedInline(ProvisionLabels):

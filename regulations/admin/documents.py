@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from regulations.admin.annotations import DocumentAnnotationInline
@@ -57,7 +58,7 @@ class DocumentAdmin(TrackedAdmin):
             {"fields": ["slug", "short_title", "kind", "form", "rank", "level", "jurisdiction", "language", "topics"]},
         ),
         (
-            "Titles",
+            gettext_lazy("Titles"),
             {
                 "fields": [
                     "title_en",
@@ -69,11 +70,11 @@ class DocumentAdmin(TrackedAdmin):
                 ]
             },
         ),
-        ("Number", {"fields": ["doc_number", "doc_number_note", "doc_number_verified"]}),
-        ("Validity", {"fields": ["status_today", "status_note", "dates_note"]}),
-        ("Sources", {"fields": ["official_url", "official_publisher", "eli", "sources"]}),
-        ("Content", {"fields": ["summary", "details"]}),
-        ("Record", {"fields": ["publication", ("revision", "updated_at")]}),
+        (gettext_lazy("Number"), {"fields": ["doc_number", "doc_number_note", "doc_number_verified"]}),
+        (gettext_lazy("Validity"), {"fields": ["status_today", "status_note", "dates_note"]}),
+        (gettext_lazy("Sources"), {"fields": ["official_url", "official_publisher", "eli", "sources"]}),
+        (gettext_lazy("Content"), {"fields": ["summary", "details"]}),
+        (gettext_lazy("Record"), {"fields": ["publication", ("revision", "updated_at")]}),
     ]
 
     class Media:
@@ -91,15 +92,15 @@ class DocumentAdmin(TrackedAdmin):
             .prefetch_related("events__by")
         )
 
-    @admin.display(description="status today")
+    @admin.display(description=gettext_lazy("status today"))
     def status_today(self, obj):
         return obj.validity().text if obj.pk else "—"
 
-    @admin.display(description="year")
+    @admin.display(description=gettext_lazy("year"))
     def year(self, obj):
         return obj.year
 
-    @admin.display(description="provisions", ordering="provision_count")
+    @admin.display(description=gettext_lazy("provisions"), ordering="provision_count")
     def provision_count(self, obj):
         return obj.provision_count
 
@@ -130,6 +131,6 @@ class LegalEventAdmin(SimpleHistoryAdmin):
     fields = [("document", "kind"), ("date", "precision", "verified"), ("instrument", "by"), "provisions", "note"]
     fields += ["source_url", "position"]
 
-    @admin.display(description="date", ordering="date")
+    @admin.display(description=gettext_lazy("date"), ordering="date")
     def display(self, obj):
         return obj.display

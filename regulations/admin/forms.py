@@ -3,6 +3,7 @@ explain what the database would refuse."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from regulations.admin.locking import RevisionLockMixin
 from regulations.admin.widgets import AgenciesField, LinesField, MarkdownTextarea, YamlMappingField
@@ -72,11 +73,11 @@ class ChangeNoteMixin(NoControlCharactersMixin, forms.ModelForm):
     """An optional short note that becomes the history record's change reason (see TrackedAdmin.save_model)."""
 
     change_note = ChangeNoteField(
-        label="Change note",
+        label=gettext_lazy("Change note"),
         max_length=CHANGE_NOTE_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"size": 80}),
-        help_text="Optional: a few words on what you changed and why, kept in the history.",
+        help_text=gettext_lazy("Optional: a few words on what you changed and why, kept in the history."),
     )
 
 
@@ -105,17 +106,22 @@ class ModelErrorsAsNonFieldMixin:
 
 
 class DocumentAdminForm(TrackedAdminForm):
-    official_url = forms.URLField(label="Official publication", max_length=500, required=False, assume_scheme="https")
-    eli = forms.URLField(label="ELI", max_length=300, required=False, assume_scheme="https")
+    official_url = forms.URLField(
+        label=gettext_lazy("Official publication"), max_length=500, required=False, assume_scheme="https"
+    )
+    eli = forms.URLField(label=gettext_lazy("ELI"), max_length=300, required=False, assume_scheme="https")
     alternative_titles = LinesField(
-        label="Alternative titles",
-        help_text="Other names the document goes by (press renderings, short names, 固废法), one per line; "
-        "a search naming one puts the document first.",
+        label=gettext_lazy("Alternative titles"),
+        help_text=gettext_lazy(
+            "Other names the document goes by (press renderings, short names, 固废法), one per line; "
+            "a search naming one puts the document first."
+        ),
     )
     sources = LinesField(
-        label="Research sources", help_text="Secondary reports (reprints, news, translations), one address per line."
+        label=gettext_lazy("Research sources"),
+        help_text=gettext_lazy("Secondary reports (reprints, news, translations), one address per line."),
     )
-    details = YamlMappingField(label="Details")
+    details = YamlMappingField(label=gettext_lazy("Details"))
 
     class Meta:
         model = Document
@@ -129,9 +135,9 @@ class DocumentAdminForm(TrackedAdminForm):
 
 
 class ProvisionAdminForm(TrackedAdminForm):
-    key_terms = LinesField(label="Key terms")
-    responsible_agencies = AgenciesField(label="Responsible agencies")
-    details = YamlMappingField(label="Details")
+    key_terms = LinesField(label=gettext_lazy("Key terms"))
+    responsible_agencies = AgenciesField(label=gettext_lazy("Responsible agencies"))
+    details = YamlMappingField(label=gettext_lazy("Details"))
 
     class Meta:
         model = Provision
@@ -152,8 +158,14 @@ class ProvisionAdminForm(TrackedAdminForm):
             if children:
                 self.add_error(
                     "document",
-                    f"This provision has {children} sub-provision(s) in its current document; "
-                    "move or delete them before moving it to another document.",
+                    ngettext(
+                        "This provision has %(count)d sub-provision in its current document; "
+                        "move or delete it before moving the provision to another document.",
+                        "This provision has %(count)d sub-provisions in its current document; "
+                        "move or delete them before moving the provision to another document.",
+                        children,
+                    )
+                    % {"count": children},
                 )
         return cleaned_data
 
@@ -215,7 +227,11 @@ class TargetChecks:
         cleaned_data = super().clean()
         baseline, target = cleaned_data.get("baseline_year"), cleaned_data.get("target_year")
         if baseline and target and baseline > target:
-            self.add_error("baseline_year", f"The baseline year ({baseline}) is after the target year ({target}).")
+            self.add_error(
+                "baseline_year",
+                gettext("The baseline year (%(baseline)s) is after the target year (%(target)s).")
+                % {"baseline": baseline, "target": target},
+            )
         return cleaned_data
 
 
@@ -270,7 +286,7 @@ ANNOTATION_FIELDS = [
 
 
 class AnnotationFields(forms.ModelForm):
-    source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")
+    source_url = forms.URLField(label=gettext_lazy("Source"), max_length=500, required=False, assume_scheme="https")
 
 
 class AnnotationAdminForm(SafeDefaultsMixin, AnnotationFields, TrackedAdminForm):
@@ -310,11 +326,11 @@ class ProvisionAnnotationFormSet(forms.BaseInlineFormSet):
 
 
 class IndustryAdminForm(NoControlCharactersMixin, forms.ModelForm):
-    aliases = LinesField(label="Aliases")
-    gbt4754_divisions = LinesField(label="GB/T 4754-2017 divisions")
-    gbt4754_classes = LinesField(label="GB/T 4754-2017 groups or classes")
-    isic_divisions = LinesField(label="ISIC Rev.4 divisions")
-    isic_classes = LinesField(label="ISIC Rev.4 classes")
+    aliases = LinesField(label=gettext_lazy("Aliases"))
+    gbt4754_divisions = LinesField(label=gettext_lazy("GB/T 4754-2017 divisions"))
+    gbt4754_classes = LinesField(label=gettext_lazy("GB/T 4754-2017 groups or classes"))
+    isic_divisions = LinesField(label=gettext_lazy("ISIC Rev.4 divisions"))
+    isic_classes = LinesField(label=gettext_lazy("ISIC Rev.4 classes"))
 
     class Meta:
         model = Industry
@@ -326,9 +342,9 @@ class IndustryAdminForm(NoControlCharactersMixin, forms.ModelForm):
 
 
 class GlossaryTermAdminForm(NoControlCharactersMixin, forms.ModelForm):
-    abbreviations = LinesField(label="Abbreviations")
-    synonyms_en = LinesField(label="English synonyms")
-    synonyms_zh = LinesField(label="Chinese synonyms")
+    abbreviations = LinesField(label=gettext_lazy("Abbreviations"))
+    synonyms_en = LinesField(label=gettext_lazy("English synonyms"))
+    synonyms_zh = LinesField(label=gettext_lazy("Chinese synonyms"))
 
     class Meta:
         model = GlossaryTerm
@@ -341,7 +357,7 @@ class GlossaryTermAdminForm(NoControlCharactersMixin, forms.ModelForm):
 class LegalEventForm(CheckedModelForm):
     """One legal event: what happened, when (as precisely as known), by which instrument, affecting what."""
 
-    source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")
+    source_url = forms.URLField(label=gettext_lazy("Source"), max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = LegalEvent

@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.history.locking import Conflict, check_revision, lockable_fields
 from regulations.text.redline import redline_html
@@ -48,10 +49,10 @@ THEIRS = "theirs"  # they changed it and it is not on this form
 DIFFERS = "differs"  # not in the history (links, or no record of the loaded version): form and row differ
 
 NOTES = {
-    MERGED: "you had not changed this; the form now shows the new value",
-    BOTH: "you changed this too; the form keeps your version, which replaces theirs if you save",
-    THEIRS: "not on this form; it stays as it is now",
-    DIFFERS: "the current version differs from your form; saving keeps your form's version",
+    MERGED: gettext_lazy("you had not changed this; the form now shows the new value"),
+    BOTH: gettext_lazy("you changed this too; the form keeps your version, which replaces theirs if you save"),
+    THEIRS: gettext_lazy("not on this form; it stays as it is now"),
+    DIFFERS: gettext_lazy("the current version differs from your form; saving keeps your form's version"),
 }
 
 
@@ -98,25 +99,25 @@ class ConflictItem:
 
 def user_label(user) -> str:
     if user is None:
-        return "an import or a script (no user)"
+        return gettext("an import or a script (no user)")
     return user.get_full_name() or user.get_username()
 
 
 def when_label(moment) -> str:
-    return date_format(localtime(moment), "DATETIME_FORMAT") if moment else "an unknown time"
+    return date_format(localtime(moment), "DATETIME_FORMAT") if moment else gettext("an unknown time")
 
 
 def display_value(field, value) -> str:
     """A model field's raw value (FK as its id) as an editor would read it."""
     if value is None or value == "" or value == [] or value == {}:
-        return "(empty)"
+        return gettext("(empty)")
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value} (deleted)"
+        return str(related) if related is not None else gettext("#%(id)s (deleted)") % {"id": value}
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(field, models.JSONField):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, Decimal):
@@ -141,7 +142,7 @@ def _normalised(text: str) -> str:
 class RevisionLockMixin(forms.ModelForm):
     """Base for the admin ModelForms of `Revisioned` models (a ModelForm without a model of its own)."""
 
-    loaded_revision = RevisionField()
+    loaded_revision = RevisionField(label=gettext_lazy("Loaded revision"))
 
     # Inline rows: only a row the editor changed is saved, so only such a row is checked.
     lock_only_changed = False
@@ -215,8 +216,8 @@ class RevisionLockMixin(forms.ModelForm):
                 items.append(
                     ConflictItem(
                         self._label(field),
-                        ", ".join(str(obj) for obj in getattr(row, field.name).all()) or "(none)",
-                        ", ".join(str(obj) for obj in submitted) if submitted else "(none)",
+                        ", ".join(str(obj) for obj in getattr(row, field.name).all()) or gettext("(none)"),
+                        ", ".join(str(obj) for obj in submitted) if submitted else gettext("(none)"),
                         DIFFERS,
                     )
                 )
@@ -310,5 +311,5 @@ class RevisionLockMixin(forms.ModelForm):
     def _subject(self, row) -> str:
         name = row._meta.verbose_name
         if self.lock_only_changed:
-            return f"the {name} “{Truncator(str(row)).chars(80)}”"
-        return f"this {name}"
+            return gettext("the %(name)s “%(title)s”") % {"name": name, "title": Truncator(str(row)).chars(80)}
+        return gettext("this %(name)s") % {"name": name}

@@ -4,6 +4,7 @@ rendered exactly as the pages render it."""
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.urls import path
+from django.utils.translation import gettext
 
 from regulations.text.rendering import render_markdown
 
@@ -30,7 +31,7 @@ def markdown_preview_view(request):
         raise PermissionDenied
     text = request.POST.get("text", "")
     if len(text) > PREVIEW_MAX_CHARS:
-        return HttpResponseBadRequest("Too long to preview.", content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(gettext("Too long to preview."), content_type="text/plain; charset=utf-8")
     response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"

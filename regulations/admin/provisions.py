@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.admin.annotations import ProvisionAnnotationInline
 from regulations.admin.base import TrackedAdmin, TrackedInline, indented
@@ -48,7 +49,7 @@ class ProvisionInline(TrackedInline, admin.TabularInline):
             kwargs["widget"] = CompactSelect
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="outline")
+    @admin.display(description=gettext_lazy("outline"))
     def outline(self, obj):
         return "" if obj.pk is None else outline(obj)
 
@@ -57,7 +58,7 @@ class ProvisionInline(TrackedInline, admin.TabularInline):
         parent = formset.form.base_fields["parent"]
         # A parent is chosen among this document's provisions only; labels show the tree.
         parent.queryset = Provision.objects.filter(document=obj) if obj else Provision.objects.none()
-        parent.choices = [("", "— top level —")] + [
+        parent.choices = [("", gettext("— top level —"))] + [
             (provision.pk, outline_label(provision)) for provision in parent.queryset.order_by("position")
         ]
         return formset
@@ -118,11 +119,14 @@ class ProvisionAdmin(TrackedAdmin):
             },
         ),
         (
-            "Headings",
+            gettext_lazy("Headings"),
             {"fields": ["heading_en", "heading_zh", "heading_zh_note", "heading_official_en", "articles"]},
         ),
-        ("Content", {"fields": ["text", "text_original", "key_terms", "responsible_agencies", "industries"]}),
-        ("Research", {"fields": ["verified", "note", "details", ("revision", "updated_at")]}),
+        (
+            gettext_lazy("Content"),
+            {"fields": ["text", "text_original", "key_terms", "responsible_agencies", "industries"]},
+        ),
+        (gettext_lazy("Research"), {"fields": ["verified", "note", "details", ("revision", "updated_at")]}),
     ]
 
     class Media:
@@ -131,15 +135,15 @@ class ProvisionAdmin(TrackedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("document").annotate(target_count=Count("targets"))
 
-    @admin.display(description="status today")
+    @admin.display(description=gettext_lazy("status today"))
     def status_today(self, obj):
         return obj.validity().text if obj.pk else "—"
 
-    @admin.display(description="provision", ordering="position")
+    @admin.display(description=gettext_lazy("provision"), ordering="position")
     def outline(self, obj):
         return outline(obj)
 
-    @admin.display(description="targets", ordering="target_count")
+    @admin.display(description=gettext_lazy("targets"), ordering="target_count")
     def target_count(self, obj):
         return obj.target_count
 
@@ -157,7 +161,7 @@ class TargetAdmin(TrackedAdmin):
     fieldsets = [
         (None, {"fields": ["provision", "position"]}),
         (
-            "Target",
+            gettext_lazy("Target"),
             {
                 "fields": [
                     ("metric", "metric_zh"),
@@ -169,10 +173,10 @@ class TargetAdmin(TrackedAdmin):
                 ]
             },
         ),
-        ("Research", {"fields": ["verified", "note", "revision"]}),
+        (gettext_lazy("Research"), {"fields": ["verified", "note", "revision"]}),
     ]
 
-    @admin.display(description="value", ordering="value")
+    @admin.display(description=gettext_lazy("value"), ordering="value")
     def value_display(self, obj):
         return obj.value_display
 

@@ -1,6 +1,7 @@
 """Relations between documents and provisions: on their own pages, and as the outgoing ones on a document's page."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from regulations.admin.base import TrackedAdmin, TrackedInline
 from regulations.admin.forms import RelationAdminForm, RelationInlineForm
@@ -13,8 +14,8 @@ class RelationInline(TrackedInline, admin.StackedInline):
     model = Relation
     form = RelationInlineForm
     fk_name = "source_document"
-    verbose_name = "outgoing relation"
-    verbose_name_plural = "outgoing relations"
+    verbose_name = gettext_lazy("outgoing relation")
+    verbose_name_plural = gettext_lazy("outgoing relations")
     fields = [
         ("type", "source_provision"),
         ("target_document", "target_provision"),
@@ -57,7 +58,7 @@ class RelationAdmin(TrackedAdmin):
     readonly_fields = ["revision"]
     fieldsets = [
         (None, {"fields": ["type", ("source_document", "source_provision"), ("target_document", "target_provision")]}),
-        ("Assertion", {"fields": ["note", ("asserted_by", "asserted_on"), "position", "revision"]}),
+        (gettext_lazy("Assertion"), {"fields": ["note", ("asserted_by", "asserted_on"), "position", "revision"]}),
     ]
 
     def view_on_site(self, obj):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -10,7 +11,7 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(
         request,
         "admin/locked_out.html",
-        {"title": "Sign-in paused", "minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {"title": gettext("Sign-in paused"), "minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
         status=429,
     )
     response["Retry-After"] = str(int(cool_off.total_seconds()))

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from regulations.admin.base import indented
 from regulations.admin.forms import CheckedModelForm, GlossaryTermAdminForm, IndustryAdminForm
@@ -16,7 +17,7 @@ class DocumentCountAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(document_count=Count("documents", distinct=True))
 
-    @admin.display(description="documents", ordering="document_count")
+    @admin.display(description=gettext_lazy("documents"), ordering="document_count")
     def document_count(self, obj):
         return obj.document_count
 
@@ -61,7 +62,7 @@ class IndustryAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "name_en", "name_zh", "parent", "position", "aliases", "note"]}),
         (
-            "Classification codes",
+            gettext_lazy("Classification codes"),
             {
                 "fields": [
                     ("gbt4754_divisions", "gbt4754_classes"),
@@ -76,14 +77,14 @@ class IndustryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(provision_count=Count("provisions", distinct=True))
 
-    @admin.display(description="industry", ordering="position")
+    @admin.display(description=gettext_lazy("industry"), ordering="position")
     def outline(self, obj):
         depth, parent = 0, obj.parent
         while parent is not None and depth < 10:
             depth, parent = depth + 1, parent.parent
         return indented(depth, obj.name_en)
 
-    @admin.display(description="provisions", ordering="provision_count")
+    @admin.display(description=gettext_lazy("provisions"), ordering="provision_count")
     def provision_count(self, obj):
         return obj.provision_count
 
@@ -98,6 +99,6 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["term_en"]}
     fieldsets = [
         (None, {"fields": ["slug", "term_en", "term_zh", "position"]}),
-        ("Other names", {"fields": ["abbreviations", "synonyms_en", "synonyms_zh"]}),
-        ("Meaning", {"fields": ["definition", "note", "see_provisions"]}),
+        (gettext_lazy("Other names"), {"fields": ["abbreviations", "synonyms_en", "synonyms_zh"]}),
+        (gettext_lazy("Meaning"), {"fields": ["definition", "note", "see_provisions"]}),
     ]

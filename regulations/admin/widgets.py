@@ -9,6 +9,7 @@ from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 MARKDOWN_PREVIEW_URL = "admin:regulations_markdown_preview"
 
@@ -24,7 +25,7 @@ class ValidAutocompleteSelect(AutocompleteSelect):
             options.insert(0, self.create_option(name, "", "", False, 0))
         for option in options:
             if option["value"] == "":
-                option["attrs"]["label"] = "(none)"
+                option["attrs"]["label"] = gettext("(none)")
         return groups
 
 
@@ -32,7 +33,7 @@ class LinesField(forms.Field):
     """A list of short texts, edited one item per line; stored as a JSON list of strings."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
-    default_help = "One per line."
+    default_help = gettext_lazy("One per line.")
 
     def __init__(self, *, required=False, help_text=None, **kwargs):
         super().__init__(required=required, help_text=help_text or self.default_help, **kwargs)
@@ -66,8 +67,10 @@ class AgenciesField(forms.Field):
     def __init__(self, *, required=False, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "One agency a line: abbreviation | Chinese name | English name | role. "
-            "E.g. “MIIT | 工业和信息化部”; leave out what is not known.",
+            gettext_lazy(
+                "One agency a line: abbreviation | Chinese name | English name | role. "
+                "E.g. “MIIT | 工业和信息化部”; leave out what is not known."
+            ),
         )
         super().__init__(required=required, **kwargs)
 
@@ -96,12 +99,17 @@ class AgenciesField(forms.Field):
             parts = [part.strip() for part in line.split("|")]
             if len(parts) > len(AGENCY_PARTS):
                 raise forms.ValidationError(
-                    f"Line {number} has {len(parts)} parts; an agency has at most four: "
-                    "abbreviation | Chinese name | English name | role."
+                    gettext(
+                        "Line %(line)d has %(parts)d parts; an agency has at most four: "
+                        "abbreviation | Chinese name | English name | role."
+                    )
+                    % {"line": number, "parts": len(parts)}
                 )
             agency = {key: part for key, part in zip(AGENCY_PARTS, parts, strict=False) if part}
             if not (agency.get("abbr") or agency.get("zh") or agency.get("en")):
-                raise forms.ValidationError(f"Line {number} names no agency: give its abbreviation or a name.")
+                raise forms.ValidationError(
+                    gettext("Line %(line)d names no agency: give its abbreviation or a name.") % {"line": number}
+                )
             agencies.append(agency)
         return agencies
 
@@ -118,8 +126,10 @@ class YamlMappingField(forms.Field):
     def __init__(self, *, required=False, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "Written as in the corpus files (YAML): “name: value” lines, lists as “- item” lines indented under "
-            "their name.",
+            gettext_lazy(
+                "Written as in the corpus files (YAML): “name: value” lines, lists as “- item” lines indented under "
+                "their name."
+            ),
         )
         super().__init__(required=required, **kwargs)
 
@@ -137,18 +147,26 @@ class YamlMappingField(forms.Field):
             parsed = yaml.safe_load(str(value))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(error, "problem", None) or "it is not valid YAML"
-            raise forms.ValidationError(f"These details cannot be read{where}: {problem}.") from None
+            problem = getattr(error, "problem", None) or gettext("it is not valid YAML")
+            if mark:
+                message = gettext("These details cannot be read at line %(line)d, column %(column)d: %(problem)s.")
+            else:
+                message = gettext("These details cannot be read: %(problem)s.")
+            raise forms.ValidationError(
+                message
+                % {"line": mark.line + 1 if mark else 0, "column": mark.column + 1 if mark else 0, "problem": problem}
+            ) from None
         if parsed is None:
             return {}
         if not isinstance(parsed, dict):
-            raise forms.ValidationError("Details are a set of “name: value” lines, not a single value or a list.")
+            raise forms.ValidationError(
+                gettext("Details are a set of “name: value” lines, not a single value or a list.")
+            )
         try:
             json.dumps(parsed)
         except (TypeError, ValueError):
             raise forms.ValidationError(
-                "Details hold texts, numbers, lists and names only; write dates in quotes ('2024-01-31')."
+                gettext("Details hold texts, numbers, lists and names only; write dates in quotes ('2024-01-31').")
             ) from None
         return parsed
 
@@ -195,13 +213,24 @@ class MarkdownTextarea(AdminTextareaWidget):
             url = reverse(MARKDOWN_PREVIEW_URL)
         except NoReverseMatch:  # outside the admin
             return textarea
+        # What static/js/admin-preview.js says while and after it asks, in the interface's language.
+        messages = {
+            "rendering": gettext("Rendering…"),
+            "empty": gettext("Nothing to preview."),
+            "signed-out": gettext("Your session has ended: sign in again to preview."),
+            "failed": gettext("The preview could not be rendered (%(status)s).") % {"status": "{status}"},
+            "unreachable": gettext("The preview could not be loaded."),
+        }
         return format_html(
             '<div class="markdown-field">{}'
-            '<div class="markdown-preview" data-preview-url="{}" hidden>'
-            '<button type="button" class="button markdown-preview-button">Preview Markdown</button> '
-            '<button type="button" class="button markdown-preview-hide" hidden>Hide preview</button>'
+            '<div class="markdown-preview" data-preview-url="{}"{} hidden>'
+            '<button type="button" class="button markdown-preview-button">{}</button> '
+            '<button type="button" class="button markdown-preview-hide" hidden>{}</button>'
             '<div class="markdown-preview-output" aria-live="polite" hidden></div>'
             "</div></div>",
             textarea,
             url,
+            flatatt({f"data-{name}": message for name, message in messages.items()}),
+            gettext("Preview Markdown"),
+            gettext("Hide preview"),
         )

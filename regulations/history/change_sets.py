@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from regulations.addresses import compare_url, document_url, history_url
 from regulations.history.changes import Change, ChangePage
@@ -38,14 +38,31 @@ BADGES = {
     "annotation": "not_yet_in_force",
     "editorial": "amended",
 }
+# What changed, counted ("12 provisions"); WHAT_NAMES name one change's object.
 WHAT_NOUNS = {
-    "document": ("document record", "document records"),
-    "provision": ("provision", "provisions"),
-    "target": ("target", "targets"),
-    "relation": ("relation", "relations"),
-    "annotation": ("annotation", "annotations"),
-    "event": ("legal event", "legal events"),
-    "effect": ("legal effect", "legal effects"),
+    "document": ngettext_lazy("%(count)d document record", "%(count)d document records", "count"),
+    "provision": ngettext_lazy("%(count)d provision", "%(count)d provisions", "count"),
+    "target": ngettext_lazy("%(count)d target", "%(count)d targets", "count"),
+    "relation": ngettext_lazy("%(count)d relation", "%(count)d relations", "count"),
+    "annotation": ngettext_lazy("%(count)d annotation", "%(count)d annotations", "count"),
+    "event": ngettext_lazy("%(count)d legal event", "%(count)d legal events", "count"),
+    "effect": ngettext_lazy("%(count)d legal effect", "%(count)d legal effects", "count"),
+}
+WHAT_NAMES = {
+    "document": pgettext_lazy("changed object", "document record"),
+    "provision": pgettext_lazy("changed object", "provision"),
+    "target": pgettext_lazy("changed object", "target"),
+    "relation": pgettext_lazy("changed object", "relation"),
+    "annotation": pgettext_lazy("changed object", "annotation"),
+    "event": pgettext_lazy("changed object", "legal event"),
+    "effect": pgettext_lazy("changed object", "legal effect"),
+}
+# "12 provisions and 3 targets added": the action said of the things it was done to.
+ACTION_PHRASES = {
+    "added": pgettext_lazy("change summary", "%(things)s added"),
+    "changed": pgettext_lazy("change summary", "%(things)s changed"),
+    "removed": pgettext_lazy("change summary", "%(things)s removed"),
+    "took effect": pgettext_lazy("change summary", "%(things)s took effect"),
 }
 
 
@@ -127,12 +144,18 @@ class ChangeSet:
             counted[key] = counted.get(key, 0) + 1
         by_action: dict[str, list[str]] = {}
         for (action, what), count in counted.items():
-            singular, plural = WHAT_NOUNS.get(what, (what, what + "s"))
             if len(self.changes) == 1:
-                by_action.setdefault(action, []).append(singular)
+                things = str(WHAT_NAMES.get(what, what))
+            elif what in WHAT_NOUNS:
+                things = WHAT_NOUNS[what] % {"count": count}
             else:
-                by_action.setdefault(action, []).append(f"{count} {singular if count == 1 else plural}")
-        return ", ".join(f"{' and '.join(parts)} {action}" for action, parts in by_action.items())
+                things = f"{count} {what}"
+            by_action.setdefault(action, []).append(things)
+        return pgettext("between the actions of a change summary", ", ").join(
+            str(ACTION_PHRASES.get(action, "%(things)s " + action))
+            % {"things": pgettext("between the things of a change summary", " and ").join(parts)}
+            for action, parts in by_action.items()
+        )
 
     @property
     def url(self) -> str:

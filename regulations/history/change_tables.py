@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from regulations.history import versions
 from regulations.models import (
@@ -175,7 +176,7 @@ def resolve_filter(model, value, staff: bool, noun: str):
         return None
     if isinstance(value, model):
         if not staff and getattr(value, "publication", PUBLISHED) != PUBLISHED:
-            raise InvalidFilter(f"There is no {noun} “{value.slug}”.")
+            raise InvalidFilter(gettext("There is no %(filter)s “%(value)s”.") % {"filter": noun, "value": value.slug})
         return value
     queryset = model.objects.all()
     if model is Document and not staff:
@@ -183,7 +184,7 @@ def resolve_filter(model, value, staff: bool, noun: str):
     found = queryset.filter(slug=str(value)).first()
     if found is None:
         shown = str(value) if len(str(value)) <= 60 else str(value)[:60] + "…"
-        raise InvalidFilter(f"There is no {noun} “{shown}”.")
+        raise InvalidFilter(gettext("There is no %(filter)s “%(value)s”.") % {"filter": noun, "value": shown})
     return found
 
 
@@ -207,7 +208,9 @@ def parse_moment(value) -> datetime.datetime:
     """A date (the start of that day, site time) or an ISO date-time (site time if it names no zone), in UTC."""
     text = str(value).strip()
     shown = text if len(text) <= 40 else text[:40] + "…"
-    problem = InvalidFilter(f"“{shown}” is not a date; write it as YYYY-MM-DD or 2024-05-01T12:00:00Z.")
+    problem = InvalidFilter(
+        gettext("“%(value)s” is not a date; write it as YYYY-MM-DD or 2024-05-01T12:00:00Z.") % {"value": shown}
+    )
     try:
         if len(text) == 10:
             moment = datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time.min)
@@ -235,7 +238,7 @@ def parse_cursor(value) -> Cursor:
         return Cursor(moment)
     what, _, history_id = position.rpartition("-")
     if what not in RANKS or not history_id.isdigit() or len(history_id) > 18:
-        raise InvalidFilter(f"“{text[:60]}” is not a position in the list of changes.")
+        raise InvalidFilter(gettext("“%(value)s” is not a position in the list of changes.") % {"value": text[:60]})
     return Cursor(moment, what, int(history_id))
 
 

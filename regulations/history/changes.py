@@ -26,6 +26,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from regulations.history import versions
 from regulations.history.change_labels import author, changed_fields, describe, document_of, load_names
@@ -66,6 +67,12 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
 TOOK_EFFECT = "took effect"
+ACTION_LABELS = {
+    "added": pgettext_lazy("change action", "Added"),
+    "changed": pgettext_lazy("change action", "Changed"),
+    "removed": pgettext_lazy("change action", "Removed"),
+    TOOK_EFFECT: pgettext_lazy("change action", "Took effect"),
+}
 PUBLISHED = Publication.PUBLISHED
 DRAFT = Publication.DRAFT
 
@@ -94,6 +101,10 @@ class Change:
     document_slug: str = ""  # the document it belongs to (a relation: its source's)
     document_title: str = ""
     legal_kind: str = ""  # of a recorded or effective legal event: its LegalEvent kind
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
     @property
     def uid(self) -> str:

@@ -10,12 +10,10 @@ import datetime
 from collections.abc import Callable
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from regulations.history.link_results import day_text
 from regulations.models import LegalEvent
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def legal_standing(
@@ -27,11 +25,13 @@ def legal_standing(
     here = absolute(found.url)
     if now.ended or now.code in ("not_yet_in_force", "consultation_draft", "not_yet_adopted"):
         replacing = absolute(now.by.get_absolute_url()) if now.by else None
-        message = f"{now.text}."
         if replacing:
-            message += f" Cite the rule that replaces it: {replacing}"
+            message = gettext("%(standing)s. Cite the rule that replaces it: %(address)s")
         elif now.ended:
-            message += " Check what applies instead before relying on it."
+            message = gettext("%(standing)s. Check what applies instead before relying on it.")
+        else:
+            message = gettext("%(standing)s.")
+        message %= {"standing": now.text, "address": replacing}
         return (now.code if now.ended else "not_yet_in_force"), message, replacing or here, None
     if day is None:
         return None
@@ -46,8 +46,16 @@ def legal_standing(
     if not later:
         return None
     first = min(later, key=lambda event: event.effective_from)
-    message = f"The law changed after {_day(day)}: {first.get_kind_display().lower()} on {first.display}"
-    message += f" by {first.instrument}." if first.instrument else "."
+    if first.instrument:
+        message = gettext("The law changed after %(day)s: %(change)s on %(date)s by %(instrument)s.")
+    else:
+        message = gettext("The law changed after %(day)s: %(change)s on %(date)s.")
+    message %= {
+        "day": day_text(day),
+        "change": first.get_kind_display().lower(),
+        "date": first.display,
+        "instrument": first.instrument,
+    }
     if not first.verified:
-        message += " (Reported, unverified.)"
+        message += " " + gettext("(Reported, unverified.)")
     return "amended", message, here, first.effective_from

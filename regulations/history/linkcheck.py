@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from regulations.addresses import compare_url
 from regulations.history import versions
@@ -195,10 +196,13 @@ class Checker:
             if quoted.settled is not None:
                 results[index] = LinkResult(quoted.address, *quoted.settled)
             elif quoted.kind == "industry" and quoted.slug not in self._industries:
-                results[index] = LinkResult(quoted.address, "unknown", f"Rulebook has no industry “{quoted.slug}”.")
+                message = gettext("Rulebook has no industry “%(slug)s”.") % {"slug": quoted.slug}
+                results[index] = LinkResult(quoted.address, "unknown", message)
             elif quoted.kind in ("page", "industry"):
-                page = "An industry page" if quoted.kind == "industry" else "A page"
-                message = f"{page} of this site; not a regulation text."
+                if quoted.kind == "industry":
+                    message = gettext("An industry page of this site; not a regulation text.")
+                else:
+                    message = gettext("A page of this site; not a regulation text.")
                 results[index] = LinkResult(
                     quoted.address, "ok", message, current_url=self._absolute(quoted, quoted.path)
                 )
@@ -221,7 +225,7 @@ class Checker:
         try:
             return versions.parse_day(raw), ""
         except versions.InvalidDate as error:
-            return None, f"The date in this address cannot be used: {error}"
+            return None, gettext("The date in this address cannot be used: %(reason)s") % {"reason": error}
 
     def _absolute(
         self, quoted: QuotedAddress, path: str, *, query: str | None = None, fragment: str | None = None
@@ -266,17 +270,19 @@ class Checker:
         if found.outcome == "unknown":
             container = self._resolve(quoted.slug) if is_provision else found
             if container.outcome in ("current", "moved"):
-                message = f"{container.document.short_title} has no provision “{quoted.eid}”."
+                message = gettext("%(document)s has no provision “%(eid)s”.") % {
+                    "document": container.document.short_title,
+                    "eid": quoted.eid,
+                }
             else:
-                message = f"Rulebook has no document “{quoted.slug}”."
+                message = gettext("Rulebook has no document “%(slug)s”.") % {"slug": quoted.slug}
             return LinkResult(address, "unknown", message)
         if found.outcome == "removed":
             record = found.last_record
             removed_on = timezone.localdate(record.removed_on) if record.removed_on else None
-            what = "This provision" if is_provision else "This document"
-            message = f"{what} was removed from Rulebook" + (f" on {_day(removed_on)}" if removed_on else "") + "."
+            message = _removal_message(is_provision, removed_on)
             if record.removal_reason:
-                message += f" Reason given: {record.removal_reason}"
+                message += " " + gettext("Reason given: %(reason)s") % {"reason": record.removal_reason}
             return LinkResult(
                 address, "removed", message, removed_on=removed_on, title=self._removed_title(record, is_provision)
             )
@@ -292,13 +298,13 @@ class Checker:
         pinned = quoted.pinned
         if found.outcome == "moved":
             new_address = self._address_now(quoted, found)
-            message = f"This moved: it is now at {new_address}."
+            message = gettext("This moved: it is now at %(address)s.") % {"address": new_address}
             if change:
-                message += (
-                    f" Rulebook's text of it has also been revised since {_day(day)} (first on {_day(changed_on)})."
-                )
+                message += " " + gettext(
+                    "Rulebook's text of it has also been revised since %(day)s (first on %(changed)s)."
+                ) % {"day": _day(day), "changed": _day(changed_on)}
             elif day:
-                message += f" Its text has not been revised since {_day(day)}."
+                message += " " + gettext("Its text has not been revised since %(day)s.") % {"day": _day(day)}
             return LinkResult(
                 address,
                 "moved",
@@ -311,17 +317,18 @@ class Checker:
             )
         if change:
             if change.added:
-                message = f"This did not exist on {_day(day)}: it was added on {_day(changed_on)}."
+                message = gettext("This did not exist on %(day)s: it was added on %(changed)s.")
             elif pinned:
-                message = (
-                    f"The address shows Rulebook's text as it stood on {_day(day)}; that text has been revised since "
-                    f"(first on {_day(changed_on)}). The rule itself did not change: see the redline for the wording."
+                message = gettext(
+                    "The address shows Rulebook's text as it stood on %(day)s; that text has been revised since "
+                    "(first on %(changed)s). The rule itself did not change: see the redline for the wording."
                 )
             else:
-                message = (
-                    f"Rulebook's text has been revised since {_day(day)} (first on {_day(changed_on)}); the rule "
-                    f"itself did not change. See the redline for the wording."
+                message = gettext(
+                    "Rulebook's text has been revised since %(day)s (first on %(changed)s); the rule itself did not "
+                    "change. See the redline for the wording."
                 )
+            message %= {"day": _day(day), "changed": _day(changed_on)}
             return LinkResult(
                 address,
                 "revised",
@@ -333,13 +340,17 @@ class Checker:
                 since=day,
             )
         if quoted.dating == "fixed":
-            message = "A comparison between two recorded versions; it stays as it is."
+            message = gettext("A comparison between two recorded versions; it stays as it is.")
         elif pinned:
-            message = f"In force; shows the text as it stood on {_day(day)}, which is still the current text."
+            message = gettext("In force; shows the text as it stood on %(day)s, which is still the current text.") % {
+                "day": _day(day)
+            }
         elif day:
-            message = f"In force, and the text has not changed since {_day(day)}."
+            message = gettext("In force, and the text has not changed since %(day)s.") % {"day": _day(day)}
         else:
-            message = "In force; the address shows the current text (give the memo's date to check for changes)."
+            message = gettext(
+                "In force; the address shows the current text (give the memo's date to check for changes)."
+            )
         return LinkResult(
             address, "ok", message, current_url=self._absolute(quoted, quoted.path), title=title, since=day
         )
@@ -384,8 +395,9 @@ class Checker:
         shown = [record for record in records if _state(record, [], self.drafts) is not None]
         if shown:
             first_day = timezone.localdate(shown[0].history_date)
-            return f"It did not exist on {_day(day)}: its first recorded text dates from {_day(first_day)}."
-        return f"It had no published text on {_day(day)}."
+            message = gettext("It did not exist on %(day)s: its first recorded text dates from %(first)s.")
+            return message % {"day": _day(day), "first": _day(first_day)}
+        return gettext("It had no published text on %(day)s.") % {"day": _day(day)}
 
     def _redline(self, found, change: _Change, day, quoted) -> str | None:
         if found.provision is None:
@@ -403,6 +415,16 @@ class Checker:
         }
         query = f"from={numbers[then.history_id]}&to={numbers[now.history_id]}"
         return self._absolute(quoted, base, query=query, fragment="")
+
+
+def _removal_message(is_provision: bool, removed_on: datetime.date | None) -> str:
+    if is_provision and removed_on:
+        return gettext("This provision was removed from Rulebook on %(day)s.") % {"day": _day(removed_on)}
+    if is_provision:
+        return gettext("This provision was removed from Rulebook.")
+    if removed_on:
+        return gettext("This document was removed from Rulebook on %(day)s.") % {"day": _day(removed_on)}
+    return gettext("This document was removed from Rulebook.")
 
 
 def check(address: str, *, hosts=(), memo_date: datetime.date | None = None, drafts: bool = False) -> LinkResult:

@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 MAX_ADDRESSES = 500
 MAX_TEXT = 200_000
@@ -42,10 +44,13 @@ class AddressList(list):
     def note(self) -> str:
         if not self.dropped:
             return ""
-        return (
-            f"The text holds {len(self) + self.dropped:,} different addresses; only the first {len(self):,} "
-            f"were checked. Check the rest separately."
-        )
+        return gettext(
+            "The text holds %(found)s different addresses; only the first %(checked)s were checked. "
+            "Check the rest separately."
+        ) % {
+            "found": number_format(len(self) + self.dropped, force_grouping=True),
+            "checked": number_format(len(self), force_grouping=True),
+        }
 
 
 def _trim(address: str) -> str:
@@ -181,10 +186,10 @@ def parse(address: str, names: set[str]) -> QuotedAddress:
     """The address taken apart; `names` are the host names of this site (see host_names)."""
     quoted = QuotedAddress(address)
     if not address:
-        quoted.settled = ("unknown", "An empty address.")
+        quoted.settled = ("unknown", gettext("An empty address."))
         return quoted
     if len(address) > MAX_ADDRESS_LENGTH:
-        quoted.settled = ("unknown", "This is too long to be a Rulebook address.")
+        quoted.settled = ("unknown", gettext("This is too long to be a Rulebook address."))
         return quoted
     candidate = address
     if re.match(r"^[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(?::\d+)?/", candidate):  # "host/path" without a scheme
@@ -193,18 +198,19 @@ def parse(address: str, names: set[str]) -> QuotedAddress:
         parts = urlsplit(candidate)
         hostname = parts.hostname
     except ValueError:
-        quoted.settled = ("unknown", "This is not a valid web address.")
+        quoted.settled = ("unknown", gettext("This is not a valid web address."))
         return quoted
     if parts.scheme or parts.netloc:
         if parts.scheme.lower() not in {"http", "https"} or not hostname:
-            quoted.settled = ("not_ours", "Not a web address of Rulebook; it was not checked.")
+            quoted.settled = ("not_ours", gettext("Not a web address of Rulebook; it was not checked."))
             return quoted
         if hostname.lower().rstrip(".") not in names:
-            quoted.settled = ("not_ours", f"An address on another site ({hostname}); Rulebook cannot vouch for it.")
+            message = gettext("An address on another site (%(host)s); Rulebook cannot vouch for it.")
+            quoted.settled = ("not_ours", message % {"host": hostname})
             return quoted
         quoted.origin = f"{parts.scheme.lower()}://{parts.netloc}"
     elif not parts.path.startswith("/"):
-        quoted.settled = ("unknown", "Not a web address: give a full address or a path from /.")
+        quoted.settled = ("unknown", gettext("Not a web address: give a full address or a path from /."))
         return quoted
     quoted.path, quoted.query, quoted.fragment = parts.path or "/", parts.query, parts.fragment
     path = unquote(quoted.path)
@@ -214,9 +220,9 @@ def parse(address: str, names: set[str]) -> QuotedAddress:
         if match is not None:
             quoted.path += "/"
     if match is None:
-        message = "Not an address of a page on this site."
+        message = gettext("Not an address of a page on this site.")
         if path.startswith("/documents/"):
-            message = "Rulebook has no document page at this address."
+            message = gettext("Rulebook has no document page at this address.")
         quoted.settled = ("unknown", message)
         return quoted
     quoted.view_name, quoted.kwargs = match.view_name, dict(match.kwargs)
@@ -229,11 +235,13 @@ def parse(address: str, names: set[str]) -> QuotedAddress:
     elif match.namespace == "api" and set(quoted.kwargs) - {"format"} and quoted.view_name not in _API_LISTS_OR_TOOLS:
         quoted.settled = (
             "unknown",
-            "An API address the link checker does not check (it checks documents and provisions); "
-            "open it to see whether it still answers.",
+            gettext(
+                "An API address the link checker does not check (it checks documents and provisions); "
+                "open it to see whether it still answers."
+            ),
         )
     elif match.namespace in _READER_NAMESPACES:
         quoted.kind = "page"
     else:
-        quoted.settled = ("unknown", "An address of this site that is not a page for readers.")
+        quoted.settled = ("unknown", gettext("An address of this site that is not a page for readers."))
     return quoted

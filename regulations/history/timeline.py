@@ -12,7 +12,6 @@ from regulations.addresses import compare_url, pinned_url, provision_url
 from regulations.history import versions
 from regulations.history.legal_timeline import legal_context
 from regulations.models import Document, Provision
-from regulations.text.cjk import has_cjk
 from regulations.text.redline import change_summary, redline_html
 
 PROVISION_FIELD_LABELS = {
@@ -130,7 +129,6 @@ def pinned_provision_page(provision: Provision, day: datetime.date, *, drafts: b
         **legal_context(provision.document, day, provision),
         "day": day,
         "record": record,
-        "record_num_is_zh": has_cjk(record.num),
         "changes_since": later,
         "changed_since": bool(later),
         "current_record": current,
@@ -342,7 +340,6 @@ def pinned_document_page(document: Document, day: datetime.date, *, drafts: bool
     ]
     for provision in provisions:
         provision.url = pinned_url(document.slug, provision.eid, day)
-        provision.num_is_zh = has_cjk(provision.num)
         provision.heading_level = min(6, 2 + provision.depth)
     events = [event for event in document_events(document, drafts=drafts) if event.record.history_date >= moment]
     return {

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.documents import Document
@@ -40,34 +40,60 @@ class Annotation(Revisioned):
 
     document = models.ForeignKey(
         Document,
+        verbose_name=gettext_lazy("document"),
         blank=True,
         on_delete=models.CASCADE,
         related_name="annotations",
-        help_text="Taken from the provision when one is chosen.",
+        help_text=gettext_lazy("Taken from the provision when one is chosen."),
     )
     provision = models.ForeignKey(
-        Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
+        Provision,
+        verbose_name=gettext_lazy("provision"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="annotations",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
-    title = models.CharField(max_length=300)
-    body = models.TextField(help_text="Markdown.")
-    effective_date = models.DateField(null=True, blank=True, help_text="When what it records takes effect.")
-    source_url = models.URLField("source", max_length=500, blank=True)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
-    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    title = models.CharField(gettext_lazy("title"), max_length=300)
+    body = models.TextField(gettext_lazy("body"), help_text=gettext_lazy("Markdown."))
+    effective_date = models.DateField(
+        gettext_lazy("effective date"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When what it records takes effect."),
+    )
+    source_url = models.URLField(gettext_lazy("source"), max_length=500, blank=True)
+    visibility = models.CharField(
+        gettext_lazy("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    publication = models.CharField(
+        gettext_lazy("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations",
     )
-    written_against_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    written_against_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    written_against_revision = models.PositiveIntegerField(
+        gettext_lazy("written against revision"), null=True, blank=True, editable=False
+    )
+    written_against_at = models.DateTimeField(
+        gettext_lazy("written against the text as of"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-effective_date", "-created_at"]
+        verbose_name = gettext_lazy("annotation")
+        verbose_name_plural = gettext_lazy("annotations")
         indexes = [models.Index(fields=["document", "provision"])]
         permissions = [("view_internal", "Can read internal annotations and drafts")]
 
@@ -92,9 +118,11 @@ class Annotation(Revisioned):
         if self.provision_id and not self.document_id:
             self.document_id = self.provision.document_id
         if not self.document_id:
-            raise ValidationError({"document": "Choose the document or the provision this annotation is about."})
+            raise ValidationError(
+                {"document": gettext("Choose the document or the provision this annotation is about.")}
+            )
         if self.provision_id and self.provision.document_id != self.document_id:
-            raise ValidationError({"provision": "This provision is not in the chosen document."})
+            raise ValidationError({"provision": gettext("This provision is not in the chosen document.")})
 
     @property
     def subject(self):

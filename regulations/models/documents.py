@@ -68,61 +68,92 @@ class Document(Revisioned):
         CN = "CN", gettext_lazy("China")
         EU = "EU", gettext_lazy("European Union")
 
-    slug = models.SlugField(max_length=100, unique=True)
-    title_en = models.CharField("English title", max_length=500)
-    title_zh = models.CharField("Chinese title", max_length=300, blank=True)
-    title_note = models.TextField(blank=True)
-    short_title = models.CharField(max_length=120)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=100, unique=True)
+    title_en = models.CharField(gettext_lazy("English title"), max_length=500)
+    title_zh = models.CharField(gettext_lazy("Chinese title"), max_length=300, blank=True)
+    title_note = models.TextField(gettext_lazy("note on the title"), blank=True)
+    short_title = models.CharField(gettext_lazy("short title"), max_length=120)
     alternative_titles = models.JSONField(
+        gettext_lazy("alternative titles"),
         default=list,
         blank=True,
-        help_text="Other names the document goes by: English press renderings, common short names, Chinese "
-        "short names (固废法). Search puts the document first when a query names it by one of them.",
+        help_text=gettext_lazy(
+            "Other names the document goes by: English press renderings, common short names, Chinese "
+            "short names (固废法). Search puts the document first when a query names it by one of them."
+        ),
     )
-    notice_title_en = models.CharField("issuing notice (English)", max_length=500, blank=True)
-    notice_title_zh = models.CharField("issuing notice (Chinese)", max_length=300, blank=True)
-    doc_number = models.CharField("document number", max_length=100, blank=True)
-    doc_number_note = models.TextField("document number note", blank=True)
-    doc_number_verified = models.BooleanField(default=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    form = models.CharField(max_length=200, blank=True, help_text="The instrument's form as issued, in words.")
-    rank = models.CharField("legal rank", max_length=30, choices=Rank.choices, blank=True)
-    level = models.CharField("legal rank in words", max_length=200, blank=True)
-    jurisdiction = models.CharField(max_length=5, choices=Jurisdiction.choices)
-    language = models.CharField(max_length=10, default="zh")
-    issuers = models.ManyToManyField(Authority, through="DocumentIssuer", related_name="documents")
-    topics = models.ManyToManyField(Topic, related_name="documents")
-    status_note = models.TextField("note on its validity", blank=True)
-    dates_note = models.TextField(blank=True)
-    summary = models.TextField(help_text="Markdown.")
+    notice_title_en = models.CharField(gettext_lazy("issuing notice (English)"), max_length=500, blank=True)
+    notice_title_zh = models.CharField(gettext_lazy("issuing notice (Chinese)"), max_length=300, blank=True)
+    doc_number = models.CharField(gettext_lazy("document number"), max_length=100, blank=True)
+    doc_number_note = models.TextField(gettext_lazy("document number note"), blank=True)
+    doc_number_verified = models.BooleanField(gettext_lazy("document number verified"), default=True)
+    kind = models.CharField(gettext_lazy("kind"), max_length=30, choices=Kind.choices)
+    form = models.CharField(
+        gettext_lazy("form"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("The instrument's form as issued, in words."),
+    )
+    rank = models.CharField(gettext_lazy("legal rank"), max_length=30, choices=Rank.choices, blank=True)
+    level = models.CharField(gettext_lazy("legal rank in words"), max_length=200, blank=True)
+    jurisdiction = models.CharField(gettext_lazy("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    language = models.CharField(gettext_lazy("language"), max_length=10, default="zh")
+    issuers = models.ManyToManyField(
+        Authority, verbose_name=gettext_lazy("issuers"), through="DocumentIssuer", related_name="documents"
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=gettext_lazy("topics"), related_name="documents")
+    status_note = models.TextField(gettext_lazy("note on its validity"), blank=True)
+    dates_note = models.TextField(gettext_lazy("note on the dates"), blank=True)
+    summary = models.TextField(gettext_lazy("summary"), help_text=gettext_lazy("Markdown."))
     details = models.JSONField(
+        gettext_lazy("details"),
         default=dict,
         blank=True,
-        help_text="Further researched facts (legal basis, implementing documents, editions…).",
+        help_text=gettext_lazy("Further researched facts (legal basis, implementing documents, editions…)."),
     )
     official_url = models.URLField(
-        "official publication", max_length=500, blank=True, help_text="The issuer's site, the gazette, EUR-Lex."
+        gettext_lazy("official publication"),
+        max_length=500,
+        blank=True,
+        help_text=gettext_lazy("The issuer's site, the gazette, EUR-Lex."),
     )
     official_publisher = models.CharField(
-        "published officially by", max_length=200, blank=True, help_text="e.g. EUR-Lex (Publications Office of the EU)"
+        gettext_lazy("published officially by"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("e.g. EUR-Lex (Publications Office of the EU)"),
     )
-    eli = models.URLField("ELI", max_length=300, blank=True, help_text="European Legislation Identifier, if any.")
+    eli = models.URLField(
+        gettext_lazy("ELI"),
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("European Legislation Identifier, if any."),
+    )
     sources = models.JSONField(
-        "research sources", default=list, blank=True, help_text="Secondary reports: reprints, news, translations."
+        gettext_lazy("research sources"),
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Secondary reports: reprints, news, translations."),
     )
-    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
-    updated_at = models.DateTimeField(auto_now=True)
+    publication = models.CharField(
+        gettext_lazy("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
     history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[topics])
 
     class Meta:
         ordering = ["slug"]
+        verbose_name = gettext_lazy("document")
+        verbose_name_plural = gettext_lazy("documents")
         constraints = [
             models.CheckConstraint(
                 condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
                 name="document_slug_format",
-                violation_error_message="A slug is lower-case letters and digits in words joined by single hyphens.",
+                violation_error_message=gettext_lazy(
+                    "A slug is lower-case letters and digits in words joined by single hyphens."
+                ),
             ),
         ]
 
@@ -167,13 +198,15 @@ class Document(Revisioned):
 
 
 class DocumentIssuer(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE)
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT)
-    position = models.PositiveSmallIntegerField(default=0)
-    role = models.CharField(max_length=100, blank=True)
+    document = models.ForeignKey(Document, verbose_name=gettext_lazy("document"), on_delete=models.CASCADE)
+    authority = models.ForeignKey(Authority, verbose_name=gettext_lazy("authority"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
+    role = models.CharField(gettext_lazy("role"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["position"]
+        verbose_name = gettext_lazy("document issuer")
+        verbose_name_plural = gettext_lazy("document issuers")
         constraints = [models.UniqueConstraint(fields=["document", "authority"], name="unique_document_issuer")]
 
     def __str__(self):

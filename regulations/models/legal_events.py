@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -43,12 +43,22 @@ class LegalEvent(models.Model):
     ENDING = {Kind.REPEALED, Kind.REPLACED, Kind.EXPIRES}
     CHANGING = {Kind.AMENDED, Kind.PARTLY_REPEALED}
 
-    document = models.ForeignKey("regulations.Document", on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(help_text="When it happens or takes effect; a partial date is its first day.")
-    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    document = models.ForeignKey(
+        "regulations.Document", verbose_name=gettext_lazy("document"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(gettext_lazy("kind of event"), max_length=30, choices=Kind.choices)
+    date = models.DateField(
+        gettext_lazy("date"),
+        help_text=gettext_lazy("When it happens or takes effect; a partial date is its first day."),
+    )
+    precision = models.CharField(
+        gettext_lazy("precision of the date"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
     instrument = models.CharField(
-        max_length=300, blank=True, help_text="The instrument that does it: an order, a decision, a notice number."
+        gettext_lazy("instrument"),
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("The instrument that does it: an order, a decision, a notice number."),
     )
     by = models.ForeignKey(
         "regulations.Document",
@@ -56,30 +66,38 @@ class LegalEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events_by",
-        verbose_name="by (document in Rulebook)",
-        help_text="The amending or replacing document, when it is in Rulebook.",
+        verbose_name=gettext_lazy("by (document in Rulebook)"),
+        help_text=gettext_lazy("The amending or replacing document, when it is in Rulebook."),
     )
     provisions = models.ManyToManyField(
         "regulations.Provision",
+        verbose_name=gettext_lazy("provisions"),
         blank=True,
         related_name="legal_events",
-        help_text="The provisions it affects (an amendment, a partial repeal); none for the whole document.",
+        help_text=gettext_lazy(
+            "The provisions it affects (an amendment, a partial repeal); none for the whole document."
+        ),
     )
-    verified = models.BooleanField(default=True, help_text="Unticked: reported or resting on one source.")
-    note = models.TextField(blank=True)
-    source_url = models.URLField("source", max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order among events on the same date.")
+    verified = models.BooleanField(
+        gettext_lazy("verified"), default=True, help_text=gettext_lazy("Unticked: reported or resting on one source.")
+    )
+    note = models.TextField(gettext_lazy("note"), blank=True)
+    source_url = models.URLField(gettext_lazy("source"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(
+        gettext_lazy("position"), default=0, help_text=gettext_lazy("Order among events on the same date.")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = gettext_lazy("legal events")
         ordering = ["date", "position", "pk"]
-        verbose_name = "legal event"
+        verbose_name = gettext_lazy("legal event")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(by=models.F("document")),
                 name="legal_event_not_by_its_own_document",
-                violation_error_message="A document cannot amend or replace itself.",
+                violation_error_message=gettext_lazy("A document cannot amend or replace itself."),
             )
         ]
 
@@ -88,9 +106,9 @@ class LegalEvent(models.Model):
 
     def clean(self):
         if self.by_id and self.by_id == self.document_id:
-            raise ValidationError({"by": "A document cannot amend or replace itself."})
+            raise ValidationError({"by": gettext("A document cannot amend or replace itself.")})
         if self.kind == self.Kind.REPLACED and not (self.by_id or self.instrument):
-            raise ValidationError({"by": "Say what replaces it: a document in Rulebook, or the instrument."})
+            raise ValidationError({"by": gettext("Say what replaces it: a document in Rulebook, or the instrument.")})
 
     @property
     def display(self) -> str:

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class PageGeneration(models.Model):
@@ -9,8 +10,12 @@ class PageGeneration(models.Model):
     snapshot can then lose pages but never bring back one that a save has since made stale.
     """
 
-    scope = models.CharField(max_length=255, primary_key=True)
-    token = models.CharField(max_length=32)
+    scope = models.CharField(gettext_lazy("scope"), max_length=255, primary_key=True)
+    token = models.CharField(gettext_lazy("token"), max_length=32)
+
+    class Meta:
+        verbose_name = gettext_lazy("page generation")
+        verbose_name_plural = gettext_lazy("page generations")
 
     def __str__(self) -> str:
         return f"{self.scope} @ {self.token}"

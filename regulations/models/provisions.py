@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import Q
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from regulations import addresses
 from regulations.models.documents import Document
@@ -15,11 +15,12 @@ from regulations.models.validity import Status, Validity, validity_on
 EID_RE = r"^[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*(?:__[a-z]+_[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 eid_validator = RegexValidator(
     EID_RE,
-    "An identifier is made of parts such as “part_2”, joined by “__” (e.g. part_2__sec_7__item_2).",
+    gettext_lazy("An identifier is made of parts such as “part_2”, joined by “__” (e.g. part_2__sec_7__item_2)."),
 )
 MAX_TREE_DEPTH = 12
-CYCLE_MESSAGE = "This would put the provision inside itself (a cycle in the tree)."
-DEPTH_MESSAGE = f"A document's tree may be at most {MAX_TREE_DEPTH} levels deep."
+# Marked here, translated by tree_error() when it is shown: callers compare and log the English.
+CYCLE_MESSAGE = gettext_noop("This would put the provision inside itself (a cycle in the tree).")
+DEPTH_MESSAGE = gettext_noop("A document's tree may be at most %(levels)d levels deep.")
 _UNKNOWN = object()
 
 
@@ -31,11 +32,11 @@ def tree_error(parents: dict, pk, parent_pk) -> str | None:
     levels, seen, node = 1, set(), parent_pk
     while node is not None:
         if (pk is not None and node == pk) or node in seen:  # the latter: a cycle the database would refuse
-            return CYCLE_MESSAGE
+            return gettext(CYCLE_MESSAGE)
         seen.add(node)
         levels += 1
         if levels > MAX_TREE_DEPTH:
-            return DEPTH_MESSAGE
+            return gettext(DEPTH_MESSAGE) % {"levels": MAX_TREE_DEPTH}
         node = parents.get(node)
     return None
 
@@ -77,46 +78,69 @@ class Provision(Revisioned):
 
     Status = Status  # derived from the document's legal events (regulations.models.validity)
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="provisions")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    document = models.ForeignKey(
+        Document, verbose_name=gettext_lazy("document"), on_delete=models.CASCADE, related_name="provisions"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=gettext_lazy("parent provision"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
     eid = models.CharField(
-        "identifier",
+        gettext_lazy("identifier"),
         max_length=200,
         validators=[eid_validator],
-        help_text="Stable address within the document, e.g. part_2__sec_7__item_2. Never reuse one.",
+        help_text=gettext_lazy("Stable address within the document, e.g. part_2__sec_7__item_2. Never reuse one."),
     )
-    position = models.PositiveIntegerField(help_text="Place in document order.")
-    depth = models.PositiveSmallIntegerField(default=0)
-    num = models.CharField("number", max_length=40, blank=True, help_text="As the document numbers it.")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    heading_en = models.CharField("English heading", max_length=300)
-    heading_zh = models.CharField("Chinese heading", max_length=300, blank=True)
-    heading_zh_note = models.CharField(max_length=200, blank=True)
-    heading_official_en = models.CharField("official English heading", max_length=300, blank=True)
-    articles = models.CharField(max_length=100, blank=True, help_text="Articles this part covers.")
-    text = models.TextField(blank=True, help_text="Our summary of what it says, in Markdown.")
+    position = models.PositiveIntegerField(gettext_lazy("position"), help_text=gettext_lazy("Place in document order."))
+    depth = models.PositiveSmallIntegerField(gettext_lazy("depth"), default=0)
+    num = models.CharField(
+        gettext_lazy("number"), max_length=40, blank=True, help_text=gettext_lazy("As the document numbers it.")
+    )
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices)
+    heading_en = models.CharField(gettext_lazy("English heading"), max_length=300)
+    heading_zh = models.CharField(gettext_lazy("Chinese heading"), max_length=300, blank=True)
+    heading_zh_note = models.CharField(gettext_lazy("note on the Chinese heading"), max_length=200, blank=True)
+    heading_official_en = models.CharField(gettext_lazy("official English heading"), max_length=300, blank=True)
+    articles = models.CharField(
+        gettext_lazy("articles"), max_length=100, blank=True, help_text=gettext_lazy("Articles this part covers.")
+    )
+    text = models.TextField(
+        gettext_lazy("text"), blank=True, help_text=gettext_lazy("Our summary of what it says, in Markdown.")
+    )
     text_original = models.TextField(
-        "original text", blank=True, help_text="The official wording (原文), in the document's language; Markdown."
+        gettext_lazy("original text"),
+        blank=True,
+        help_text=gettext_lazy("The official wording (原文), in the document's language; Markdown."),
     )
-    key_terms = models.JSONField(default=list, blank=True)
-    responsible_agencies = models.JSONField(default=list, blank=True)
-    industries = models.ManyToManyField(Industry, blank=True, related_name="provisions")
-    verified = models.BooleanField(default=True)
-    note = models.TextField("research note", blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLISHED)
-    updated_at = models.DateTimeField(auto_now=True)
+    key_terms = models.JSONField(gettext_lazy("key terms"), default=list, blank=True)
+    responsible_agencies = models.JSONField(gettext_lazy("responsible agencies"), default=list, blank=True)
+    industries = models.ManyToManyField(
+        Industry, verbose_name=gettext_lazy("industries"), blank=True, related_name="provisions"
+    )
+    verified = models.BooleanField(gettext_lazy("verified"), default=True)
+    note = models.TextField(gettext_lazy("research note"), blank=True)
+    details = models.JSONField(gettext_lazy("details"), default=dict, blank=True)
+    publication = models.CharField(
+        gettext_lazy("publication"), max_length=10, choices=Publication.choices, default=Publication.PUBLISHED
+    )
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = ProvisionQuerySet.as_manager()
     history = VersionHistory(excluded_fields=["updated_at"], m2m_fields=[industries])
 
     class Meta:
         ordering = ["document", "position"]
+        verbose_name = gettext_lazy("provision")
+        verbose_name_plural = gettext_lazy("provisions")
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "eid"],
                 name="unique_provision_eid",
-                violation_error_message="This document already has a provision with this identifier.",
+                violation_error_message=gettext_lazy("This document already has a provision with this identifier."),
             ),
             models.CheckConstraint(
                 condition=Q(eid__regex=EID_RE),
@@ -214,10 +238,13 @@ class Provision(Revisioned):
             return
         if self.publication == Publication.PUBLISHED and self.parent.publication == Publication.DRAFT:
             raise ValidationError(
-                {"publication": f"Its parent {self.parent.reference} is a draft: publish the parent first."}
+                {
+                    "publication": gettext("Its parent %(parent)s is a draft: publish the parent first.")
+                    % {"parent": self.parent.reference}
+                }
             )
         if self.document_id and self.parent.document_id != self.document_id:
-            raise ValidationError({"parent": "The parent must belong to the same document."})
+            raise ValidationError({"parent": gettext("The parent must belong to the same document.")})
         parents = dict(Provision.objects.filter(document_id=self.parent.document_id).values_list("pk", "parent_id"))
         message = tree_error(parents, self.pk, self.parent_id)
         if message:

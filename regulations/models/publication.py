@@ -23,7 +23,7 @@ class ReaderQuerySet(models.QuerySet):
 class Revisioned(models.Model):
     """A counter raised on every save, so that an edit based on an older revision can be refused."""
 
-    revision = models.PositiveIntegerField(default=1, editable=False)
+    revision = models.PositiveIntegerField(gettext_lazy("revision"), default=1, editable=False)
 
     class Meta:
         abstract = True

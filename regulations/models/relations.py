@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from regulations.models.documents import Document
@@ -9,14 +10,16 @@ from regulations.models.publication import Publication, ReaderQuerySet, Revision
 
 
 class RelationType(models.Model):
-    slug = models.SlugField(unique=True)
-    verb = models.CharField(max_length=60)
-    reverse_verb = models.CharField(max_length=60)
-    symmetric = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(gettext_lazy("slug"), unique=True)
+    verb = models.CharField(gettext_lazy("verb"), max_length=60)
+    reverse_verb = models.CharField(gettext_lazy("reverse verb"), max_length=60)
+    symmetric = models.BooleanField(gettext_lazy("symmetric"), default=False)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
 
     class Meta:
         ordering = ["position"]
+        verbose_name = gettext_lazy("relation type")
+        verbose_name_plural = gettext_lazy("relation types")
 
     def __str__(self):
         return self.verb
@@ -56,33 +59,49 @@ class RelationQuerySet(ReaderQuerySet):
 
 
 class Relation(Revisioned):
-    type = models.ForeignKey(RelationType, on_delete=models.PROTECT, related_name="relations")
-    source_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="outgoing_relations")
+    type = models.ForeignKey(
+        RelationType, verbose_name=gettext_lazy("type"), on_delete=models.PROTECT, related_name="relations"
+    )
+    source_document = models.ForeignKey(
+        Document,
+        verbose_name=gettext_lazy("source document"),
+        on_delete=models.CASCADE,
+        related_name="outgoing_relations",
+    )
     source_provision = models.ForeignKey(
         Provision,
+        verbose_name=gettext_lazy("source provision"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="outgoing_relations",
     )
-    target_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="incoming_relations")
+    target_document = models.ForeignKey(
+        Document,
+        verbose_name=gettext_lazy("target document"),
+        on_delete=models.CASCADE,
+        related_name="incoming_relations",
+    )
     target_provision = models.ForeignKey(
         Provision,
+        verbose_name=gettext_lazy("target provision"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="incoming_relations",
     )
-    note = models.TextField(blank=True)
-    asserted_by = models.CharField(max_length=100, default="Rulebook research")
-    asserted_on = models.DateField(null=True, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(gettext_lazy("note"), blank=True)
+    asserted_by = models.CharField(gettext_lazy("asserted by"), max_length=100, default="Rulebook research")
+    asserted_on = models.DateField(gettext_lazy("asserted on"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
 
     objects = RelationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["source_document", "position"]
+        verbose_name = gettext_lazy("relation")
+        verbose_name_plural = gettext_lazy("relations")
         constraints = [
             models.UniqueConstraint(
                 fields=["type", "source_document", "source_provision", "target_document", "target_provision"],
@@ -108,6 +127,6 @@ class Relation(Revisioned):
 
     def clean(self):
         if self.source_provision_id and self.source_provision.document_id != self.source_document_id:
-            raise ValidationError({"source_provision": "This provision is not in the source document."})
+            raise ValidationError({"source_provision": gettext("This provision is not in the source document.")})
         if self.target_provision_id and self.target_provision.document_id != self.target_document_id:
-            raise ValidationError({"target_provision": "This provision is not in the target document."})
+            raise ValidationError({"target_provision": gettext("This provision is not in the target document.")})

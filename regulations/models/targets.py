@@ -29,29 +29,40 @@ class Target(Revisioned):
         CAP = "cap", gettext_lazy("Cap")
         PEAK = "peak", gettext_lazy("Peak")
 
-    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="targets")
-    position = models.PositiveSmallIntegerField(default=0)
-    metric = models.CharField(max_length=300)
-    metric_zh = models.CharField("metric (Chinese)", max_length=200, blank=True)
-    scope = models.CharField(max_length=300, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    target_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    unit = models.CharField(max_length=100, help_text="“qualitative” for goals without a figure.")
-    comparison = models.CharField(
-        max_length=60, blank=True, help_text="Wording that qualifies the value: at least, about, below…"
+    provision = models.ForeignKey(
+        Provision, verbose_name=gettext_lazy("provision"), on_delete=models.CASCADE, related_name="targets"
     )
-    direction = models.CharField(max_length=10, choices=Direction.choices)
-    description = models.TextField(blank=True)
-    verified = models.BooleanField(default=True)
-    note = models.TextField("research note", blank=True)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
+    metric = models.CharField(gettext_lazy("metric"), max_length=300)
+    metric_zh = models.CharField(gettext_lazy("metric (Chinese)"), max_length=200, blank=True)
+    scope = models.CharField(gettext_lazy("scope"), max_length=300, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(gettext_lazy("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        gettext_lazy("baseline value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(gettext_lazy("target year"), null=True, blank=True)
+    value = models.DecimalField(gettext_lazy("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(
+        gettext_lazy("unit"), max_length=100, help_text=gettext_lazy("“qualitative” for goals without a figure.")
+    )
+    comparison = models.CharField(
+        gettext_lazy("comparison"),
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("Wording that qualifies the value: at least, about, below…"),
+    )
+    direction = models.CharField(gettext_lazy("direction"), max_length=10, choices=Direction.choices)
+    description = models.TextField(gettext_lazy("description"), blank=True)
+    verified = models.BooleanField(gettext_lazy("verified"), default=True)
+    note = models.TextField(gettext_lazy("research note"), blank=True)
 
     objects = TargetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["provision", "position"]
+        verbose_name = gettext_lazy("target")
+        verbose_name_plural = gettext_lazy("targets")
         constraints = [
             models.CheckConstraint(
                 condition=Q(baseline_year__isnull=True)

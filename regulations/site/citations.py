@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.addresses import pinned_url, subject_url
 from regulations.history import versions
@@ -101,6 +101,9 @@ def cite(
     )
 
 
+PINNED_LABEL = gettext_lazy("The text as of %(day)s")
+
+
 def citation_rows(citation: Citation) -> list[tuple[str, str, str]]:
     """(label, text, language) of each way to quote it, for the cite panel."""
     rows = [(gettext("Citation (English)"), citation.english, "en")]
@@ -108,8 +111,8 @@ def citation_rows(citation: Citation) -> list[tuple[str, str, str]]:
         rows.append((gettext("Citation (Chinese)"), citation.chinese, "zh"))
     rows += [
         (gettext("Permanent address"), citation.address, ""),
-        (gettext("The text as of %(day)s") % {"day": date_format(citation.pinned_on)}, citation.pinned_address, ""),
-        (gettext("Markdown link"), citation.markdown, ""),
+        (PINNED_LABEL % {"day": date_format(citation.pinned_on)}, citation.pinned_address, ""),
+        (gettext("Markdown link"), citation.markdown, "en"),
     ]
     return rows
 
@@ -130,4 +133,6 @@ def cite_panel(document: Document, provision: Provision | None, site_root: str, 
         "citation_rows": citation_rows(citation),
         "cite_pin_problem": problem,
         "cite_pin_asked": bool(pin.strip()),
+        # The label the date box's script writes when the reader picks another day (static/js/rulebook.js).
+        "cite_pinned_label": PINNED_LABEL % {"day": "{day}"},
     }

@@ -9,6 +9,8 @@ import io
 import re
 from collections.abc import Callable
 
+from django.utils.translation import gettext
+
 from regulations.addresses import document_url, provision_url, subject_url
 from regulations.models import TARGET_FIGURE_FIELDS, Document, DocumentIssuer, LegalEvent, Provision, Relation, Target
 from regulations.site.pages.provision_trees import attach_tree, without_hidden_subtrees
@@ -116,11 +118,14 @@ def document_markdown(document: Document, absolute: Absolute) -> str:
     if document.title_zh:
         lines += [document.title_zh, ""]
     facts = [
-        ("Document number", document.doc_number),
-        ("Status", document.validity().text),
-        ("Legal events", "; ".join(f"{event.get_kind_display()} {event.iso}" for event in document.events.all())),
-        ("Official text", document.official_url or "not yet linked"),
-        ("Permanent address", absolute(document_url(document.slug))),
+        (gettext("Document number"), document.doc_number),
+        (gettext("Status"), document.validity().text),
+        (
+            gettext("Legal events"),
+            "; ".join(f"{event.get_kind_display()} {event.iso}" for event in document.events.all()),
+        ),
+        (gettext("Official text"), document.official_url or gettext("not yet linked")),
+        (gettext("Permanent address"), absolute(document_url(document.slug))),
     ]
     lines += [f"- **{label}:** {value}" for label, value in facts if value]
     lines += ["", document.summary.strip(), ""]
@@ -133,8 +138,11 @@ def document_markdown(document: Document, absolute: Absolute) -> str:
         if provision.text:
             lines += [provision.text.strip(), ""]
         for target in provision.targets.all():
-            year = f" by {target.target_year}" if target.target_year else ""
-            lines.append(f"- Target: {target.metric}{year}: {target_value_text(target)}")
+            values = {"metric": target.metric, "year": target.target_year, "value": target_value_text(target)}
+            if target.target_year:
+                lines.append("- " + gettext("Target: %(metric)s by %(year)s: %(value)s") % values)
+            else:
+                lines.append("- " + gettext("Target: %(metric)s: %(value)s") % values)
         if provision.targets.all():
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

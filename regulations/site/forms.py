@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from regulations.history import versions
 from regulations.history.quoted_addresses import MAX_TEXT
@@ -9,6 +12,7 @@ from regulations.models import Document, Status
 from regulations.site.pages.targets import TARGET_COLUMNS
 
 IGNORED_VALUE_LIMIT = 60
+ANY = pgettext_lazy("no filter", "Any")
 
 
 class LenientForm(forms.Form):
@@ -28,57 +32,71 @@ class LenientForm(forms.Form):
 
     def usable_data(self) -> tuple[dict, list[str]]:
         notes = [
-            f"Ignored {label} “{raw}”: it is not one of the values offered." for label, raw in self.unusable_values()
+            gettext("Ignored %(filter)s “%(value)s”: it is not one of the values offered.")
+            % {"filter": label, "value": raw}
+            for label, raw in self.unusable_values()
         ]
         values = {name: "" if name in self.errors else self.cleaned_data.get(name) or "" for name in self.fields}
         return values, notes
 
 
 class DocumentFilterForm(LenientForm):
-    topic = forms.ChoiceField(label="Topic", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Status.choices])
-    rank = forms.ChoiceField(label="Legal rank", required=False, choices=[("", "Any"), *Document.Rank.choices])
+    topic = forms.ChoiceField(label=gettext_lazy("Topic"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=[("", ANY), *Status.choices])
+    rank = forms.ChoiceField(
+        label=gettext_lazy("Legal rank"), required=False, choices=[("", ANY), *Document.Rank.choices]
+    )
     jurisdiction = forms.ChoiceField(
-        label="Jurisdiction", required=False, choices=[("", "Any"), *Document.Jurisdiction.choices]
+        label=gettext_lazy("Jurisdiction"), required=False, choices=[("", ANY), *Document.Jurisdiction.choices]
     )
 
     def __init__(self, data, topics):
         super().__init__(data)
-        self.fields["topic"].choices = [("", "Any"), *((topic.slug, topic.name_en) for topic in topics)]
+        self.fields["topic"].choices = [("", ANY), *((topic.slug, topic.name_en) for topic in topics)]
 
 
 def _sort_choices():
-    choices = [("", "Document order")]
+    choices = [("", gettext_lazy("Document order"))]
     for key, label in TARGET_COLUMNS:
-        choices += [(key, f"{label} (ascending)"), (f"-{key}", f"{label} (descending)")]
+        ascending = format_lazy(gettext_lazy("{} (ascending)"), label)
+        choices += [(key, ascending), (f"-{key}", format_lazy(gettext_lazy("{} (descending)"), label))]
     return choices
 
 
 class TargetFilterForm(LenientForm):
-    sort = forms.ChoiceField(label="Sort", required=False, choices=_sort_choices())
-    industry = forms.ChoiceField(label="Industry", required=False)
-    document = forms.ChoiceField(label="Document", required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sort"), required=False, choices=_sort_choices())
+    industry = forms.ChoiceField(label=gettext_lazy("Industry"), required=False)
+    document = forms.ChoiceField(label=gettext_lazy("Document"), required=False)
 
     def __init__(self, data, industries, documents):
         super().__init__(data)
-        self.fields["industry"].choices = [("", "All industries"), *((i.slug, i.name_en) for i in industries)]
-        self.fields["document"].choices = [("", "All documents"), *((d.slug, d.short_title) for d in documents)]
+        self.fields["industry"].choices = [("", gettext("All industries")), *((i.slug, i.name_en) for i in industries)]
+        self.fields["document"].choices = [
+            ("", gettext("All documents")),
+            *((d.slug, d.short_title) for d in documents),
+        ]
 
 
 class LinkCheckForm(forms.Form):
     text = forms.CharField(
-        label="Paste links or a memo's text",
+        label=gettext_lazy("Paste links or a memo's text"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": "Paste at least one link, or a memo's text with links in it."},
+        error_messages={"required": gettext_lazy("Paste at least one link, or a memo's text with links in it.")},
     )
-    memo_date = forms.CharField(label="Memo written on", required=False)
+    memo_date = forms.CharField(label=gettext_lazy("Memo written on"), required=False)
 
     def clean_text(self):
         text = self.cleaned_data["text"]
         if len(text) > MAX_TEXT:
             raise ValidationError(
-                f"The text is {len(text):,} characters long; the checker takes at most {MAX_TEXT:,} at a time. "
-                "Check the memo in parts."
+                gettext(
+                    "The text is %(length)s characters long; the checker takes at most %(limit)s at a time. "
+                    "Check the memo in parts."
+                )
+                % {
+                    "length": number_format(len(text), force_grouping=True),
+                    "limit": number_format(MAX_TEXT, force_grouping=True),
+                }
             )
         return text
 
@@ -89,4 +107,4 @@ class LinkCheckForm(forms.Form):
         try:
             return versions.parse_day(value)
         except versions.InvalidDate as error:
-            raise ValidationError(f"Memo date: {error}") from None
+            raise ValidationError(gettext("Memo date: %(problem)s") % {"problem": error}) from None

@@ -18,10 +18,19 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 from regulations import addresses
 from regulations.addresses import document_url, named
 from regulations.history.versions import ACTION_LABELS
-from regulations.models.numbering import short_reference
+from regulations.models.numbering import interface_reference
 from regulations.text.cjk import has_cjk
 from regulations.text.control_characters import xml_safe
-from regulations.text.rendering import EXTERNAL_REL, mark_chinese, render_markdown, render_note
+from regulations.text.detail_labels import label_for
+from regulations.text.rendering import (
+    EXTERNAL_REL,
+    english_attr,
+    interface_is_english,
+    mark_chinese,
+    mark_english,
+    render_markdown,
+    render_note,
+)
 
 register = template.Library()
 
@@ -38,6 +47,9 @@ def markdown_filter(text):
 def zh(text):
     """Escape text and put lang="zh" on its Chinese runs."""
     return mark_chinese(text)
+
+
+register.filter("en", mark_english, is_safe=True)
 
 
 @register.filter
@@ -80,18 +92,16 @@ def action_label(action: str) -> str:
 
 @register.filter
 def reference(provision) -> str:
-    """The full number of a provision or of one of its recorded versions (2.7.2), outside its outline."""
-    return short_reference(getattr(provision, "eid", ""), getattr(provision, "num", ""))
+    """The full number of a provision or of one of its recorded versions (2.7.2, 第4部分), outside its outline."""
+    return interface_reference(getattr(provision, "eid", ""), getattr(provision, "num", ""))
 
 
 @register.filter
-def lang_zh(text):
-    """' lang="zh"' when the text contains Chinese (for attributes on whole elements)."""
-    return mark_safe(' lang="zh"') if has_cjk(text) else ""  # noqa: S308
-
-
-def interface_is_english() -> bool:
-    return (get_language() or "en").startswith("en")
+def content_lang(text):
+    """The lang attribute of an element holding one value of content: ' lang="zh"' when it is Chinese, ' lang="en"'
+    when it is English on a page whose interface is not (a document number: 工信部联节〔2022〕88号, Regulation (EU)
+    2023/1542)."""
+    return mark_safe(' lang="zh"' if has_cjk(text) else english_attr(text))  # noqa: S308 - fixed attributes
 
 
 @register.simple_tag
@@ -182,13 +192,16 @@ def validity_badge(validity):
 def research_note(text, label=None):
     if not text:
         return ""
-    return _research_note(str(text), str(label or gettext("Research note")))
+    return _research_note(str(text), str(label or gettext("Research note")), english_attr(text))
 
 
 @lru_cache(maxsize=4096)
-def _research_note(text, label):
+def _research_note(text, label, lang):
     return format_html(
-        '<details class="research-note"><summary>{}</summary><p>{}</p></details>', label, render_note(text)
+        '<details class="research-note"><summary>{}</summary><p{}>{}</p></details>',
+        label,
+        mark_safe(lang),  # noqa: S308 - a fixed attribute
+        render_note(text),
     )
 
 
@@ -234,26 +247,7 @@ def document_search_box(document):
 
 # -- the free-form `details` of a document or provision --------------------------------------
 
-LABELS = {
-    "doc": gettext_lazy("Document"),
-    "doc_number": gettext_lazy("Document number"),
-    "title_zh": gettext_lazy("Chinese title"),
-    "title_en": gettext_lazy("English title"),
-    "addressees_zh": gettext_lazy("Addressees"),
-    "as_of": gettext_lazy("As of"),
-    "zh": gettext_lazy("Chinese"),
-    "en": gettext_lazy("English"),
-    "abbr": gettext_lazy("Abbreviation"),
-    "url": gettext_lazy("Address"),
-}
 _URL_ONLY = re.compile(r"^https?://\S+$")
-
-
-def label_for(key) -> str:
-    key = str(key)
-    if key in LABELS:
-        return LABELS[key]
-    return key.replace("_", " ").strip().capitalize()
 
 
 class DetailsRenderer:
@@ -274,12 +268,14 @@ class DetailsRenderer:
             return ""
         text = str(value)
         if text in self.documents:
-            return format_html('<a href="{}">{}</a>', document_url(text), self.documents[text])
+            title = self.documents[text]
+            return format_html('<a href="{}"{}>{}</a>', document_url(text), mark_safe(english_attr(title)), title)  # noqa: S308
         if _URL_ONLY.match(text):
             return format_html('<a href="{}" rel="{}" class="source-link">{}</a>', text, EXTERNAL_REL, text)
         if key == "note" or len(text) > 80:
-            return render_note(text)
-        return mark_chinese(text)
+            lang = english_attr(text)
+            return format_html("<span{}>{}</span>", mark_safe(lang), render_note(text)) if lang else render_note(text)  # noqa: S308
+        return mark_english(text)
 
     def sequence(self, items, key=None):
         if all(not isinstance(item, dict | list) for item in items) and key not in ("sources",):
@@ -341,17 +337,17 @@ def url_label(url):
 
 
 @lru_cache(maxsize=512)
-def _agency_item(abbr, zh_name, en_name, role):
+def _agency_item(abbr, zh_name, en_name, role, english):
     parts = []
     if abbr:
-        lang = "" if en_name else ' lang="zh"'
+        lang = english if en_name else ' lang="zh"'
         parts.append(format_html('<abbr title="{}"{}>{}</abbr>', en_name or zh_name, mark_safe(lang), abbr))  # noqa: S308
     if zh_name:
         parts.append(format_html('<span lang="zh">{}</span>', zh_name))
     if en_name and not abbr:
-        parts.append(format_html("{}", en_name))
+        parts.append(format_html("<span{}>{}</span>", mark_safe(english), en_name))  # noqa: S308
     if role:
-        parts.append(format_html("({})", role))
+        parts.append(format_html("(<span{}>{}</span>)", mark_safe(english_attr(role)), role))  # noqa: S308
     return format_html("<li>{}</li>", mark_safe(" ".join(parts)))  # noqa: S308 - parts are escaped
 
 
@@ -359,7 +355,8 @@ def agency_list(agencies):
     """<ul> of responsible agencies (provision_trees.Agency): abbreviation with its name as title, Chinese name."""
     if not agencies:
         return ""
-    items = "".join(_agency_item(a.abbr, a.zh, a.en, a.role) for a in agencies)
+    english = english_attr("en")
+    items = "".join(_agency_item(a.abbr, a.zh, a.en, a.role, english) for a in agencies)
     return mark_safe(f'<ul class="inline-list">{items}</ul>')  # noqa: S308 - items are escaped
 
 
@@ -367,20 +364,29 @@ def term_list(terms):
     """<ul> of key terms, Chinese runs marked lang="zh"."""
     if not terms:
         return ""
-    items = "".join(f"<li>{mark_chinese(term)}</li>" for term in terms)
+    items = "".join(f"<li{english_attr(term)}>{mark_chinese(term)}</li>" for term in terms)
     return mark_safe(f'<ul class="inline-list key-terms">{items}</ul>')  # noqa: S308 - items are escaped
 
 
 @lru_cache(maxsize=1024)
-def _industry_item(url, name_en, name_zh):
-    return format_html('<li><a href="{}">{}</a> <span lang="zh">{}</span></li>', url, name_en, name_zh)
+def _industry_item(url, name_en, name_zh, english):
+    return format_html(
+        '<li><a href="{}"{}>{}</a> <span lang="zh">{}</span></li>',
+        url,
+        mark_safe(english),  # noqa: S308 - a fixed attribute
+        name_en,
+        name_zh,
+    )
 
 
 def industry_links(industries):
     """<ul> of links to industries; each industry needs .url (set by the site's page builders)."""
     if not industries:
         return ""
-    items = "".join(_industry_item(industry.url, industry.name_en, industry.name_zh) for industry in industries)
+    english = english_attr("en")
+    items = "".join(
+        _industry_item(industry.url, industry.name_en, industry.name_zh, english) for industry in industries
+    )
     return mark_safe(f'<ul class="inline-list">{items}</ul>')  # noqa: S308 - items are escaped
 
 
@@ -399,19 +405,24 @@ def _relation_item(view, show_this: bool) -> str:
         if view.this_provision is not None:
             this = view.this_provision
             label = f"{this.num or this.eid} {this.heading_en}"
-            parts.append(f'<span class="relation__this"><a href="{_e(view.this_url)}">{mark_chinese(label)}</a></span>')
+            link = f'<a href="{_e(view.this_url)}"{english_attr(label)}>{mark_chinese(label)}</a>'
+            parts.append(f'<span class="relation__this">{link}</span>')
         else:
-            parts.append(f'<span class="relation__this">{_e(gettext("This document as a whole"))}</span>')
-    parts.append(f'<span class="relation__verb">{_e(view.verb)}</span>')
+            whole = gettext("This document as a whole")
+            parts.append(f'<span class="relation__this">{_e(whole)}</span>')
+    # Relation types are a reference list edited in English, like the corpus.
+    parts.append(f'<span class="relation__verb"{english_attr(view.verb)}>{_e(view.verb)}</span>')
     other = view.other_document.short_title
     if view.other_provision is not None:
         other += f", {view.other_provision.num or view.other_provision.eid} {view.other_provision.heading_en}"
-    parts.append(f'<a class="relation__other" href="{_e(view.other_url)}">{mark_chinese(other)}</a>')
+    parts.append(
+        f'<a class="relation__other" href="{_e(view.other_url)}"{english_attr(other)}>{mark_chinese(other)}</a>'
+    )
     validity = view.other_validity
     if validity is not None and not validity.in_force:
         parts.append(str(validity_badge(validity)))
     if view.note:
-        parts.append(f'<span class="relation__note">{mark_chinese(view.note)}</span>')
+        parts.append(f'<span class="relation__note"{english_attr(view.note)}>{mark_chinese(view.note)}</span>')
     provenance = _e(gettext("Asserted by %(source)s") % {"source": view.relation.asserted_by})
     asserted_on = view.relation.asserted_on
     if asserted_on:
@@ -434,19 +445,16 @@ def provision_facts(provision):
     Expects the lists the site's page builders attach: provision.industry_list (each with .url) and
     provision.agencies.
     """
-    rows = []
-    if provision.heading_official_en:
-        rows.append(f"<dt>{_e(gettext('Official English heading'))}</dt><dd>{_e(provision.heading_official_en)}</dd>")
-    if provision.heading_zh_note:
-        rows.append(f"<dt>{_e(gettext('Chinese heading'))}</dt><dd>{mark_chinese(provision.heading_zh_note)}</dd>")
-    if provision.articles:
-        rows.append(f"<dt>{_e(gettext('Articles'))}</dt><dd>{_e(provision.articles)}</dd>")
-    if provision.industry_list:
-        rows.append(f"<dt>{_e(gettext('Industries'))}</dt><dd>{industry_links(provision.industry_list)}</dd>")
-    if provision.agencies:
-        rows.append(f"<dt>{_e(gettext('Responsible agencies'))}</dt><dd>{agency_list(provision.agencies)}</dd>")
-    if provision.key_terms:
-        rows.append(f"<dt>{_e(gettext('Key terms'))}</dt><dd>{term_list(provision.key_terms)}</dd>")
+    # (gettext outside the f-strings: makemessages cannot read inside them)
+    facts = [
+        (gettext("Official English heading"), provision.heading_official_en, mark_english),
+        (gettext("Chinese heading"), provision.heading_zh_note, mark_english),
+        (gettext("Articles"), provision.articles, mark_english),
+        (gettext("Industries"), provision.industry_list, industry_links),
+        (gettext("Responsible agencies"), provision.agencies, agency_list),
+        (gettext("Key terms"), provision.key_terms, term_list),
+    ]
+    rows = [f"<dt>{_e(label)}</dt><dd>{shown(value)}</dd>" for label, value, shown in facts if value]
     if not rows:
         return ""
     return mark_safe('<dl class="facts">' + "\n".join(rows) + "</dl>")  # noqa: S308 - every value is escaped

@@ -1,4 +1,5 @@
-"""Turn the corpus's Markdown into safe HTML, and mark Chinese runs in plain text with lang="zh".
+"""Turn the corpus's Markdown into safe HTML, and mark Chinese runs in plain text with lang="zh" (and English
+content with lang="en" on a page whose interface is not English).
 
 `render_markdown` is the one place where stored Markdown becomes HTML: Markdown is converted
 with raw HTML switched off, external links get rel="noopener noreferrer nofollow", and the
@@ -15,6 +16,7 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -87,6 +89,29 @@ def render_markdown(text: str | None) -> SafeString:
 def mark_chinese(text) -> SafeString:
     """Escape plain text and wrap each run of Chinese in <span lang="zh">."""
     return mark_safe(chinese_marked(text))  # noqa: S308 - escaped first
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def interface_is_english() -> bool:
+    return (get_language() or "en").startswith("en")
+
+
+def english_attr(text) -> str:
+    """' lang="en"' for an element holding English content (text with Latin letters) when the interface around it
+    is not English; its Chinese runs are marked lang="zh" on their own."""
+    if interface_is_english() or not _LATIN.search(str(text or "")):
+        return ""
+    return ' lang="en"'
+
+
+def mark_english(text) -> SafeString:
+    """Escape content written in English and say so (lang="en") on a page whose interface is not: a heading, a
+    note, a target's value. Chinese runs in it are marked lang="zh", as mark_chinese does."""
+    attr = english_attr(text)
+    marked = mark_chinese(text)
+    return mark_safe(f"<span{attr}>{marked}</span>") if attr else marked  # noqa: S308 - escaped by mark_chinese
 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'）)，。；]+")

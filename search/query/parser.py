@@ -32,13 +32,40 @@ class Clause:
         return self.text + ("*" if self.prefix else "")
 
 
+@dataclass(frozen=True)
+class Note:
+    """How a malformed query was read: what was done (`code`) and to what (`value`). The page words it in the
+    reader's language (search.views), so this module needs no translation machinery."""
+
+    code: str  # one of NOTE_CODES
+    value: str = ""
+
+
+NOTE_CODES = (
+    "removed_control_characters",
+    "shortened",  # value: the characters kept
+    "lone_sign",  # value: the sign
+    "closed_quote",
+    "misplaced_or",
+    "empty_filter",  # value: the filter's name
+    "excluded_filter",  # value: the value searched instead
+    "not_a_filter",  # value: the name before the colon
+    "ignored_brackets",
+    "inner_star",
+    "ignored_word",  # value: the word
+    "short_prefix",  # value: the word
+    "too_many_words",  # value: the words kept
+    "only_excluded",
+)
+
+
 @dataclass
 class ParsedQuery:
     raw: str
     groups: list[list[Clause]] = field(default_factory=list)  # AND of groups; a group is an OR of clauses
     excluded: list[Clause] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -61,7 +88,7 @@ class ParsedQuery:
         return [clause.text for group in self.groups for clause in group]
 
 
-def _lex(text: str, notes: list[str]) -> list[tuple[str, str, bool]]:
+def _lex(text: str, notes: list[Note]) -> list[tuple[str, str, bool]]:
     """Split into (kind, text, quoted) tokens: kind is "word", "or", or "neg" (a word after a minus)."""
     tokens: list[tuple[str, str, bool]] = []
     i, n = 0, len(text)
@@ -76,13 +103,13 @@ def _lex(text: str, notes: list[str]) -> list[tuple[str, str, bool]]:
             i += 1
             ch = text[i]
         elif ch in "-+":
-            notes.append(f"ignored a lone “{ch}”")
+            notes.append(Note("lone_sign", ch))
             i += 1
             continue
         if ch == '"':
             end = text.find('"', i + 1)
             if end == -1:
-                notes.append("closed an unbalanced quote")
+                notes.append(Note("closed_quote"))
                 end = n
             phrase = text[i + 1 : end].strip()
             if phrase:
@@ -109,10 +136,10 @@ def _lex(text: str, notes: list[str]) -> list[tuple[str, str, bool]]:
     return tokens
 
 
-def _clean_word(word: str, notes: list[str]) -> str:
+def _clean_word(word: str, notes: list[Note]) -> str:
     if any(ch in word for ch in _BRACKETS):
-        if "ignored brackets" not in notes:
-            notes.append("ignored brackets")
+        if Note("ignored_brackets") not in notes:
+            notes.append(Note("ignored_brackets"))
         word = " ".join("".join(" " if ch in _BRACKETS else ch for ch in word).split())
     return word.strip(",;!?")
 
@@ -120,13 +147,13 @@ def _clean_word(word: str, notes: list[str]) -> str:
 def parse_query(raw: str | None, max_length: int = MAX_QUERY_LENGTH) -> ParsedQuery:
     """Parse leniently; the result always describes a searchable (possibly empty) query."""
     raw = "" if raw is None else str(raw)
-    notes: list[str] = []
+    notes: list[Note] = []
     text = strip_controls(raw)
     if len(text) != len(raw):
-        notes.append("removed control characters")
+        notes.append(Note("removed_control_characters"))
     if len(text) > max_length:
         text = text[:max_length]
-        notes.append(f"used the first {max_length} characters")
+        notes.append(Note("shortened", str(max_length)))
     # Fold full-width forms and typographic quotes; keep case so that OR stays an operator.
     text = fold_width(text)
     parsed = ParsedQuery(raw=raw, notes=notes)
@@ -137,7 +164,7 @@ def parse_query(raw: str | None, max_length: int = MAX_QUERY_LENGTH) -> ParsedQu
             if parsed.groups and not pending_or:
                 pending_or = True
             else:
-                notes.append("ignored a misplaced OR")
+                notes.append(Note("misplaced_or"))
             continue
         clause = None
         if not quoted:
@@ -147,15 +174,15 @@ def parse_query(raw: str | None, max_length: int = MAX_QUERY_LENGTH) -> ParsedQu
                 if filter_value and kind != "neg":
                     parsed.filters.setdefault(FILTER_FIELDS[match.group(1)], []).append(filter_value)
                 elif not filter_value:
-                    notes.append(f"ignored the empty filter “{match.group(1)}:”")
+                    notes.append(Note("empty_filter", match.group(1)))
                 else:
-                    notes.append(f"cannot exclude with a filter, searched “{filter_value}” instead")
+                    notes.append(Note("excluded_filter", filter_value))
                     clause = Clause(filter_value.lower())
                     kind = "word"
                 if clause is None:
                     continue
             elif match and match.group(2):
-                notes.append(f"“{match.group(1)}:” is not a filter; searched it as words")
+                notes.append(Note("not_a_filter", match.group(1)))
                 value = f"{match.group(1)} {match.group(2)}"
                 quoted = True
         if clause is None:
@@ -172,20 +199,20 @@ def parse_query(raw: str | None, max_length: int = MAX_QUERY_LENGTH) -> ParsedQu
                 word = word.rstrip("*").strip("*")
                 if "*" in word:
                     word = word.replace("*", "")
-                    notes.append("a * only works at the end of a word")
+                    notes.append(Note("inner_star"))
                 word = word.lower()
                 if not word or not any(ch.isalnum() for ch in word):
                     if value.strip("*"):
-                        notes.append(f"ignored “{value}”")
+                        notes.append(Note("ignored_word", value))
                     pending_or = False if kind == "neg" else pending_or
                     continue
                 if prefix and len(word) < 2:
-                    notes.append(f"“{word}*” is too short for a prefix search; searched the word")
+                    notes.append(Note("short_prefix", word))
                     prefix = False
                 clause = Clause(word, prefix=prefix)
         if kind == "neg":
             if pending_or:
-                notes.append("ignored a misplaced OR")
+                notes.append(Note("misplaced_or"))
                 pending_or = False
             parsed.excluded.append(clause)
             continue
@@ -195,11 +222,11 @@ def parse_query(raw: str | None, max_length: int = MAX_QUERY_LENGTH) -> ParsedQu
         else:
             parsed.groups.append([clause])
     if pending_or:
-        notes.append("ignored a misplaced OR")
+        notes.append(Note("misplaced_or"))
     if len(parsed.groups) + len(parsed.excluded) > MAX_CLAUSES:
         parsed.groups = parsed.groups[:MAX_CLAUSES]
         parsed.excluded = parsed.excluded[: max(0, MAX_CLAUSES - len(parsed.groups))]
-        notes.append(f"used the first {MAX_CLAUSES} words")
+        notes.append(Note("too_many_words", str(MAX_CLAUSES)))
     if not parsed.groups and parsed.excluded:
-        notes.append("a search needs at least one word that is not excluded")
+        notes.append(Note("only_excluded"))
     return parsed

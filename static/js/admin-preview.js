@@ -2,7 +2,8 @@
  *
  * The widget renders a hidden preview area after each such text area; this script shows it and, on
  * "Preview Markdown", posts the text to the admin's preview endpoint, which answers with the HTML the
- * public pages would show (rendered and sanitised on the server). Without JavaScript nothing changes.
+ * public pages would show (rendered and sanitised on the server). What it says comes from the widget's data-
+ * attributes, in the interface's language. Without JavaScript nothing changes.
  * Clicks are handled on the document, so rows added to an inline later work too.
  */
 (function () {
@@ -43,7 +44,7 @@
     body.append("text", p.textarea.value);
     p.output.hidden = false;
     p.hide.hidden = false;
-    say(p.output, "Rendering…");
+    say(p.output, p.box.getAttribute("data-rendering"));
     fetch(p.box.getAttribute("data-preview-url"), {
       method: "POST",
       body: body,
@@ -52,10 +53,10 @@
     })
       .then(function (response) {
         if (response.redirected) {
-          throw new Error("Your session has ended: sign in again to preview.");
+          throw new Error(p.box.getAttribute("data-signed-out"));
         }
         if (!response.ok) {
-          throw new Error("The preview could not be rendered (" + response.status + ").");
+          throw new Error(p.box.getAttribute("data-failed").replace("{status}", response.status));
         }
         return response.text();
       })
@@ -64,11 +65,12 @@
           // Rendered from Markdown with raw HTML off and cleaned against an allow-list on the server.
           p.output.innerHTML = html;
         } else {
-          say(p.output, "Nothing to preview.");
+          say(p.output, p.box.getAttribute("data-empty"));
         }
       })
       .catch(function (error) {
-        say(p.output, error.message || "The preview could not be loaded.");
+        // A network failure (TypeError) has only the browser's own English words.
+        say(p.output, (error instanceof TypeError ? "" : error.message) || p.box.getAttribute("data-unreachable"));
       });
   }
 

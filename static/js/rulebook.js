@@ -23,10 +23,11 @@
     var field = document.getElementById(button.getAttribute("data-copy"));
     if (!field) { return; }
     button.hidden = false;
+    var idle = button.textContent;  // both words come from the page, in its language
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.textContent.trim()).then(function () {
-        button.textContent = "Copied";
-        window.setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        button.textContent = button.getAttribute("data-copied");
+        window.setTimeout(function () { button.textContent = idle; }, 1500);
       }, function () {
         window.getSelection().selectAllChildren(field);
       });
@@ -41,8 +42,11 @@
   var address = document.querySelector("[data-pinned-address]");
   if (!box || !address) { return; }
   var label = document.getElementById("cite-label-" + address.id.replace("cite-", ""));
-  var months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
+  // The label's wording comes from the page; the day is written as the server writes it: 1 March 2024 in
+  // English (day first, as en-GB does), 2024年3月1日 in Chinese.
+  var language = document.documentElement.lang;
+  var dayFormat = new Intl.DateTimeFormat(language === "en" ? "en-GB" : language,
+    { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   box.addEventListener("change", function () {
     var day = box.value;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || (box.max && day > box.max)) { return; }
@@ -50,8 +54,8 @@
     address.textContent = address.textContent.replace("@" + pinned + "/", "@" + day + "/");
     address.setAttribute("data-pinned-address", day);
     if (label) {
-      var parts = day.split("-");
-      label.textContent = "The text as of " + Number(parts[2]) + " " + months[Number(parts[1]) - 1] + " " + parts[0];
+      var shown = dayFormat.format(new Date(day + "T00:00:00Z"));
+      label.textContent = address.getAttribute("data-label-format").replace("{day}", shown);
     }
   });
 })();

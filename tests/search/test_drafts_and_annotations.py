@@ -82,7 +82,7 @@ def test_a_public_annotation_is_found_by_a_word_of_its_text_and_links_to_itself(
     assert hit.kind == "annotation"
     assert hit.title == "Provincial recycling quotas"
     assert hit.url == note.get_absolute_url() and hit.url.endswith(f"#annotation-{note.pk}")
-    assert (hit.num, hit.document, hit.document_slug) == ("2.", item.document.short_title, item.document.slug)
+    assert (hit.num, hit.document, hit.document_slug) == (item.reference, item.document.short_title, item.document.slug)
     # The Markdown is read as text: the snippet has no markup, and the link's target is not indexed.
     assert "<mark>wallaby</mark>" in hit.snippet and "**" not in hit.snippet and "example.com" not in hit.snippet
     assert "the notice" in hit.snippet

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from regulations.addresses import changes_feed_url, changes_url
 from regulations.history.change_sets import KINDS, ChangeSet, group_changes
@@ -21,6 +22,12 @@ from regulations.models import Document, Industry, Topic
 from regulations.site.pages.industries import indented
 
 FILTERS = ("document", "industry", "topic")
+# What a note calls each filter (its parameter's name is the code, as typed in the address).
+FILTER_LABELS = {
+    "document": pgettext_lazy("changes filter", "document"),
+    "industry": pgettext_lazy("changes filter", "industry"),
+    "topic": pgettext_lazy("changes filter", "topic"),
+}
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")  # anything else names nothing: not even worth a query
 
 
@@ -45,18 +52,21 @@ class Selection:
         """'to Industrial Carbon Peaking Plan in the Iron and steel industry', or '' without filters."""
         parts = []
         if self.document:
-            parts.append(f"to {self.document.short_title or self.document.title_en}")
+            parts.append(gettext("to %(document)s") % {"document": self.document.short_title or self.document.title_en})
         if self.industry:
-            parts.append(f"in the {self.industry.name_en} industry")
+            parts.append(gettext("in the %(industry)s industry") % {"industry": self.industry.name_en})
         if self.topic:
-            parts.append(f"on {self.topic.name_en}")
+            parts.append(gettext("on %(topic)s") % {"topic": self.topic.name_en})
         if self.kinds:
-            parts.append("of the kinds " + ", ".join(KINDS[kind].lower() for kind in self.kinds))
-        return " ".join(parts)
+            kinds = pgettext("between kinds of change", ", ").join(str(KINDS[kind]).lower() for kind in self.kinds)
+            parts.append(gettext("of the kinds %(kinds)s") % {"kinds": kinds})
+        return pgettext("between the filters of recent changes", " ").join(parts)
 
     def feed_title(self) -> str:
         description = self.description()
-        return f"Rulebook — changes {description}" if description else "Rulebook — recent changes"
+        if description:
+            return gettext("Rulebook — changes %(description)s") % {"description": description}
+        return gettext("Rulebook — recent changes")
 
 
 def choose(params, finders: dict, *, strict: bool) -> Selection:
@@ -74,9 +84,14 @@ def choose(params, finders: dict, *, strict: bool) -> Selection:
             shown = value if len(value) <= 60 else value[:60] + "…"
             if strict:
                 raise Http404(
-                    f"There is no {name} “{shown}”. Leave out {name}= or choose one on the Recent changes page."
+                    gettext(
+                        "There is no %(filter)s “%(value)s”. Leave out %(parameter)s= or choose one on the Recent "
+                        "changes page."
+                    )
+                    % {"filter": FILTER_LABELS[name], "parameter": name, "value": shown}
                 )
-            selection.notes.append(f"Ignored {name} “{shown}”: it is not one of the values offered.")
+            message = gettext("Ignored %(filter)s “%(value)s”: it is not one of the values offered.")
+            selection.notes.append(message % {"filter": FILTER_LABELS[name], "value": shown})
             continue
         setattr(selection, name, found)
     asked = params.getlist("kind") if hasattr(params, "getlist") else [params.get("kind", "")]
@@ -87,8 +102,10 @@ def choose(params, finders: dict, *, strict: bool) -> Selection:
             continue
         shown = kind if len(kind) <= 60 else kind[:60] + "…"
         if strict:
-            raise Http404(f"There is no kind of change “{shown}”; use one of {', '.join(KINDS)}.")
-        selection.notes.append(f"Ignored kind “{shown}”: it is not one of {', '.join(KINDS)}.")
+            message = gettext("There is no kind of change “%(kind)s”; use one of %(kinds)s.")
+            raise Http404(message % {"kind": shown, "kinds": ", ".join(KINDS)})
+        message = gettext("Ignored kind “%(kind)s”: it is not one of %(kinds)s.")
+        selection.notes.append(message % {"kind": shown, "kinds": ", ".join(KINDS)})
     return selection
 
 
@@ -149,7 +166,8 @@ def changes_page(params, user, staff: bool) -> dict:
         try:
             parse_cursor(before)
         except InvalidFilter as problem:
-            notes.append(f"Ignored “before”: {problem} Showing the latest changes instead.")
+            message = gettext("Ignored “before”: %(problem)s Showing the latest changes instead.")
+            notes.append(message % {"problem": problem})
             before = ""
     changes, next_before = grouped_changes(selection, user, before)
     return {

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from regulations.addresses import document_list_url, industry_url
 from regulations.history.timeline import decorate_annotations
@@ -107,7 +107,7 @@ def document_list_page(filters: dict, topics: list[Topic], drafts: bool = False)
 def document_page(slug: str, drafts: bool = False) -> dict:
     document = Document.objects.visible(drafts).for_detail().filter(slug=slug).first()
     if document is None:
-        raise Http404(f"No document “{slug}”.")
+        raise Http404(gettext("No document “%(slug)s”.") % {"slug": slug})
     provisions = without_hidden_subtrees(list(document.provisions.order_by("position")), drafts)
     roots = attach_tree(document, provisions)
     by_id = {provision.pk: provision for provision in provisions}

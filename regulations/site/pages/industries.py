@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from regulations.addresses import provision_url
 from regulations.models import Document, Industry, Provision, Publication, Relation
@@ -81,7 +82,7 @@ def industry_page(slug: str, drafts: bool = False) -> dict:
     by_slug = {industry.slug: industry for industry in industries}
     industry = by_slug.get(slug)
     if industry is None:
-        raise Http404(f"No industry “{slug}”.")
+        raise Http404(gettext("No industry “%(slug)s”.") % {"slug": slug})
     industry_tree(industries)
     by_id = {item.pk: item for item in industries}
     ancestors = []

@@ -64,7 +64,6 @@ def attach_tree(document: Document, provisions: list[Provision]) -> list[Provisi
     for provision in provisions:
         provision.document = document  # already loaded: no query for provision.document
         provision.child_nodes = []
-        provision.num_is_zh = has_cjk(provision.num)
         provision.kind_label = PROVISION_KINDS.get(provision.kind, provision.kind)
         provision.own_validity = provision.pk in named
         provision.url = provision_url(document.slug, provision.eid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext
 
 from regulations.addresses import industry_url, provision_url
 from regulations.history.timeline import decorate_annotations
@@ -40,11 +41,13 @@ def ancestors_of(provision: Provision) -> list[Provision]:
 def provision_page(slug: str, eid: str, drafts: bool = False) -> dict:
     document = Document.objects.visible(drafts).for_detail().filter(slug=slug).first()
     if document is None:
-        raise Http404(f"No document “{slug}”.")
+        raise Http404(gettext("No document “%(slug)s”.") % {"slug": slug})
     provisions = without_hidden_subtrees(list(document.provisions.order_by("position").only(*TREE_FIELDS)), drafts)
     index = next((i for i, provision in enumerate(provisions) if provision.eid == eid), None)
     if index is None:
-        raise Http404(f"“{document.short_title}” has no provision “{eid}”.")
+        raise Http404(
+            gettext("“%(document)s” has no provision “%(eid)s”.") % {"document": document.short_title, "eid": eid}
+        )
     provisions[index] = document.provisions.get(pk=provisions[index].pk)
     attach_tree(document, provisions)
     provision = provisions[index]

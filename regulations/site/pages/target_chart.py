@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from regulations.models import Target
 
 
@@ -54,7 +56,7 @@ def target_chart(targets: list[Target]) -> Chart | None:
         ]
         rows.append(
             ChartRow(
-                str(year) if year is not None else "No year",
+                str(year) if year is not None else gettext("No year"),
                 y,
                 len(items),
                 dots,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
+from django.utils.translation import pgettext_lazy
 
 from regulations.addresses import provision_url, target_list_url
 from regulations.models import Document, Industry, Provision, Target
 from regulations.site.pages.industries import descendants, indented, industry_tree
 from regulations.site.pages.target_chart import target_chart
 from regulations.text.figures import target_value_text
-from regulations.text.rendering import mark_chinese
+from regulations.text.rendering import mark_english
 
 DIRECTIONS = dict(Target.Direction.choices)
 TARGET_SORTS = {
@@ -26,13 +27,13 @@ TARGET_SORTS = {
     "direction": ("direction",),
 }
 TARGET_COLUMNS = [
-    ("metric", "Metric"),
-    ("scope", "Scope"),
-    ("baseline_year", "Baseline"),
-    ("target_year", "Target year"),
-    ("value", "Value"),
-    ("direction", "Direction"),
-    ("document", "Source"),
+    ("metric", pgettext_lazy("target column", "Metric")),
+    ("scope", pgettext_lazy("target column", "Scope")),
+    ("baseline_year", pgettext_lazy("target column", "Baseline")),
+    ("target_year", pgettext_lazy("target column", "Target year")),
+    ("value", pgettext_lazy("target column", "Value")),
+    ("direction", pgettext_lazy("target column", "Direction")),
+    ("document", pgettext_lazy("target column", "Source")),
 ]
 
 
@@ -41,7 +42,7 @@ def decorate_target(target: Target) -> Target:
     target.direction_label = DIRECTIONS.get(target.direction, target.direction)
     target.metric_label = target.metric[:1].upper() + target.metric[1:]
     target.value_text = target_value_text(target)
-    target.value_html = mark_chinese(target.value_text)
+    target.value_html = mark_english(target.value_text)  # the figure is the corpus's, in its words
     target.baseline_text = ""
     if target.baseline_year or target.baseline_value is not None:
         value = f" ({target.baseline_value.normalize():f})" if target.baseline_value is not None else ""

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from regulations.history import timeline, versions
 from regulations.models import Publication, Topic
@@ -69,7 +70,8 @@ def _document_pinned(request, slug, day, suffix):
     try:
         context = timeline.pinned_document_page(document, day, drafts=reads_drafts(request))
     except timeline.NotInForceOnDate as missing:
-        return problem(request, f"{document.short_title} on that date", str(missing), status=404, document=document)
+        title = gettext("%(document)s on that date") % {"document": document.short_title}
+        return problem(request, title, str(missing), status=404, document=document)
     return render(
         request,
         "regulations/document_pinned.html",
@@ -95,14 +97,16 @@ def document_compare(request, slug):
     if not start or not end:
         return problem(
             request,
-            "Choose two versions to compare",
-            "A comparison needs a “from” and a “to”: pick two versions on the history page, or give two dates.",
+            gettext("Choose two versions to compare"),
+            gettext(
+                "A comparison needs a “from” and a “to”: pick two versions on the history page, or give two dates."
+            ),
             document=document,
         )
     try:
         context = timeline.document_compare_page(document, start, end, drafts=reads_drafts(request))
     except versions.InvalidDate as error:
-        return problem(request, "That comparison cannot be made", str(error), document=document)
+        return problem(request, gettext("That comparison cannot be made"), str(error), document=document)
     return render(
         request, "regulations/document_compare.html", {"section": "documents", "document": document, **context}
     )
@@ -114,7 +118,7 @@ def _exported(request, slug, suffix):
     if answer:
         return None, answer
     if document.publication != Publication.PUBLISHED:
-        raise Http404("Drafts are not exported.")
+        raise Http404(gettext("Drafts are not exported."))
     return document, None
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 API_PREFIX = "/api/"
 
@@ -23,11 +24,11 @@ def bad_request(request, exception=None):
     """A request Django refused before any view ran (too many form fields, a body over the limit…), said plainly:
     as JSON to API clients, as a page to readers."""
     if isinstance(exception, TooManyFieldsSent):
-        message = "The request sends too many form fields; send JSON, or fewer fields."
+        message = gettext("The request sends too many form fields; send JSON, or fewer fields.")
     elif isinstance(exception, RequestDataTooBig):
-        message = "The request body is larger than the server accepts."
+        message = gettext("The request body is larger than the server accepts.")
     else:
-        message = "The request could not be read."
+        message = gettext("The request could not be read.")
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": message}, status=400)
-    return problem(request, "That request cannot be used", message)
+    return problem(request, gettext("That request cannot be used"), message)

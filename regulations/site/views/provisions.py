@@ -2,8 +2,10 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from regulations.history import timeline
+from regulations.models.numbering import interface_reference
 from regulations.site import citations, page_cache
 from regulations.site.pages.provisions import ancestors_of, provision_page
 from regulations.site.views.errors import problem
@@ -63,7 +65,8 @@ def _provision_pinned(request, slug, eid, day, suffix):
     except timeline.NotInForceOnDate as missing:
         return problem(
             request,
-            f"{document.short_title} {provision.reference} on that date",
+            gettext("%(document)s %(provision)s on that date")
+            % {"document": document.short_title, "provision": interface_reference(provision.eid, provision.num)},
             str(missing),
             status=404,
             document=document,
@@ -109,7 +112,9 @@ def provision_compare(request, slug, eid):
             provision, request.GET.get("from"), request.GET.get("to"), drafts=reads_drafts(request)
         )
     except timeline.InvalidVersion as error:
-        return problem(request, "That comparison cannot be made", str(error), document=document, provision=provision)
+        return problem(
+            request, gettext("That comparison cannot be made"), str(error), document=document, provision=provision
+        )
     return render(
         request,
         "regulations/provision_compare.html",

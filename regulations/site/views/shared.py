@@ -5,6 +5,7 @@ import difflib
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from regulations.addresses import document_url, provision_url
 from regulations.history import versions
@@ -48,9 +49,9 @@ def follow_old_address(request, slug: str, eid: str | None = None, suffix: str =
         document = Document.objects.visible(drafts).filter(slug=slug).first()
         if document is not None:
             return missing_provision(request, document, eid, drafts)
-    raise not_found or Http404(
-        f"No document “{slug}”." if eid is None else f"Document “{slug}” has no provision “{eid}”."
-    )
+    if eid is None:
+        raise not_found or Http404(gettext("No document “%(slug)s”.") % {"slug": slug})
+    raise not_found or Http404(gettext("Document “%(slug)s” has no provision “%(eid)s”.") % {"slug": slug, "eid": eid})
 
 
 NEAREST = 5
@@ -64,7 +65,7 @@ def missing_provision(request, document: Document, eid: str, drafts: bool):
     nearest = [by_eid[match] for match in close]
     for provision in nearest:
         provision.url = provision_url(document.slug, provision.eid)
-    message = f"{document.short_title} has no provision “{eid[:80]}”."
+    message = gettext("%(document)s has no provision “%(eid)s”.") % {"document": document.short_title, "eid": eid[:80]}
     context = {"message": message, "path": request.path, "document": document, "nearest": nearest}
     return render(request, "404.html", context, status=404)
 
@@ -86,7 +87,7 @@ def pinned_day(request, day: str):
     try:
         return versions.parse_day(day), None
     except versions.InvalidDate as error:
-        return None, problem(request, "That date cannot be used", str(error))
+        return None, problem(request, gettext("That date cannot be used"), str(error))
 
 
 def status_day(request):
@@ -99,5 +100,7 @@ def status_day(request):
     except ValueError:
         shown = value[:40]
         return None, problem(
-            request, "That date cannot be used", f"“{shown}” is not a day; write it as YYYY-MM-DD, e.g. 2025-06-01."
+            request,
+            gettext("That date cannot be used"),
+            gettext("“%(value)s” is not a day; write it as YYYY-MM-DD, e.g. 2025-06-01.") % {"value": shown},
         )

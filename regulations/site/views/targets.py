@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from regulations.site import exports, page_cache
 from regulations.site.forms import TargetFilterForm
@@ -33,9 +34,16 @@ def target_export_csv(request):
         # hand over every target as if they were the ones asked for.
         return problem(
             request,
-            "The download was not made",
-            " ".join(f"There is no {label} “{raw}”." for label, raw in unusable)
-            + " Choose the filters on the targets page and download from there.",
+            gettext("The download was not made"),
+            " ".join(
+                [
+                    *(
+                        gettext("There is no %(filter)s “%(value)s”.") % {"filter": label, "value": raw}
+                        for label, raw in unusable
+                    ),
+                    gettext("Choose the filters on the targets page and download from there."),
+                ]
+            ),
         )
     values, _notes = form.usable_data()
     _industry, _document, targets = chosen_targets(values, industries, documents, drafts=False)

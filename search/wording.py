@@ -1,0 +1,76 @@
+"""What the search page says in the reader's language: the parser's notes, the facets' titles, the kinds of hit
+and where a hit matched. The parser, the results and the backends stay free of Django's translation machinery
+(import-linter contracts); they answer with codes and English field names, which are worded here."""
+
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+
+from search.fields import FIELD_LABELS
+from search.query.parser import Note
+
+FACET_TITLES = {
+    "kind": pgettext_lazy("search facet", "Kind"),
+    "industry": pgettext_lazy("search facet", "Industry"),
+    "document": pgettext_lazy("search facet", "Document"),
+    "topic": pgettext_lazy("search facet", "Topic"),
+    "status": pgettext_lazy("search facet", "Status"),
+    "jurisdiction": pgettext_lazy("search facet", "Jurisdiction"),
+    "year": pgettext_lazy("search facet", "Year"),
+}
+KIND_LABELS = {
+    "provision": gettext_lazy("Provision"),
+    "document": gettext_lazy("Document"),
+    "glossary": gettext_lazy("Glossary term"),
+    "annotation": gettext_lazy("Annotation"),
+}
+
+# The parser's notes (search.query.parser.NOTE_CODES); %(value)s is what the note is about.
+NOTE_WORDS = {
+    "removed_control_characters": gettext_lazy("removed control characters"),
+    "shortened": gettext_lazy("used the first %(value)s characters"),
+    "lone_sign": gettext_lazy("ignored a lone “%(value)s”"),
+    "closed_quote": gettext_lazy("closed an unbalanced quote"),
+    "misplaced_or": gettext_lazy("ignored a misplaced OR"),
+    "empty_filter": gettext_lazy("ignored the empty filter “%(value)s:”"),
+    "excluded_filter": gettext_lazy("cannot exclude with a filter, searched “%(value)s” instead"),
+    "not_a_filter": gettext_lazy("“%(value)s:” is not a filter; searched it as words"),
+    "ignored_brackets": gettext_lazy("ignored brackets"),
+    "inner_star": gettext_lazy("a * only works at the end of a word"),
+    "ignored_word": gettext_lazy("ignored “%(value)s”"),
+    "short_prefix": gettext_lazy("“%(value)s*” is too short for a prefix search; searched the word"),
+    "too_many_words": gettext_lazy("used the first %(value)s words"),
+    "only_excluded": gettext_lazy("a search needs at least one word that is not excluded"),
+}
+# A backend's own notes are English sentences (search/backends/ is engine code); these are their words.
+BACKEND_NOTE_WORDS = {
+    "the search took too long; try more specific words or a filter": gettext_lazy(
+        "the search took too long; try more specific words or a filter"
+    ),
+    "the search took too long; these are the best results found in time": gettext_lazy(
+        "the search took too long; these are the best results found in time"
+    ),
+}
+
+# Where a hit matched, as the backends name it (search.fields.FIELD_LABELS, and the pinned document number).
+MATCHED_IN_WORDS = {
+    FIELD_LABELS["num"]: pgettext_lazy("matched in", "number"),
+    FIELD_LABELS["heading"]: pgettext_lazy("matched in", "heading"),
+    FIELD_LABELS["glossary"]: pgettext_lazy("matched in", "key terms"),
+    FIELD_LABELS["title"]: pgettext_lazy("matched in", "document title"),
+    FIELD_LABELS["body"]: pgettext_lazy("matched in", "text"),
+    FIELD_LABELS["meta"]: pgettext_lazy("matched in", "industry or topic"),
+    "document number": pgettext_lazy("matched in", "document number"),
+}
+SYNONYM_MATCH = ("glossary synonym “", "”")  # search.backends.highlighting: glossary synonym “…”
+
+
+def note_text(note: Note | str) -> str:
+    if isinstance(note, Note):
+        return str(NOTE_WORDS[note.code]) % {"value": note.value}
+    return str(BACKEND_NOTE_WORDS.get(note, note))
+
+
+def matched_in_text(label: str) -> str:
+    start, end = SYNONYM_MATCH
+    if label.startswith(start) and label.endswith(end):
+        return gettext("glossary synonym “%(synonym)s”") % {"synonym": label[len(start) : -len(end)]}
+    return str(MATCHED_IN_WORDS.get(label, label))
