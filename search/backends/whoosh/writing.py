@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import queue
 import random
 import shutil
 import threading
@@ -19,6 +17,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.backends.base import Progress, Record
+from search.backends.forked_helper import ForkedHelper
 from search.backends.whoosh.bulk import BulkSegmentWriter
 from search.backends.whoosh.generations import IndexFolder, not_writable, open_index
 from search.backends.whoosh.schema import CODEC, build_schema, index_fields
@@ -102,12 +101,12 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
         ix = whoosh_index.create_in(str(new), build_schema())
         writer = BulkSegmentWriter(ix, codec=CODEC)
         # Two processes analyse in parallel (the machine has two cores); each writes one segment.
-        helper = HelperWriter(ix) if total >= PARALLEL_REBUILD_FROM and REBUILD_PROCS > 1 else None
+        helper = _helper_writer(ix) if total >= PARALLEL_REBUILD_FROM and REBUILD_PROCS > 1 else None
         try:
             _write_records(writer, helper, records, total, progress)
             if helper:
                 helper.finish()  # it writes its segment out while this process writes its own
-            segments = [writer.finish_segment() if writer.doc_count() else None, helper.segment() if helper else None]
+            segments = [writer.finish_segment() if writer.doc_count() else None, *(helper.rest() if helper else ())]
         except BaseException:
             if helper:
                 helper.stop()
@@ -129,7 +128,7 @@ def build_generation(folder: IndexFolder, records: Iterable[Record], total: int,
     folder.remove_old_generations(keep={new, previous})
 
 
-def _write_records(writer, helper: HelperWriter | None, records, total: int, progress: Progress | None) -> None:
+def _write_records(writer, helper: ForkedHelper | None, records, total: int, progress: Progress | None) -> None:
     """The records in batches, each to the helper process when it has room for one, else to this
     process's writer: whichever process has the time (reading the records is this one's) writes more."""
     done = 0
@@ -148,80 +147,24 @@ def _write_records(writer, helper: HelperWriter | None, records, total: int, pro
         progress(done, total)
 
 
-def _write_batch(writer, helper: HelperWriter | None, batch: list[dict]) -> None:
+def _write_batch(writer, helper: ForkedHelper | None, batch: list[dict]) -> None:
     if helper is None or not helper.offer(batch):
         for fields in batch:
             writer.add_document(**fields)
 
 
-class HelperWriter:
+def _helper_writer(ix: FileIndex) -> ForkedHelper:
     """A second process writing a segment of the same new index from the batches it is sent."""
 
-    def __init__(self, ix: FileIndex):
-        context = multiprocessing.get_context("fork")  # the child needs nothing but what it inherits
-        self.jobs = context.Queue(maxsize=HELPER_QUEUE)
-        self.results = context.Queue()
-        self.process = context.Process(target=_helper_main, args=(ix, self.jobs, self.results), daemon=True)
-        self.process.start()
-
-    def offer(self, batch: list[dict]) -> bool:
-        """Queue the batch for the helper unless it has enough waiting already."""
-        if not self.process.is_alive():
-            raise RuntimeError(f"the rebuild's helper process stopped: {self._error()}")
-        try:
-            self.jobs.put_nowait(batch)
-        except queue.Full:
-            return False
-        return True
-
-    def send(self, batch: list[dict] | None) -> None:
-        while True:
-            try:
-                self.jobs.put(batch, timeout=1)
-                return
-            except queue.Full:
-                if not self.process.is_alive():
-                    raise RuntimeError(f"the rebuild's helper process stopped: {self._error()}") from None
-
-    def finish(self) -> None:
-        """Tell the helper that nothing more is coming: it writes out its segment."""
-        self.send(None)
-
-    def segment(self):
-        """The helper's segment (None if it was sent nothing), once it has written everything it was sent."""
-        while True:
-            try:
-                outcome, value = self.results.get(timeout=1)
-                break
-            except queue.Empty:
-                if not self.process.is_alive():
-                    raise RuntimeError("the rebuild's helper process stopped without a word") from None
-        self.process.join()
-        if outcome == "error":
-            raise RuntimeError(f"the rebuild's helper process failed:\n{value}")
-        return value
-
-    def _error(self) -> str:
-        try:
-            return self.results.get_nowait()[1]
-        except queue.Empty:
-            return f"exit status {self.process.exitcode}"
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join()
-
-
-def _helper_main(ix: FileIndex, jobs, results) -> None:
-    # Whoosh names segments from the global random generator, which a fork copies: without a new seed
-    # this segment could be given the name the parent's next one gets.
-    random.seed()
-    try:
+    def write_segment(batches: Iterable[list[dict]]) -> Iterator:
+        # Whoosh names segments from the global random generator, which a fork copies: without a new seed
+        # this segment could be given the name the parent's next one gets.
+        random.seed()
         writer = BulkSegmentWriter(ix, _lk=False, codec=CODEC)  # the parent holds the index's lock
-        for batch in iter(jobs.get, None):
+        for batch in batches:
             for fields in batch:
                 writer.add_document(**fields)
         # Every batch may have been written by the parent (a helper that started late): no empty segment.
-        results.put(("segment", writer.finish_segment() if writer.doc_count() else None))
-    except BaseException:
-        results.put(("error", traceback.format_exc()))
+        yield writer.finish_segment() if writer.doc_count() else None
+
+    return ForkedHelper(write_segment, "helper", HELPER_QUEUE)
