@@ -7,6 +7,7 @@ service), so the schema cannot drift from what the views accept.
 """
 
 from search.fields import FACET_FIELDS
+from search.notes import NOTE_CODES
 from search.service import MAX_PAGE
 
 FACET_DESCRIPTIONS = {
@@ -56,6 +57,9 @@ RESULTS = {
         "corrected_from",
         "definitions",
         "warning",
+        "notes",
+        "any_word",
+        "timed_out",
     ],
     "properties": {
         "query": {"type": "string", "description": "The query as understood (corrected when corrected_from is set)."},
@@ -82,6 +86,28 @@ RESULTS = {
             "items": {"$ref": "#/components/schemas/SearchHit"},
         },
         "warning": {"type": "string", "nullable": True, "description": "Set while the index is behind the database."},
+        "notes": {
+            "type": "array",
+            "description": "How a malformed query was read, and whether the time limit cut the search short.",
+            "items": {"$ref": "#/components/schemas/SearchNote"},
+        },
+        "any_word": {
+            "type": "boolean",
+            "description": "No entry had all the words: these results have any of them.",
+        },
+        "timed_out": {
+            "type": "boolean",
+            "description": "The time limit cut the search short: the results are the best found in time.",
+        },
+    },
+}
+NOTE = {
+    "type": "object",
+    "required": ["code", "value", "text"],
+    "properties": {
+        "code": {"type": "string", "enum": list(NOTE_CODES)},
+        "value": {"type": "string", "description": "What the note is about (a word, a filter's name, a number)."},
+        "text": {"type": "string", "description": "The note in a sentence (in English, as the whole API)."},
     },
 }
 SUGGESTIONS = {
@@ -184,6 +210,7 @@ def add_search_endpoints(result, generator, request, public):
         SearchHit=HIT,
         SearchFacetValue=FACET_VALUE,
         SearchResults=RESULTS,
+        SearchNote=NOTE,
         SearchError=ERROR,
         SearchSuggestions=SUGGESTIONS,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from search.notes import Note
 from search.query.parser import Clause, ParsedQuery
 
 
@@ -55,7 +56,7 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None  # a corrected query ("did you mean")
     also_searched: list[str] = field(default_factory=list)  # synonyms added from the glossary
-    notes: list[str] = field(default_factory=list)  # how a malformed query was read
+    notes: list[Note] = field(default_factory=list)  # how the query was read and answered (search.notes)
     any_word: bool = False  # no result had all the words, so results have any of them
     timed_out: bool = False  # the time limit cut the search short: the best results found so far
     warning: str | None = None  # the index is behind the database (updates failing or late)

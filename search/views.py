@@ -188,6 +188,9 @@ def api(request):
             "corrected_from": found.corrected_from,
             "definitions": [_hit_json(hit) for hit in found.definitions],
             "warning": found.warning,
+            "notes": [{"code": note.code, "value": note.value, "text": note_text(note)} for note in found.notes],
+            "any_word": found.any_word,
+            "timed_out": found.timed_out,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -5,7 +5,7 @@ and where a hit matched. The parser, the results and the backends stay free of D
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from search.fields import FIELD_LABELS
-from search.query.parser import Note
+from search.notes import Note
 
 FACET_TITLES = {
     "kind": pgettext_lazy("search facet", "Kind"),
@@ -23,7 +23,7 @@ KIND_LABELS = {
     "annotation": gettext_lazy("Annotation"),
 }
 
-# The parser's notes (search.query.parser.NOTE_CODES); %(value)s is what the note is about.
+# The notes' words (search.notes.NOTE_CODES); %(value)s is what the note is about.
 NOTE_WORDS = {
     "removed_control_characters": gettext_lazy("removed control characters"),
     "shortened": gettext_lazy("used the first %(value)s characters"),
@@ -39,17 +39,9 @@ NOTE_WORDS = {
     "short_prefix": gettext_lazy("“%(value)s*” is too short for a prefix search; searched the word"),
     "too_many_words": gettext_lazy("used the first %(value)s words"),
     "only_excluded": gettext_lazy("a search needs at least one word that is not excluded"),
+    "timed_out": gettext_lazy("the search took too long; try more specific words or a filter"),
+    "timed_out_partial": gettext_lazy("the search took too long; these are the best results found in time"),
 }
-# A backend's own notes are English sentences (search/backends/ is engine code); these are their words.
-BACKEND_NOTE_WORDS = {
-    "the search took too long; try more specific words or a filter": gettext_lazy(
-        "the search took too long; try more specific words or a filter"
-    ),
-    "the search took too long; these are the best results found in time": gettext_lazy(
-        "the search took too long; these are the best results found in time"
-    ),
-}
-
 # Where a hit matched, as the backends name it (search.fields.FIELD_LABELS, and the pinned document number).
 MATCHED_IN_WORDS = {
     FIELD_LABELS["num"]: pgettext_lazy("matched in", "number"),
@@ -63,10 +55,8 @@ MATCHED_IN_WORDS = {
 SYNONYM_MATCH = ("glossary synonym “", "”")  # search.backends.highlighting: glossary synonym “…”
 
 
-def note_text(note: Note | str) -> str:
-    if isinstance(note, Note):
-        return str(NOTE_WORDS[note.code]) % {"value": note.value}
-    return str(BACKEND_NOTE_WORDS.get(note, note))
+def note_text(note: Note) -> str:
+    return str(NOTE_WORDS[note.code]) % {"value": note.value}
 
 
 def matched_in_text(label: str) -> str:

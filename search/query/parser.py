@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.fields import FACET_FIELDS
+from search.notes import Note
 from search.query.analysis import fold_width, has_cjk, strip_controls
 
 MAX_QUERY_LENGTH = 300
@@ -30,33 +31,6 @@ class Clause:
         if self.phrase:
             return f'"{self.text}"'
         return self.text + ("*" if self.prefix else "")
-
-
-@dataclass(frozen=True)
-class Note:
-    """How a malformed query was read: what was done (`code`) and to what (`value`). The page words it in the
-    reader's language (search.views), so this module needs no translation machinery."""
-
-    code: str  # one of NOTE_CODES
-    value: str = ""
-
-
-NOTE_CODES = (
-    "removed_control_characters",
-    "shortened",  # value: the characters kept
-    "lone_sign",  # value: the sign
-    "closed_quote",
-    "misplaced_or",
-    "empty_filter",  # value: the filter's name
-    "excluded_filter",  # value: the value searched instead
-    "not_a_filter",  # value: the name before the colon
-    "ignored_brackets",
-    "inner_star",
-    "ignored_word",  # value: the word
-    "short_prefix",  # value: the word
-    "too_many_words",  # value: the words kept
-    "only_excluded",
-)
 
 
 @dataclass

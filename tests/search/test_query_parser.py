@@ -1,8 +1,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search.notes import Note
 from search.query.analysis import fold, word_lists, words
-from search.query.parser import MAX_QUERY_LENGTH, Clause, Note, parse_query
+from search.query.parser import MAX_QUERY_LENGTH, Clause, parse_query
 
 
 def test_plain_words_are_each_required():

@@ -43,10 +43,30 @@ def test_the_api_answers_with_exactly_the_documented_keys(client, backend):
     data = response.json()
     assert set(data) == {
         "query", "total", "page", "results", "facets", "suggestion", "corrected_from", "definitions", "warning",
+        "notes", "any_word", "timed_out",
     }  # fmt: skip
     assert data["results"] and all(set(result) == RESULT_KEYS for result in data["results"])
     for values in data["facets"].values():
         assert all(set(value) == {"value", "label", "count"} for value in values)
+
+
+def test_the_api_says_how_it_read_a_malformed_query_in_codes_and_words(client, backend):
+    data = client.get("/api/search/", {"q": 'colour:red "battery'}).json()
+    assert {"code": "not_a_filter", "value": "colour", "text": "“colour:” is not a filter; searched it as words"} in (
+        data["notes"]
+    )
+    assert "closed_quote" in {note["code"] for note in data["notes"]}
+    # The API answers in English whatever the client's language (one language to parse).
+    worded = client.get("/api/search/", {"q": 'colour:red "battery'}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert worded["notes"] == data["notes"]
+    assert data["timed_out"] is False
+
+
+def test_every_note_a_search_can_give_has_its_words():
+    from search.notes import NOTE_CODES
+    from search.wording import NOTE_WORDS
+
+    assert set(NOTE_WORDS) == set(NOTE_CODES)
 
 
 def test_the_api_filters_by_facet(client, backend):

@@ -31,6 +31,7 @@ from search.backends.postgres.ranking import matched_sql, score_factors, weights
 from search.backends.postgres.schema import ENTRY_TABLE, MATCH_TABLE, decoded
 from search.backends.postgres.stemming import index_terms, learn_stems, stem
 from search.backends.postgres.suggestions import corrections, suggestions
+from search.notes import Note
 from search.query.analysis import LATIN_WORD_RE, fold
 from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
 
@@ -113,7 +114,7 @@ class Backend(SearchBackend):
             results.any_word = bool(matched and matched[0])
         if matched is None:
             results.timed_out = True
-            results.notes.append("the search took too long; try more specific words or a filter")
+            results.notes.append(Note("timed_out"))
             return results
         total, counted, scored, facet_table = matched
         results.total = total

@@ -26,6 +26,7 @@ from search.backends.whoosh.postings import deleted
 from search.backends.whoosh.ranking import top_scored
 from search.backends.whoosh.schema import COMPLETION_FIELD, MATCH_FIELD, index_fields
 from search.backends.whoosh.writing import build_generation, writing
+from search.notes import Note
 from search.query.analysis import has_cjk, words
 from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
 
@@ -176,7 +177,7 @@ class Backend(SearchBackend):
             page_hits += ranked[skip : skip + wanted]
         results.total += sum(not _matched(docnum, segments, per_leaf) for docnum in pinned_docnums)
         if results.timed_out:
-            results.notes.append("the search took too long; these are the best results found in time")
+            results.notes.append(Note("timed_out_partial"))
         highlighter = Highlighter(plan, stem)
         for docnum, score, pinned in page_hits:
             stored = searcher.stored_fields(docnum)
