@@ -27,12 +27,3 @@ STATUS_WEIGHTS = {
 }
 # An entry matching k of a query's n groups (with "any word" results, or synonyms) scores × (k/n)^this.
 COORDINATION = 2.0
-# How matches are explained on the result page.
-FIELD_LABELS = {
-    "num": "number",
-    "heading": "heading",
-    "glossary": "key terms",
-    "title": "document title",
-    "body": "text",
-    "meta": "industry or topic",
-}

@@ -16,6 +16,16 @@ class SearchError(Exception):
     """A search that cannot be answered as asked (views turn it into a 400)."""
 
 
+@dataclass(frozen=True)
+class MatchedIn:
+    """Where a hit's words were found: a text field (``field``, one of search.fields.TEXT_FIELDS), the
+    document number a query named (``document_number``), or a glossary synonym found instead of the words
+    typed (``synonym``, with the synonym). search.wording words it for the page."""
+
+    field: str
+    synonym: str = ""
+
+
 @dataclass
 class SearchHit:
     key: str  # "provision:12", "document:3", "glossary:7"
@@ -27,7 +37,7 @@ class SearchHit:
     url: str
     snippet: str  # HTML: escaped text with <mark> around matches
     score: float
-    matched_in: list[str] = field(default_factory=list)  # "heading", "text", "document title", "synonym: …"
+    matched_in: list[MatchedIn] = field(default_factory=list)
     pinned: bool = False  # put first because the query named it (a document number or provision reference)
     status: str = ""  # the rule's legal status when it was indexed (regulations' Status values)
     status_label: str = ""  # its badge's words: "In force", "Reported replaced"…

@@ -1,11 +1,11 @@
 """What the search page says in the reader's language: the parser's notes, the facets' titles, the kinds of hit
 and where a hit matched. The parser, the results and the backends stay free of Django's translation machinery
-(import-linter contracts); they answer with codes and English field names, which are worded here."""
+(import-linter contracts); they answer with codes and field names, which are worded here."""
 
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from search.fields import FIELD_LABELS
 from search.notes import Note
+from search.results import MatchedIn
 
 FACET_TITLES = {
     "kind": pgettext_lazy("search facet", "Kind"),
@@ -42,25 +42,23 @@ NOTE_WORDS = {
     "timed_out": gettext_lazy("the search took too long; try more specific words or a filter"),
     "timed_out_partial": gettext_lazy("the search took too long; these are the best results found in time"),
 }
-# Where a hit matched, as the backends name it (search.fields.FIELD_LABELS, and the pinned document number).
+# Where a hit matched (search.results.MatchedIn: a text field, or the document number a query named).
 MATCHED_IN_WORDS = {
-    FIELD_LABELS["num"]: pgettext_lazy("matched in", "number"),
-    FIELD_LABELS["heading"]: pgettext_lazy("matched in", "heading"),
-    FIELD_LABELS["glossary"]: pgettext_lazy("matched in", "key terms"),
-    FIELD_LABELS["title"]: pgettext_lazy("matched in", "document title"),
-    FIELD_LABELS["body"]: pgettext_lazy("matched in", "text"),
-    FIELD_LABELS["meta"]: pgettext_lazy("matched in", "industry or topic"),
-    "document number": pgettext_lazy("matched in", "document number"),
+    "num": pgettext_lazy("matched in", "number"),
+    "heading": pgettext_lazy("matched in", "heading"),
+    "glossary": pgettext_lazy("matched in", "key terms"),
+    "title": pgettext_lazy("matched in", "document title"),
+    "body": pgettext_lazy("matched in", "text"),
+    "meta": pgettext_lazy("matched in", "industry or topic"),
+    "document_number": pgettext_lazy("matched in", "document number"),
 }
-SYNONYM_MATCH = ("glossary synonym “", "”")  # search.backends.highlighting: glossary synonym “…”
 
 
 def note_text(note: Note) -> str:
     return str(NOTE_WORDS[note.code]) % {"value": note.value}
 
 
-def matched_in_text(label: str) -> str:
-    start, end = SYNONYM_MATCH
-    if label.startswith(start) and label.endswith(end):
-        return gettext("glossary synonym “%(synonym)s”") % {"synonym": label[len(start) : -len(end)]}
-    return str(MATCHED_IN_WORDS.get(label, label))
+def matched_in_text(matched: MatchedIn) -> str:
+    if matched.field == "synonym":
+        return gettext("glossary synonym “%(synonym)s”") % {"synonym": matched.synonym}
+    return str(MATCHED_IN_WORDS[matched.field])

@@ -9,9 +9,8 @@ import html
 import re
 from collections.abc import Callable
 
-from search.fields import FIELD_LABELS
 from search.query.analysis import LATIN_WORD_RE, STOP_WORDS, fold, has_cjk, words
-from search.results import SearchPlan
+from search.results import MatchedIn, SearchPlan
 
 _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\*\*?|__|`|^\s*(?:#+|>)\s*", re.MULTILINE)
 
@@ -63,7 +62,7 @@ class Highlighter:
             found.sort()
         return found
 
-    def explain(self, data: dict) -> tuple[str, list[str]]:
+    def explain(self, data: dict) -> tuple[str, list[MatchedIn]]:
         """The snippet (escaped HTML with <mark>s) and where the words were found."""
         text = _MARKDOWN.sub(lambda m: m.group(1) or "", data.get("text") or "")
         text = " ".join(text.split())
@@ -72,16 +71,16 @@ class Highlighter:
         heading = " ".join(filter(None, [data.get("title"), data.get("title_zh")]))
         heading_matches = self._matches(heading)
         if heading_matches:
-            matched_in.append(FIELD_LABELS["heading"])
+            matched_in.append(MatchedIn("heading"))
         if matches:
-            matched_in.append(FIELD_LABELS["body"])
+            matched_in.append(MatchedIn("body"))
         if data.get("document") and self._matches(data["document"]):
-            matched_in.append(FIELD_LABELS["title"])
+            matched_in.append(MatchedIn("title"))
         used_synonyms = {self.synonyms[t] for _, _, t in matches + heading_matches if t in self.synonyms}
         used_original = {t for _, _, t in matches + heading_matches if t in self.original}
         for synonym in sorted(used_synonyms):
             if not used_original:
-                matched_in.append(f"glossary synonym “{synonym}”")
+                matched_in.append(MatchedIn("synonym", synonym))
         if not matches and not text:
             text, matches = heading, heading_matches
         return self._snippet(text, matches), matched_in

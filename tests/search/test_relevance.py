@@ -2,6 +2,7 @@
 
 import pytest
 
+from search.results import MatchedIn
 from search.service import search
 
 CASES = [
@@ -112,7 +113,7 @@ def test_filters_accept_labels(any_backend):
 
 def test_explain_the_match(any_backend):
     hit = search("battery passport", backend=any_backend).hits[0]
-    assert "heading" in hit.matched_in
+    assert MatchedIn("heading") in hit.matched_in
 
 
 @pytest.mark.parametrize(

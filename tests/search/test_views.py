@@ -30,6 +30,16 @@ def test_the_empty_search_page_offers_examples(client, backend):
     assert "Try one of these" in response.content.decode()
 
 
+def test_a_hit_says_where_it_matched_a_glossary_synonym_included_in_the_readers_language(client, backend):
+    why = r'search-hit__why">(.*?)</p>'
+    english = re.findall(why, client.get(reverse("search:results"), {"q": "EPR"}).content.decode())
+    assert any("heading" in line and "glossary synonym “extended producer responsibility”" in line for line in english)
+    chinese = re.findall(
+        why, client.get(reverse("search:results"), {"q": "EPR"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
+    assert any("标题" in line and "词汇表同义词</span>“extended producer responsibility”" in line for line in chinese)
+
+
 def test_facet_links_hold_the_whole_state(client, backend):
     response = client.get(reverse("search:results"), {"q": "energy", "industry": "steel"})
     page = response.content.decode()

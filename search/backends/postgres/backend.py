@@ -33,7 +33,7 @@ from search.backends.postgres.stemming import index_terms, learn_stems, stem
 from search.backends.postgres.suggestions import corrections, suggestions
 from search.notes import Note
 from search.query.analysis import LATIN_WORD_RE, fold
-from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
+from search.results import MatchedIn, SearchHit, SearchPlan, SearchResults, Suggestion
 
 SHOWN_TEXT_FIELDS = ("text", "title", "title_zh", "document")
 SEARCH_WORK_MEM = "32MB"
@@ -239,7 +239,7 @@ class Backend(SearchBackend):
                     url=data.get("url", ""),
                     snippet=snippet,
                     score=round(score, 4),
-                    matched_in=(["document number"] if pinned else []) + matched_in,
+                    matched_in=([MatchedIn("document_number")] if pinned else []) + matched_in,
                     pinned=pinned,
                     status=data.get("status", ""),
                     status_label=data.get("status_label", ""),

@@ -28,7 +28,7 @@ from search.backends.whoosh.schema import COMPLETION_FIELD, MATCH_FIELD, index_f
 from search.backends.whoosh.writing import build_generation, writing
 from search.notes import Note
 from search.query.analysis import has_cjk, words
-from search.results import SearchHit, SearchPlan, SearchResults, Suggestion
+from search.results import MatchedIn, SearchHit, SearchPlan, SearchResults, Suggestion
 
 MIN_CORRECTED_LENGTH = 4  # shorter words are too often abbreviations to "correct"
 MAX_SUGGEST_PREFIX = 100
@@ -194,7 +194,7 @@ class Backend(SearchBackend):
                     url=data.get("url", ""),
                     snippet=snippet,
                     score=round(float(score), 4),
-                    matched_in=(["document number"] if pinned else []) + matched_in,
+                    matched_in=([MatchedIn("document_number")] if pinned else []) + matched_in,
                     pinned=pinned,
                     status=data.get("status", ""),
                     status_label=data.get("status_label", ""),
