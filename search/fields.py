@@ -16,6 +16,8 @@ TEXT_FIELDS: dict[str, float] = {
 }
 # Fields whose values filter and are counted. Multi-valued: industry (with its parents) and topic.
 FACET_FIELDS = ("kind", "industry", "document", "topic", "status", "jurisdiction", "year")
+# Every entry has exactly one of these kinds (its "kind" facet value).
+ENTRY_KINDS = ("provision", "document", "glossary", "annotation")
 # Score multipliers by status: what no longer applies ranks below what replaced it.
 STATUS_WEIGHTS = {
     "superseded": 0.55,

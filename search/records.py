@@ -37,10 +37,11 @@ from regulations.models import (
     Topic,
 )
 from regulations.text.rendering import render_markdown
+from search.fields import ENTRY_KINDS
 
 SCOPED_READS_UP_TO = 500  # records; more are built from everything read at once
 
-KINDS = {"provision": "Provision", "document": "Document", "glossary": "Glossary term", "annotation": "Annotation"}
+KINDS = dict(zip(ENTRY_KINDS, ["Provision", "Document", "Glossary term", "Annotation"], strict=True))
 
 
 def _join(*parts) -> str:

@@ -162,6 +162,18 @@ class BackendContract:
         assert report.stale == ["provision:9003"]
         assert report.extra == ["glossary:9004"]
 
+    def test_kind_filters_accept_exactly_their_kinds(self, filled):
+        def found(query, **filters):
+            return sorted(self.keys(search(query, filters=filters, backend=filled)))
+
+        hit_kinds = ["provision", "document", "annotation"]
+        assert found("producer", kind=hit_kinds) == ["provision:9001"]
+        assert found("producer", kind=[*hit_kinds, "glossary"]) == ["glossary:9004", "provision:9001"]
+        assert found("producer", kind=["glossary"]) == ["glossary:9004"]
+        assert found("", kind=hit_kinds, industry=["steel"]) == ["provision:9002", "provision:9003"]
+        assert found("", kind=[*hit_kinds, "glossary"], year=["2018"]) == ["provision:9001"]
+        assert found("producer", kind=[*hit_kinds, "unknown"]) == ["provision:9001"]
+
     def test_updates_and_removals_after_a_rebuild_hide_the_old_entries(self, contract_backend):
         contract_backend.rebuild(iter(RECORDS), len(RECORDS))
         updated = make_record("provision:9003", "Emission limit values", "Now about mercury.", industry=["steel"])

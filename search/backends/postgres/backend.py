@@ -148,7 +148,7 @@ class Backend(SearchBackend):
             else:
                 recheck_parts.append("NOT (match.document @@ %(excluded)s::tsquery)")
                 params["excluded"] = excluded.text
-        filters = filter_tsquery(plan.filters)
+        filters = filter_tsquery(plan.filters, narrowed=words is not None)
         if filters is not None:
             match_parts.append(filters)
         match = "TRUE"

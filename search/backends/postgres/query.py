@@ -7,7 +7,8 @@ in one clause are a phrase (``<->``); a typed Chinese run keeps its dictionary w
 other neighbours (single characters, numbers as in 88号) together as a phrase; a trailing ``*`` is a
 prefix (``:*``) on the index's stems. On the match lexemes a phrase of up to ``SHINGLE_WORDS`` words is
 one lexeme; a longer one is all of its shingles, which every entry with the phrase has, and the
-positions decide (``Condition.exact`` is false).
+positions decide (``Condition.exact`` is false). The default kinds of hits (all but glossary terms)
+are asked as the kinds left out, whose lists in the index are short.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import NamedTuple
 
 from search.backends.postgres.documents import SHINGLE_WORDS, facet_lexeme, quoted_lexeme, shingle
 from search.backends.postgres.stemming import index_term, learn_stems
+from search.fields import ENTRY_KINDS
 from search.query.analysis import Word, has_cjk, words
 from search.query.parser import Clause
 
@@ -113,14 +115,37 @@ def ranking_tsquery(groups: list[list[Clause]], synonyms: set[Clause] | frozense
     return " | ".join(lexemes) or None
 
 
-def filter_tsquery(filters: dict[str, list[str]]) -> str | None:
+def filter_tsquery(filters: dict[str, list[str]], narrowed: bool = False) -> str | None:
     """The facet filters on the match lexemes (ANDed facets, each any of its values; a facet with no
-    accepted value accepts no entry)."""
+    accepted value accepts no entry). ``narrowed``: the words are ANDed with them."""
     parts = []
     for name, values in filters.items():
+        if name == "kind" and (narrowed or len(filters) > 1):
+            part = _kinds_left_out(values)
+            if part is not None:
+                if part:
+                    parts.append(part)
+                continue
         if values:
-            parts.append(" | ".join(quoted_lexeme(facet_lexeme(name, value)) for value in values))
+            parts.append(_any_value(name, values))
         else:
             nothing = quoted_lexeme(facet_lexeme(name, ""))
             parts.append(f"{nothing} & !{nothing}")
     return " & ".join(f"({part})" for part in parts) or None
+
+
+def _any_value(name: str, values: list[str]) -> str:
+    return " | ".join(quoted_lexeme(facet_lexeme(name, value)) for value in values)
+
+
+def _kinds_left_out(kinds: list[str]) -> str | None:
+    """Kinds accepted as the kinds not accepted (each entry has exactly one): the index's short lists
+    instead of its longest (the default kinds of hits are every entry but the glossary terms), when
+    fewer are left out; "" when none is. None when the accepted kinds are better read as they are. Only
+    beside another condition: alone, a negation has the index read every list it has."""
+    if not set(kinds) <= set(ENTRY_KINDS):
+        return None
+    left_out = [kind for kind in ENTRY_KINDS if kind not in kinds]
+    if len(left_out) >= len(set(kinds)):
+        return None
+    return f"!({_any_value('kind', left_out)})" if left_out else ""
