@@ -324,6 +324,11 @@ class TestWhooshBackend(BackendContract):
         assert self.keys(search('"许可证 管理"', backend=filled)) == ["provision:9002"]
         assert self.keys(search('"管理 许可证"', backend=filled)) == []
 
+    def test_a_three_word_phrase_may_run_through_a_sub_word_of_a_long_chinese_word(self, filled):
+        assert self.keys(search('"排污 许可 管理"', backend=filled)) == ["provision:9002"]
+        assert self.keys(search('"排污 许可证 管理"', backend=filled)) == ["provision:9002"]
+        assert self.keys(search('"管理 排污 许可"', backend=filled)) == []
+
     def test_an_index_with_other_fields_is_reported_and_rebuilt(self, db, tmp_path):
         """An index written before its fields changed (here: word positions where word pairs are now)
         would answer every phrase with nothing: opening it names the way out instead."""

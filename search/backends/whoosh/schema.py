@@ -18,7 +18,7 @@ from whoosh.formats import _INT_SIZE, Positions
 from whoosh.system import pack_uint
 
 from search.backends.base import Record
-from search.backends.whoosh.analyzer import MixedAnalyzer, PairAnalyzer
+from search.backends.whoosh.analyzer import MixedAnalyzer, PairAnalyzer, TripleAnalyzer
 from search.fields import FACET_FIELDS, TEXT_FIELDS
 
 MATCH_FIELD = "all"
@@ -28,6 +28,9 @@ MATCH_FIELD = "all"
 # Named to sort right after the match field: writers add fields in name order, and the analysis of their
 # shared text is kept for the next field only (see analyzer.analysed).
 PAIRS_FIELD = "allpairs"
+# And as triples of neighbouring terms, without positions: a phrase of three words is exactly its
+# triple's documents, a longer one is checked on the pairs' positions only where all its triples are.
+TRIPLES_FIELD = "alltriples"
 # What autocomplete matches: headings, and the glossary names of entries other than provisions (a
 # provision's glossary field lists the terms it uses, not names for the provision).
 COMPLETION_FIELD = "complete"
@@ -70,6 +73,7 @@ def build_schema() -> Schema:
     }
     fields[MATCH_FIELD] = TEXT(analyzer=MixedAnalyzer(), phrase=False)
     fields[PAIRS_FIELD] = _compact_positions(TEXT(analyzer=PairAnalyzer(), phrase=True))
+    fields[TRIPLES_FIELD] = TEXT(analyzer=TripleAnalyzer(), phrase=False)
     for name in BOOST_FIELDS:
         # Only membership is read from these (see ranking.top_scored). They keep Whoosh's length column:
         # without one, its writer looks for the column file on disk once per posting.
@@ -89,8 +93,8 @@ def index_fields(record: Record) -> dict:
         if record["kind"] != "provision"
         else record["heading"],
     }
-    # One string object for both fields: the tokenizers analyse it once (see analyzer.analysed).
-    fields[MATCH_FIELD] = fields[PAIRS_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
+    # One string object for the three fields: the tokenizers analyse it once (see analyzer.analysed).
+    fields[MATCH_FIELD] = fields[PAIRS_FIELD] = fields[TRIPLES_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
     for name in BOOST_FIELDS:
         fields[name] = record[name]
     for name in FACET_FIELDS:
