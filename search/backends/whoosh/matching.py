@@ -84,6 +84,20 @@ def tree_terms(tree, reader) -> list[str]:
     return [term for child in tree[1] for term in tree_terms(child, reader)]
 
 
+def required_terms(tree) -> set[str]:
+    """The words every document a query tree matches has."""
+    kind = tree[0]
+    if kind == "term":
+        return {tree[1]}
+    if kind == "phrase":
+        return set(tree[1])
+    if kind == "and":
+        return set().union(*map(required_terms, tree[1]))
+    if kind == "or":
+        return set.intersection(*map(required_terms, tree[1]))
+    return set()  # a prefix: any of its words
+
+
 class SegmentMatch:
     """Evaluates query trees on one segment; the postings it reads are kept for the rest of the search
     (ranking reads the same ones)."""
@@ -93,12 +107,12 @@ class SegmentMatch:
         self.offset = offset
         self.deadline = deadline
         self.timed_out = False
-        self.postings: dict[tuple[str, str], Postings] = {}
+        self.postings: dict[tuple[str, str, bool], Postings] = {}
 
-    def read(self, field: str, term: str) -> Postings:
-        key = (field, term)
+    def read(self, field: str, term: str, positions: bool = False) -> Postings:
+        key = (field, term, positions)
         if key not in self.postings:
-            self.postings[key] = read_postings(self.reader, field, term)
+            self.postings[key] = read_postings(self.reader, field, term, positions)
         return self.postings[key]
 
     def contains(self, docnum: int) -> bool:
@@ -150,7 +164,7 @@ class SegmentMatch:
         distances = sorted({*range(0, len(pairs), 2), len(pairs) - 1})
         positions = []
         for distance in distances:
-            postings = self.read(PAIRS_FIELD, pairs[distance])
+            postings = self.read(PAIRS_FIELD, pairs[distance], positions=True)
             # Every candidate has every pair of the phrase (it has the triples holding them), so the
             # candidates' positions, in document order, are the pair's in the candidates' order.
             positions.append((distance, list(compress(postings.values, map(candidates.__contains__, postings.ids)))))
@@ -172,7 +186,7 @@ class SegmentMatch:
             candidates = set(ids) if candidates is None else candidates.intersection(ids)
             if not candidates:
                 return set()
-        return set(candidates)
+        return candidates  # a new set: every term made one
 
 
 def phrase_starts(docnums: list[int], encoded: list[tuple[int, list[bytes]]]) -> set[int]:

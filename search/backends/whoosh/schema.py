@@ -111,13 +111,20 @@ class _FieldWriter(W3FieldWriter):
 
 class _PostingsWriter(W3PostingsWriter):
     """Whoosh's posting blocks with their document numbers and weights as arrays of machine numbers
-    (bytes) instead of pickled tuples of Python numbers: reading them is a copy, not one object made per
-    posting (unpickling was a fifth of a phrase query's time)."""
+    (bytes) instead of pickled tuples of Python numbers, and their positions as one string: reading them
+    is a copy, not one object made per posting (unpickling was a fifth of a phrase query's time)."""
 
     def _mini_ids(self):
         if self._byteids:
             return super()._mini_ids()
         return array("I", self._ids).tobytes()
+
+    def _mini_values(self):
+        if self._format.fixed_value_size() is not None:
+            return super()._mini_values()
+        # Positions: every posting's length, then the postings one after the other, in one string (Whoosh
+        # pickles a tuple of one string per posting, and unpickling it was most of reading a word pair).
+        return array("I", map(len, self._values)).tobytes() + b"".join(self._values)
 
     def _mini_weights(self):
         weights = self._weights
@@ -151,6 +158,17 @@ def block_weights(stored, count: int) -> Sequence[float]:
     return stored
 
 
+def block_values(stored, count: int) -> Sequence[bytes]:
+    """A block's encoded positions, one string per posting, as ``_PostingsWriter`` or Whoosh's own writer
+    stored them."""
+    if not isinstance(stored, bytes):
+        return stored  # Whoosh's: a tuple of them
+    lengths = array("I")
+    lengths.frombytes(stored[: count * lengths.itemsize])
+    ends = list(accumulate(lengths, initial=count * lengths.itemsize))
+    return list(map(stored.__getitem__, map(slice, ends, ends[1:])))
+
+
 class _LeafMatcher(W3LeafMatcher):
     """Whoosh's reader of on-disk posting blocks, for blocks of either writer."""
 
@@ -163,6 +181,14 @@ class _LeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         self._weights = array("f", block_weights(self._data[1], self._blocklength))
+
+    def _read_values(self):
+        if self._fixedsize is not None:
+            super()._read_values()
+            return
+        if self._data is None:
+            self._read_data()
+        self._values = block_values(self._data[2], self._blocklength)
 
 
 class _Codec(W3Codec):
