@@ -23,10 +23,11 @@ from search.fields import FACET_FIELDS, TEXT_FIELDS
 
 MATCH_FIELD = "all"
 # The same text again as pairs of neighbouring terms with their positions, read only for phrases: a
-# phrase's pairs have far shorter postings than its words, a two-word phrase is one pair's postings,
-# and keeping positions out of the match field's postings makes every other read much cheaper.
-# Named to sort right after the match field: writers add fields in name order, and the analysis of their
-# shared text is kept for the next field only (see analyzer.analysed).
+# phrase's pairs have far shorter postings than its words, a two-word phrase is one pair's postings (its
+# positions are read only for phrases of more than three words), and keeping positions out of the match
+# field's postings makes every other read much cheaper. Named to sort right after the match field (and
+# the triples right after it): writers add fields in name order, and the analysis of their shared text
+# is kept for the next field only (see analyzer.analysed).
 PAIRS_FIELD = "allpairs"
 # And as triples of neighbouring terms, without positions: a phrase of three words is exactly its
 # triple's documents, a longer one is checked on the pairs' positions only where all its triples are.
