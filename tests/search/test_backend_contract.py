@@ -357,6 +357,25 @@ class TestWhooshBackend(BackendContract):
         backend.rebuild(iter(RECORDS), len(RECORDS))
         assert self.keys(search('"emission limit value"', backend=backend)) == ["provision:9003"]
 
+    def test_an_index_without_word_triples_is_reported(self, db, tmp_path):
+        """The layout before phrases of three words were looked up by their triples."""
+        import os
+
+        from whoosh import index as whoosh_index
+
+        from search.backends.base import IndexFormatError
+        from search.backends.whoosh import Backend
+        from search.backends.whoosh.schema import TRIPLES_FIELD, build_schema
+
+        schema = build_schema()
+        schema.remove(TRIPLES_FIELD)
+        old = tmp_path / "index" / "gen-old"
+        old.mkdir(parents=True)
+        whoosh_index.create_in(str(old), schema)
+        os.symlink(old.name, tmp_path / "index" / "current")
+        with pytest.raises(IndexFormatError, match=f"no field {TRIPLES_FIELD}.*rebuild_index"):
+            search('"emission limit value"', backend=Backend("old", {"PATH": tmp_path / "index"}))
+
     def test_an_index_whose_pickled_names_moved_is_reported_and_rebuilt(self, db, tmp_path, monkeypatch):
         """Whoosh pickles the analyzer into the index: after a move of that class, opening an old index
         names the way out, and a rebuild (which never reads the old index) replaces it."""
