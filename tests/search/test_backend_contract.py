@@ -343,6 +343,11 @@ class TestWhooshBackend(BackendContract):
         assert self.keys(search('"许可证 管理"', backend=filled)) == ["provision:9002"]
         assert self.keys(search('"管理 许可证"', backend=filled)) == []
 
+    def test_a_three_word_phrase_may_run_through_a_sub_word_of_a_long_chinese_word(self, filled):
+        assert self.keys(search('"排污 许可 管理"', backend=filled)) == ["provision:9002"]
+        assert self.keys(search('"排污 许可证 管理"', backend=filled)) == ["provision:9002"]
+        assert self.keys(search('"管理 排污 许可"', backend=filled)) == []
+
     def test_an_index_with_other_fields_is_reported_and_rebuilt(self, db, tmp_path):
         """An index written before its fields changed (here: word positions where word pairs are now)
         would answer every phrase with nothing: opening it names the way out instead."""
@@ -370,6 +375,25 @@ class TestWhooshBackend(BackendContract):
             backend.index(RECORDS)
         backend.rebuild(iter(RECORDS), len(RECORDS))
         assert self.keys(search('"emission limit value"', backend=backend)) == ["provision:9003"]
+
+    def test_an_index_without_word_triples_is_reported(self, db, tmp_path):
+        """The layout before phrases of three words were looked up by their triples."""
+        import os
+
+        from whoosh import index as whoosh_index
+
+        from search.backends.base import IndexFormatError
+        from search.backends.whoosh import Backend
+        from search.backends.whoosh.schema import TRIPLES_FIELD, build_schema
+
+        schema = build_schema()
+        schema.remove(TRIPLES_FIELD)
+        old = tmp_path / "index" / "gen-old"
+        old.mkdir(parents=True)
+        whoosh_index.create_in(str(old), schema)
+        os.symlink(old.name, tmp_path / "index" / "current")
+        with pytest.raises(IndexFormatError, match=f"no field {TRIPLES_FIELD}.*rebuild_index"):
+            search('"emission limit value"', backend=Backend("old", {"PATH": tmp_path / "index"}))
 
     def test_an_index_whose_pickled_names_moved_is_reported_and_rebuilt(self, db, tmp_path, monkeypatch):
         """Whoosh pickles the analyzer into the index: after a move of that class, opening an old index

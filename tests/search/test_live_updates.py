@@ -127,6 +127,23 @@ def test_small_segments_from_live_saves_are_merged_away_from_the_save(empty_back
     assert search("shared", backend=empty_backend).total == writing.MAX_SMALL_SEGMENTS + 3
 
 
+def test_phrases_read_the_positions_of_merged_segments(empty_backend):
+    """A merge rewrites the word pairs' positions through Whoosh's own reader and writer."""
+    from search.backends.whoosh import writing
+    from tests.search.conftest import make_record
+
+    bodies = ["Exceed the emission limit value.", "Exceed emission limit. Emission limit value."]
+    for number in range(writing.MAX_SMALL_SEGMENTS + 3):
+        empty_backend.index([make_record(f"provision:{number}", "Limits", bodies[number % 2])])
+    deadline = time.monotonic() + 10
+    while empty_backend.segment_count() > writing.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert empty_backend.segment_count() <= writing.MAX_SMALL_SEGMENTS
+    in_order = [f"provision:{number}" for number in range(0, writing.MAX_SMALL_SEGMENTS + 3, 2)]
+    assert sorted(keys(empty_backend, '"exceed emission limit value"')) == in_order
+    assert search('"emission limit value"', backend=empty_backend).total == writing.MAX_SMALL_SEGMENTS + 3
+
+
 def test_an_index_opened_as_another_process_commits_is_opened_again(tmp_path, monkeypatch):
     """Whoosh lists the folder, then opens the newest table of contents: a commit in between has deleted it."""
     from whoosh import index as whoosh_index

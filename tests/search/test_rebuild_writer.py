@@ -68,9 +68,15 @@ def test_postings_written_by_whooshs_own_codec_read_as_the_codecs_own(tmp_path, 
     ours = _written_by(tmp_path, "ours", lambda ix: ix.writer(codec=CODEC), records)
     whooshs = _written_by(tmp_path, "whooshs", lambda ix: ix.writer(codec=W3Codec(blocklimit=8)), records)
     assert _postings(ours) == _postings(whooshs)
-    for field, term in [("all", "batteri"), ("allpairs", "wast batteri"), ("industry", "steel")]:
-        assert read_postings(ours, field, term) == read_postings(whooshs, field, term)
+    for field, term, positions in [
+        ("all", "batteri", False),
+        ("allpairs", "wast batteri", True),
+        ("alltriples", "carbon peak neutral", False),
+        ("industry", "steel", False),
+    ]:
+        assert read_postings(ours, field, term, positions) == read_postings(whooshs, field, term, positions)
         assert len(read_postings(ours, field, term).ids) > 8, "more than one block"
+    assert len(read_postings(ours, "allpairs", "wast batteri", positions=True).values) > 8, "positions read"
 
 
 def _answers(backend):

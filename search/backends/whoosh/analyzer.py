@@ -1,8 +1,8 @@
 """The analyzer Whoosh runs on every text field: ``search.query.analysis`` words, Porter-stemmed.
 
-Whoosh pickles the analyzers into the index's schema, so the import paths of ``MixedTokenizer`` and
-``PairTokenizer`` are part of the index format: moving them needs a ``rebuild_index`` (the Makefile's
-index stamp lists this file).
+Whoosh pickles the analyzers into the index's schema, so the import paths of ``MixedTokenizer``,
+``PairTokenizer`` and ``TripleTokenizer`` are part of the index format: moving them needs a
+``rebuild_index`` (the Makefile's index stamp lists this file).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import product
 
 from whoosh.analysis import Composable, Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
@@ -155,40 +156,62 @@ def pair_term(first: str, second: str) -> str:
     return f"{first} {second}"  # no term holds a space
 
 
+def triple_term(first: str, second: str, third: str) -> str:
+    return f"{first} {second} {third}"
+
+
 class PairTokenizer(MixedTokenizer):
-    """Each two neighbouring terms as one term ("emiss limit"), at the first one's position: a phrase of
-    n words is found from its n - 1 pairs, whose postings are far shorter than its words'. A long
-    Chinese word's sub-words share its position, so each term at a position pairs with each at the next."""
+    """Each run of ``width`` neighbouring terms as one term ("emiss limit", "emiss limit valu" for three),
+    at the first one's position: a phrase of n words is found from its runs, whose postings are far
+    shorter than its words'. A long Chinese word's sub-words share its position, so a run takes each
+    term at each of its positions."""
+
+    width = 2
 
     def tokens(self, analysed_words: list[Word]) -> Iterator[tuple[str, Word, Word]]:
-        before: list[Word] = []  # the words at the position before the current one
-        current: list[Word] = []
+        columns: list[list[Word]] = []  # the words at each of the last positions, when they follow each other
         for word in analysed_words:
-            if current and current[0].pos != word.pos:
-                before, current = (current if current[0].pos == word.pos - 1 else []), []
-            current.append(word)
-            for first in before:
-                yield pair_term(self.term(first), self.term(word)), first, word
+            if columns and columns[-1][0].pos == word.pos:
+                columns[-1].append(word)
+            else:
+                if columns and columns[-1][0].pos != word.pos - 1:
+                    columns = []
+                columns = [*columns[-(self.width - 1) :], [word]]
+            if len(columns) == self.width:
+                for run in product(*columns[:-1]):
+                    terms = [self.term(each) for each in run]
+                    yield " ".join([*terms, self.term(word)]), run[0], word
 
     def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
         terms, positions = analysed_terms(value, self.subwords, self.stem_words)
+        width = self.width
         if not terms or positions[-1] - positions[0] == len(terms) - 1:
-            # One term per position (nearly every text): the pairs of the terms in order, at C speed.
-            return list(map(pair_term, terms, terms[1:])), positions[:-1]
-        pairs: list[str] = []
+            # One term per position (nearly every text): the runs of the terms in order, at C speed.
+            join = pair_term if width == 2 else triple_term
+            return list(map(join, *(terms[start:] for start in range(width)))), positions[: len(positions) - width + 1]
+        runs: list[str] = []
         starts: list[int] = []
-        before: list[str] = []  # the terms at the position before the current one
-        current: list[str] = []
+        columns: list[list[str]] = []  # the terms at each of the last positions, when they follow each other
         current_pos = None
         for term, pos in zip(terms, positions, strict=True):
-            if pos != current_pos:
-                before = current if current_pos == pos - 1 else []
-                current, current_pos = [], pos
-            current.append(term)
-            for first in before:
-                pairs.append(pair_term(first, term))
-                starts.append(pos - 1)
-        return pairs, starts
+            if pos == current_pos:
+                columns[-1].append(term)
+            else:
+                if current_pos != pos - 1:
+                    columns = []
+                columns = [*columns[-(width - 1) :], [term]]
+                current_pos = pos
+            if len(columns) == width:
+                for run in product(*columns[:-1]):
+                    runs.append(" ".join([*run, term]))
+                    starts.append(pos - width + 1)
+        return runs, starts
+
+
+class TripleTokenizer(PairTokenizer):
+    """Each three neighbouring terms as one term: a phrase of three words is one posting list."""
+
+    width = 3
 
 
 def MixedAnalyzer(subwords: bool = True, stem_words: bool = True) -> Composable:  # noqa: N802 (Whoosh style)
@@ -197,3 +220,7 @@ def MixedAnalyzer(subwords: bool = True, stem_words: bool = True) -> Composable:
 
 def PairAnalyzer() -> Composable:  # noqa: N802 (Whoosh style)
     return PairTokenizer(subwords=True, stem_words=True)
+
+
+def TripleAnalyzer() -> Composable:  # noqa: N802 (Whoosh style)
+    return TripleTokenizer(subwords=True, stem_words=True)

@@ -1,5 +1,5 @@
 """The rebuild's segment writer: the same segments Whoosh's writer makes, with far fewer Python steps
-per posting (a rebuild writes about 210 postings per provision).
+per posting (a rebuild writes about 330 postings per provision).
 
 Whoosh's writer sends every posting through an external sort (pickled to a run file, read back and
 merged), then through its posting writer one call at a time, with a token object per word. Here text

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-from search.backends.whoosh.schema import MATCH_FIELD, PAIRS_FIELD, block_ids, block_weights
+from search.backends.whoosh.schema import MATCH_FIELD, block_ids, block_values, block_weights
 
 MAX_PREFIX_TERMS = 256
 MAX_CACHED_SEGMENTS = 200
@@ -23,7 +23,7 @@ class Postings(NamedTuple):
     # Arrays, not lists: a block is copied in, no Python number is made for each posting read.
     ids: array  # of document numbers ("I")
     weights: array  # term frequencies ("f")
-    values: list  # encoded positions (pairs field only), decoded on demand
+    values: list  # encoded positions (when asked for), decoded on demand
 
 
 def segment_key(reader) -> str | None:
@@ -37,8 +37,9 @@ def segment_key(reader) -> str | None:
     return f"{getattr(storage, 'folder', '')}/{segment.segment_id()}"
 
 
-def read_postings(reader, field: str, term: str) -> Postings:
-    """A term's postings in one segment, read a block at a time.
+def read_postings(reader, field: str, term: str, positions: bool = False) -> Postings:
+    """A term's postings in one segment, read a block at a time, with their encoded positions if asked
+    (in a field that has them).
 
     Deleted documents are included (the caller removes them once per segment, see ``deleted``): in a
     segment with deletions Whoosh wraps the postings in a filter that would force the slow path."""
@@ -47,7 +48,6 @@ def read_postings(reader, field: str, term: str) -> Postings:
     values: list = []
     if (field, term) not in reader:
         return Postings(ids, weights, values)
-    keep_values = field == PAIRS_FIELD
     matcher = reader.postings(field, term)
     if isinstance(matcher, FilterMatcher):  # the segment's deletions; its child is the codec's reader
         matcher = matcher.child
@@ -56,17 +56,17 @@ def read_postings(reader, field: str, term: str) -> Postings:
         # is fixed; Whoosh's own decoder steps through them one posting at a time).
         while matcher.is_active():
             matcher._read_data()  # noqa: SLF001
-            stored_ids, stored_weights, block_values = matcher._data  # noqa: SLF001
+            stored_ids, stored_weights, stored_values = matcher._data  # noqa: SLF001
             ids.extend(block_ids(stored_ids))
             weights.extend(block_weights(stored_weights, matcher._blocklength))  # noqa: SLF001
-            if keep_values:
-                values.extend(block_values)
+            if positions:
+                values.extend(block_values(stored_values, matcher._blocklength))  # noqa: SLF001
             matcher._next_block()  # noqa: SLF001
     else:  # short posting lists are stored inline with the term
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
-            if keep_values:
+            if positions:
                 values.append(matcher.value())
             matcher.next()
     return Postings(ids, weights, values)

@@ -14,7 +14,7 @@ from itertools import compress, repeat
 from operator import add, ge, mul, truediv
 
 from search.backends.whoosh import facets
-from search.backends.whoosh.matching import SegmentMatch, tree_terms
+from search.backends.whoosh.matching import SegmentMatch, required_terms, tree_terms
 from search.backends.whoosh.postings import MAX_CACHED_SEGMENTS, field_lengths, segment_key
 from search.backends.whoosh.schema import BOOST_FIELDS, MATCH_FIELD
 
@@ -50,6 +50,7 @@ def top_scored(
             idf_cache[term] = math.log(1 + (total_docs - frequency + 0.5) / (frequency + 0.5))
         return idf_cache[term]
 
+    required = required_terms(tree)
     best: list[tuple[int, float]] = []
     for segment, leaf_docs in zip(segments, per_leaf, strict=True):
         if not leaf_docs:
@@ -57,7 +58,8 @@ def top_scored(
         scores = SegmentScores(segment, leaf_docs, length_norms(segment.reader, average_length))
         for term in dict.fromkeys(tree_terms(tree, segment.reader)):
             scale = SYNONYM_WEIGHT if term in synonym_terms else 1.0
-            scores.add_bm25(segment.read(MATCH_FIELD, term), idf(term) * body_boost * (BM25_K1 + 1) * scale)
+            weight = idf(term) * body_boost * (BM25_K1 + 1) * scale
+            scores.add_bm25(segment.read(MATCH_FIELD, term), weight, term in required)
             for name, boost in field_boosts:
                 scores.add_to(segment.read(name, term).ids, boost * idf(term) * scale)
         with_status = facets.segment_facets(segment.reader).sets["status"]
@@ -86,12 +88,18 @@ class SegmentScores:
         self.norms = list(map(norms.__getitem__, self.docs))
         self.scored = False  # whether any share was added yet
 
-    def add_bm25(self, postings, weight: float) -> None:
+    def add_bm25(self, postings, weight: float, in_every_match: bool) -> None:
         """BM25's share of one word: weight × frequency / (frequency + length norm)."""
+        frequencies = None
         if postings.ids == self.docs:  # a one-word query: its postings are the matched documents
             frequencies = postings.weights
-        else:
-            frequencies = list(map(dict(zip(postings.ids, postings.weights, strict=True)).get, self.docs, repeat(0.0)))
+        elif in_every_match:
+            # The word's frequencies at the matched documents are then the postings' own there, in the
+            # same order: found without a dictionary of the postings.
+            frequencies = list(compress(postings.weights, map(self.matched.__contains__, postings.ids)))
+        if frequencies is None or len(frequencies) != len(self.docs):
+            by_doc = dict(zip(postings.ids, postings.weights, strict=True))
+            frequencies = list(map(by_doc.get, self.docs, repeat(0.0)))
         shares = map(truediv, map(mul, repeat(weight), frequencies), map(add, frequencies, self.norms))
         self.totals = list(map(add, self.totals, shares)) if self.scored else list(shares)
         self.scored = True

@@ -18,16 +18,20 @@ from whoosh.formats import _INT_SIZE, Positions
 from whoosh.system import pack_uint
 
 from search.backends.base import Record
-from search.backends.whoosh.analyzer import MixedAnalyzer, PairAnalyzer
+from search.backends.whoosh.analyzer import MixedAnalyzer, PairAnalyzer, TripleAnalyzer
 from search.fields import FACET_FIELDS, TEXT_FIELDS
 
 MATCH_FIELD = "all"
 # The same text again as pairs of neighbouring terms with their positions, read only for phrases: a
-# phrase's pairs have far shorter postings than its words, a two-word phrase is one pair's postings,
-# and keeping positions out of the match field's postings makes every other read much cheaper.
-# Named to sort right after the match field: writers add fields in name order, and the analysis of their
-# shared text is kept for the next field only (see analyzer.analysed).
+# phrase's pairs have far shorter postings than its words, a two-word phrase is one pair's postings (its
+# positions are read only for phrases of more than three words), and keeping positions out of the match
+# field's postings makes every other read much cheaper. Named to sort right after the match field (and
+# the triples right after it): writers add fields in name order, and the analysis of their shared text
+# is kept for the next field only (see analyzer.analysed).
 PAIRS_FIELD = "allpairs"
+# And as triples of neighbouring terms, without positions: a phrase of three words is exactly its
+# triple's documents, a longer one is checked on the pairs' positions only where all its triples are.
+TRIPLES_FIELD = "alltriples"
 # What autocomplete matches: headings, and the glossary names of entries other than provisions (a
 # provision's glossary field lists the terms it uses, not names for the provision).
 COMPLETION_FIELD = "complete"
@@ -70,6 +74,7 @@ def build_schema() -> Schema:
     }
     fields[MATCH_FIELD] = TEXT(analyzer=MixedAnalyzer(), phrase=False)
     fields[PAIRS_FIELD] = _compact_positions(TEXT(analyzer=PairAnalyzer(), phrase=True))
+    fields[TRIPLES_FIELD] = TEXT(analyzer=TripleAnalyzer(), phrase=False)
     for name in BOOST_FIELDS:
         # Only membership is read from these (see ranking.top_scored). They keep Whoosh's length column:
         # without one, its writer looks for the column file on disk once per posting.
@@ -89,8 +94,8 @@ def index_fields(record: Record) -> dict:
         if record["kind"] != "provision"
         else record["heading"],
     }
-    # One string object for both fields: the tokenizers analyse it once (see analyzer.analysed).
-    fields[MATCH_FIELD] = fields[PAIRS_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
+    # One string object for the three fields: the tokenizers analyse it once (see analyzer.analysed).
+    fields[MATCH_FIELD] = fields[PAIRS_FIELD] = fields[TRIPLES_FIELD] = "\n".join(record[name] for name in TEXT_FIELDS)
     for name in BOOST_FIELDS:
         fields[name] = record[name]
     for name in FACET_FIELDS:
@@ -107,13 +112,20 @@ class _FieldWriter(W3FieldWriter):
 
 class _PostingsWriter(W3PostingsWriter):
     """Whoosh's posting blocks with their document numbers and weights as arrays of machine numbers
-    (bytes) instead of pickled tuples of Python numbers: reading them is a copy, not one object made per
-    posting (unpickling was a fifth of a phrase query's time)."""
+    (bytes) instead of pickled tuples of Python numbers, and their positions as one string: reading them
+    is a copy, not one object made per posting (unpickling was a fifth of a phrase query's time)."""
 
     def _mini_ids(self):
         if self._byteids:
             return super()._mini_ids()
         return array("I", self._ids).tobytes()
+
+    def _mini_values(self):
+        if self._format.fixed_value_size() is not None:
+            return super()._mini_values()
+        # Positions: every posting's length, then the postings one after the other, in one string (Whoosh
+        # pickles a tuple of one string per posting, and unpickling it was most of reading a word pair).
+        return array("I", map(len, self._values)).tobytes() + b"".join(self._values)
 
     def _mini_weights(self):
         weights = self._weights
@@ -147,6 +159,17 @@ def block_weights(stored, count: int) -> Sequence[float]:
     return stored
 
 
+def block_values(stored, count: int) -> Sequence[bytes]:
+    """A block's encoded positions, one string per posting, as ``_PostingsWriter`` or Whoosh's own writer
+    stored them."""
+    if not isinstance(stored, bytes):
+        return stored  # Whoosh's: a tuple of them
+    lengths = array("I")
+    lengths.frombytes(stored[: count * lengths.itemsize])
+    ends = list(accumulate(lengths, initial=count * lengths.itemsize))
+    return list(map(stored.__getitem__, map(slice, ends, ends[1:])))
+
+
 class _LeafMatcher(W3LeafMatcher):
     """Whoosh's reader of on-disk posting blocks, for blocks of either writer."""
 
@@ -159,6 +182,14 @@ class _LeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         self._weights = array("f", block_weights(self._data[1], self._blocklength))
+
+    def _read_values(self):
+        if self._fixedsize is not None:
+            super()._read_values()
+            return
+        if self._data is None:
+            self._read_data()
+        self._values = block_values(self._data[2], self._blocklength)
 
 
 class _Codec(W3Codec):
