@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgette
 from regulations import addresses
 from regulations.models.documents import Document
 from regulations.models.history import VersionHistory
+from regulations.models.legal_events import LegalEvent
 from regulations.models.numbering import long_reference, short_reference
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
 from regulations.models.taxonomy import Industry
@@ -245,7 +246,16 @@ class Provision(Revisioned):
             )
         if self.document_id and self.parent.document_id != self.document_id:
             raise ValidationError({"parent": gettext("The parent must belong to the same document.")})
+        if not self.changes_saved_values("parent_id", "document_id"):
+            return  # it stays where it hangs, in a tree the database's triggers keep to the same rule
         parents = dict(Provision.objects.filter(document_id=self.parent.document_id).values_list("pk", "parent_id"))
         message = tree_error(parents, self.pk, self.parent_id)
         if message:
             raise ValidationError({"parent": message})
+
+
+def status_events(lookup: str = "events") -> models.Prefetch:
+    """For ``prefetch_related`` at ``lookup``: a document's legal events, with which provisions each names and
+    nothing else of those provisions, or of the documents that replaced it (what a status and the index read)."""
+    named = models.Prefetch("provisions", queryset=Provision.objects.only("pk"))
+    return models.Prefetch(lookup, queryset=LegalEvent.objects.prefetch_related(named))
