@@ -107,7 +107,10 @@ class Conflict:
 def locked_revision(model, pk, using=None) -> int | None:
     """The row's revision, its row locked for the rest of the transaction (when there is one); None if it is gone."""
     using = using or router.db_for_write(model)
-    queryset = model._default_manager.using(using).filter(pk=pk)
+    # Unordered: a model ordered by a relation (a provision by its document) would join that table, and
+    # PostgreSQL's FOR UPDATE locks the joined rows too, so every save of a document's provisions would
+    # wait for the others until they commit.
+    queryset = model._default_manager.using(using).filter(pk=pk).order_by()
     if not transaction.get_autocommit(using):
         queryset = queryset.select_for_update()
     return queryset.values_list("revision", flat=True).first()
