@@ -144,9 +144,11 @@ class RecordBuilder:
         self._outlines: dict[int, dict[int, tuple[int | None, str, str]]] = {}
 
     def document(self, pk: int) -> Document:
+        """The document of a provision or annotation record (which show no issuers; a document's own record
+        is built from ``preload_documents``)."""
         document = self._documents.get(pk)
         if document is None:
-            document = Document.objects.prefetch_related(status_events(), "topics", "issuers").filter(pk=pk).first()
+            document = Document.objects.prefetch_related(status_events(), "topics").filter(pk=pk).first()
             self._documents[pk] = document
         return document
 

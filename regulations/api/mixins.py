@@ -48,17 +48,16 @@ class DraftsForStaff:
     def provisions(self):
         return Provision.objects.visible(self.drafts)
 
-    def serialized_provisions(self):
+    def serialized_provisions(self, of_document: Document | None = None):
         """Provisions with what ProvisionSerializer reads, fetched up front (a target's provision is the row
-        it is fetched for: Django sets it)."""
-        return (
-            self.provisions()
-            .select_related("document", "parent")
-            .prefetch_related(
-                "industries",
-                status_events("document__events"),
-                "targets",
-            )
+        it is fetched for: Django sets it). ``of_document``: that document's only, read through its own
+        manager, so that each has that very document (Django sets it too) instead of a join reading it again."""
+        if of_document is None:
+            provisions = self.provisions().select_related("document")
+        else:
+            provisions = of_document.provisions.visible(self.drafts)
+        return provisions.select_related("parent").prefetch_related(
+            "industries", status_events("document__events"), "targets"
         )
 
 

@@ -54,11 +54,10 @@ def test_publishing_a_provision_below_a_draft_is_refused(editor):
 
 # One editor's text edit, inside its transaction (the tests' commits never happen): the token and the
 # permissions (3), the document (1), the provision with what the answer shows (5), the revision's row lock, the
-# update, its version and the version's industries (6: simple-history reads the row's updated_at once more),
-# the index (Whoosh: the outbox row, 1; PostgreSQL search: the entry re-read, 12, and written, 4), the
-# answer's industries and targets read again after the save (2), and the savepoint the transaction is in a
-# test (2).
-QUERIES_OF_A_TEXT_EDIT = {"whoosh": 20, "postgres": 35}
+# update, its version and the version's industries (5), the index (Whoosh: the outbox row, 1; PostgreSQL
+# search: the entry re-read, 11, and written, 4), the answer's industries and targets read again after the
+# save (2), and the savepoint the transaction is in a test (2).
+QUERIES_OF_A_TEXT_EDIT = {"whoosh": 19, "postgres": 33}
 
 
 def test_a_text_edit_reads_what_it_shows_and_writes_what_it_changed(editor):
