@@ -2,7 +2,8 @@
 
 Every save of a `Revisioned` model raises its `revision` by one. An edit says which revision it
 started from; `check_revision` reads the row's current revision with SELECT … FOR UPDATE (inside
-the caller's transaction, so nobody can save the row between the check and the caller's save) and,
+the caller's transaction, so nobody can save the row between the check and the caller's save; that row
+only, so saves of other rows, a document's other provisions too, never wait for it) and,
 if someone saved it in between, describes the conflict as plain data: who saved it and when (the
 history records after the edit's revision), their change notes, and what changed meanwhile.
 

@@ -86,7 +86,8 @@ def text_list(**kwargs):
 
 class ModelValidationSerializer(JSONTypesChecked, serializers.ModelSerializer):
     """Runs the model's own validation (clean, constraints) so the API refuses what the database would,
-    and refuses text with control characters that pages and the Atom feed cannot carry."""
+    and refuses text with control characters that pages and the Atom feed cannot carry. An update asks
+    the database again only about what it changes (``full_clean``): a text edit reads no other row."""
 
     def get_fields(self):
         fields = super().get_fields()
