@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import wraps
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import override
 
@@ -35,6 +35,7 @@ from regulations.models import (
     Relation,
     Status,
     Topic,
+    status_events,
 )
 from regulations.text.rendering import render_markdown
 from search.fields import ENTRY_KINDS
@@ -99,14 +100,13 @@ class RecordBuilder:
         self.glossary_by_provision: dict[int, list[str]] = defaultdict(list)
         # Only the ids and the few columns used: live updates build a RecordBuilder for every batch, and
         # whole provisions (their texts) made up most of its time.
-        links = GlossaryTerm.see_provisions.through.objects.values_list("glossaryterm_id", "provision_id")
-        terms = GlossaryTerm.objects.all()
+        links = GlossaryTerm.see_provisions.through.objects.select_related("glossaryterm").only(
+            "provision_id", *(f"glossaryterm__{name}" for name in GlossaryTerm.NAME_FIELDS)
+        )
         if wanted is not None:
             links = links.filter(provision_id__in=wanted.get("provision", ()))
-            terms = terms.filter(see_provisions__in=wanted.get("provision", ())).distinct()
-        names = {term.pk: term.all_names for term in terms}
-        for term_id, provision_id in links.order_by("glossaryterm_id", "provision_id"):
-            self.glossary_by_provision[provision_id].extend(names[term_id])
+        for link in links.order_by("glossaryterm_id", "provision_id"):
+            self.glossary_by_provision[link.provision_id].extend(link.glossaryterm.all_names)
         self.relation_words: dict[tuple[str, int], list[str]] = defaultdict(list)
         ends = ("source_document", "target_document", "source_provision", "target_provision")
         relations = Relation.objects.with_ends().only(
@@ -145,11 +145,11 @@ class RecordBuilder:
         self._outlines: dict[int, dict[int, tuple[int | None, str, str]]] = {}
 
     def document(self, pk: int) -> Document:
+        """The document of a provision or annotation record (which show no issuers; a document's own record
+        is built from ``preload_documents``)."""
         document = self._documents.get(pk)
         if document is None:
-            document = (
-                Document.objects.with_events().prefetch_related("topics", Prefetch("issuers")).filter(pk=pk).first()
-            )
+            document = Document.objects.prefetch_related(status_events(), "topics").filter(pk=pk).first()
             self._documents[pk] = document
         return document
 
@@ -176,7 +176,7 @@ class RecordBuilder:
 
     def preload_documents(self, queryset=None) -> None:
         queryset = queryset if queryset is not None else Document.objects.all()
-        for document in queryset.with_events().prefetch_related("topics", "issuers"):
+        for document in queryset.prefetch_related(status_events(), "topics", "issuers"):
             self._documents[document.pk] = document
 
     def _industry_slugs(self, industries) -> list[str]:

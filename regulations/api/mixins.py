@@ -1,21 +1,23 @@
 """What the API's views share: drafts for staff only, Last-Modified on detail answers, one transaction per write."""
 
 import datetime
+from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from regulations.models import Document, Provision, Target
+from regulations.models import Document, Provision, status_events
 from regulations.permissions import can_read_internal
 
 
 # Every write (create, update, partial_update, destroy) is one transaction: the revision check's row
 # lock (regulations.history.locking) holds until the save, a moved subtree's depths (Provision.save)
 # are never seen half done, a refused write leaves nothing behind, and the search index is updated
-# once, when the transaction commits. No docstring: the schema would show it on every view.
+# once, when the transaction commits. DRF's partial_update is update(partial=True), so it runs in
+# update's transaction (wrapping it too would add a savepoint to every PATCH). No docstring: the schema
+# would show it on every view.
 class AtomicWriteViewSetMixin:
     def create(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -25,10 +27,6 @@ class AtomicWriteViewSetMixin:
         with transaction.atomic():
             return super().update(request, *args, **kwargs)
 
-    def partial_update(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().partial_update(request, *args, **kwargs)
-
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
             return super().destroy(request, *args, **kwargs)
@@ -37,7 +35,7 @@ class AtomicWriteViewSetMixin:
 class DraftsForStaff:
     """Anonymous readers and clients without the internal permission see published content only."""
 
-    @property
+    @cached_property  # a view serves one request: asked once, not by each queryset and serializer
     def drafts(self) -> bool:
         return can_read_internal(self.request.user)
 
@@ -50,16 +48,16 @@ class DraftsForStaff:
     def provisions(self):
         return Provision.objects.visible(self.drafts)
 
-    def serialized_provisions(self):
-        """Provisions with what ProvisionSerializer reads, fetched up front."""
-        return (
-            self.provisions()
-            .select_related("document", "parent")
-            .prefetch_related(
-                "industries",
-                "document__events__provisions",
-                Prefetch("targets", queryset=Target.objects.select_related("provision__document")),
-            )
+    def serialized_provisions(self, of_document: Document | None = None):
+        """Provisions with what ProvisionSerializer reads, fetched up front (a target's provision is the row
+        it is fetched for: Django sets it). ``of_document``: that document's only, read through its own
+        manager, so that each has that very document (Django sets it too) instead of a join reading it again."""
+        if of_document is None:
+            provisions = self.provisions().select_related("document")
+        else:
+            provisions = of_document.provisions.visible(self.drafts)
+        return provisions.select_related("parent").prefetch_related(
+            "industries", status_events("document__events"), "targets"
         )
 
 

@@ -2,7 +2,8 @@
 
 Every save of a `Revisioned` model raises its `revision` by one. An edit says which revision it
 started from; `check_revision` reads the row's current revision with SELECT … FOR UPDATE (inside
-the caller's transaction, so nobody can save the row between the check and the caller's save) and,
+the caller's transaction, so nobody can save the row between the check and the caller's save; that row
+only, so saves of other rows, a document's other provisions too, never wait for it) and,
 if someone saved it in between, describes the conflict as plain data: who saved it and when (the
 history records after the edit's revision), their change notes, and what changed meanwhile.
 
@@ -107,7 +108,10 @@ class Conflict:
 def locked_revision(model, pk, using=None) -> int | None:
     """The row's revision, its row locked for the rest of the transaction (when there is one); None if it is gone."""
     using = using or router.db_for_write(model)
-    queryset = model._default_manager.using(using).filter(pk=pk)
+    # Unordered: a model ordered by a relation (a provision by its document) would join that table, and
+    # PostgreSQL's FOR UPDATE locks the joined rows too, so every save of a document's provisions would
+    # wait for the others until they commit.
+    queryset = model._default_manager.using(using).filter(pk=pk).order_by()
     if not transaction.get_autocommit(using):
         queryset = queryset.select_for_update()
     return queryset.values_list("revision", flat=True).first()

@@ -13,6 +13,7 @@ from regulations.models.provisions import (
     Provision,
     ProvisionQuerySet,
     eid_validator,
+    status_events,
     tree_error,
 )
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
@@ -52,6 +53,7 @@ __all__ = [
     "Topic",
     "Validity",
     "eid_validator",
+    "status_events",
     "tree_error",
     "validity_on",
 ]

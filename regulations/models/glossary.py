@@ -30,6 +30,8 @@ class GlossaryTerm(models.Model):
     def get_absolute_url(self):
         return addresses.glossary_url(self.slug)
 
+    NAME_FIELDS = ("term_en", "term_zh", "abbreviations", "synonyms_en", "synonyms_zh")  # what all_names reads
+
     @property
     def all_names(self):
         names = [self.term_en, self.term_zh, *self.abbreviations, *self.synonyms_en, *self.synonyms_zh]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgette
 from regulations import addresses
 from regulations.models.documents import Document
 from regulations.models.history import VersionHistory
+from regulations.models.legal_events import LegalEvent
 from regulations.models.numbering import long_reference, short_reference
 from regulations.models.publication import Publication, ReaderQuerySet, Revisioned
 from regulations.models.taxonomy import Industry
@@ -186,7 +187,10 @@ class Provision(Revisioned):
     def save(self, *args, **kwargs):
         # Depth follows the parent links here and nowhere else, whoever saves (admin, API, loader).
         moved = not self._state.adding and self.changes_saved_values("document_id", "parent_id")
-        with transaction.atomic(using=router.db_for_write(Provision, instance=self), savepoint=False):
+        using = router.db_for_write(Provision, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            if moved:
+                self._lock_trees(using)
             if self._state.adding or moved:  # a new row has no children: its own depth is all that is new
                 self.depth = self._depth_below_parent()
             super().save(*args, **kwargs)
@@ -201,6 +205,14 @@ class Provision(Revisioned):
                     child.publication = Publication.DRAFT
                     child._change_reason = f"Made a draft with {self.reference}"
                     child.save()
+
+    def _lock_trees(self, using) -> None:
+        """Moves within a document's tree take turns (its document's row locked until the commit): each
+        trigger's walk up the tree (regulations.db_triggers) then sees the moves before it, so two moves
+        cannot each make half of a cycle, and each recount of depths counts the tree as it now is."""
+        before = getattr(self, "_saved_values", {}).get("document_id")  # the tree it leaves, if another
+        documents = sorted({pk for pk in (self.document_id, before) if isinstance(pk, int)})
+        list(Document.objects.using(using).select_for_update().filter(pk__in=documents).order_by("pk").values("pk"))
 
     def _depth_below_parent(self) -> int:
         if self.parent_id is None:
@@ -245,7 +257,16 @@ class Provision(Revisioned):
             )
         if self.document_id and self.parent.document_id != self.document_id:
             raise ValidationError({"parent": gettext("The parent must belong to the same document.")})
+        if not self.changes_saved_values("parent_id", "document_id"):
+            return  # it stays where it hangs, in a tree the database's triggers keep to the same rule
         parents = dict(Provision.objects.filter(document_id=self.parent.document_id).values_list("pk", "parent_id"))
         message = tree_error(parents, self.pk, self.parent_id)
         if message:
             raise ValidationError({"parent": message})
+
+
+def status_events(lookup: str = "events") -> models.Prefetch:
+    """For ``prefetch_related`` at ``lookup``: a document's legal events, with which provisions each names and
+    nothing else of those provisions, or of the documents that replaced it (what a status and the index read)."""
+    named = models.Prefetch("provisions", queryset=Provision.objects.only("pk"))
+    return models.Prefetch(lookup, queryset=LegalEvent.objects.prefetch_related(named))

@@ -96,7 +96,7 @@ class ProvisionViewSet(AtomicWriteViewSetMixin, DraftsForStaff, StatusOnDay, Las
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Provision.objects.none()
-        return self.serialized_provisions().filter(document=self.get_document())
+        return self.serialized_provisions(of_document=self.get_document())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

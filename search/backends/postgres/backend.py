@@ -63,8 +63,9 @@ class Backend(SearchBackend):
 
     def refresh(self, keys: set[str], load: Callable[[set[str]], list[Record]]) -> None:
         # The caller's transaction (or this one) holds the row locks the writes take, so of two
-        # concurrent writers of an entry the later one writes the later state.
-        with transaction.atomic():
+        # concurrent writers of an entry the later one writes the later state. No savepoint of its own:
+        # a failure fails the caller's transaction, as it must (the index never disagrees with the data).
+        with transaction.atomic(savepoint=False):
             records = load(set(keys))
             writing.write(records)
             writing.delete(set(keys) - {record["key"] for record in records})

@@ -56,7 +56,7 @@ def write(records: Iterable[Record]) -> int:
     """Add or replace entries (in the current transaction)."""
     count = 0
     batch: list[EntryRows] = []
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # a failure fails the caller's
         for record in records:
             batch.append(entry_rows(record))
             if len(batch) == BATCH:
