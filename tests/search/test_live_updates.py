@@ -110,6 +110,14 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert len(backend.digests()) == 50
 
 
+def wait_for_merges(backend, seconds=10):
+    from search.backends.whoosh import writing
+
+    deadline = time.monotonic() + seconds
+    while writing.segments_to_merge(backend.folder.open().index._segments()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_small_segments_from_live_saves_are_merged_away_from_the_save(empty_backend, monkeypatch):
     from search.backends.whoosh import writing
     from tests.search.conftest import make_record
@@ -117,14 +125,13 @@ def test_small_segments_from_live_saves_are_merged_away_from_the_save(empty_back
     merges = []
     original = writing.merge_small_only
     monkeypatch.setattr(writing, "merge_small_only", lambda *args: merges.append(1) or original(*args))
-    for number in range(writing.MAX_SMALL_SEGMENTS + 3):
+    saves = writing.MERGE_FACTOR * 2 + 1
+    for number in range(saves):
         empty_backend.index([make_record(f"provision:{number}", f"Heading {number}", "shared words")])
-    deadline = time.monotonic() + 10
-    while empty_backend.segment_count() > writing.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_merges(empty_backend)
     assert merges, "the small segments were never merged"
-    assert empty_backend.segment_count() <= writing.MAX_SMALL_SEGMENTS
-    assert search("shared", backend=empty_backend).total == writing.MAX_SMALL_SEGMENTS + 3
+    assert empty_backend.segment_count() < saves
+    assert search("shared", backend=empty_backend).total == saves
 
 
 def test_phrases_read_the_positions_of_merged_segments(empty_backend):
@@ -133,15 +140,14 @@ def test_phrases_read_the_positions_of_merged_segments(empty_backend):
     from tests.search.conftest import make_record
 
     bodies = ["Exceed the emission limit value.", "Exceed emission limit. Emission limit value."]
-    for number in range(writing.MAX_SMALL_SEGMENTS + 3):
+    saves = writing.MERGE_FACTOR * 2 + 1
+    for number in range(saves):
         empty_backend.index([make_record(f"provision:{number}", "Limits", bodies[number % 2])])
-    deadline = time.monotonic() + 10
-    while empty_backend.segment_count() > writing.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert empty_backend.segment_count() <= writing.MAX_SMALL_SEGMENTS
-    in_order = [f"provision:{number}" for number in range(0, writing.MAX_SMALL_SEGMENTS + 3, 2)]
-    assert sorted(keys(empty_backend, '"exceed emission limit value"')) == in_order
-    assert search('"emission limit value"', backend=empty_backend).total == writing.MAX_SMALL_SEGMENTS + 3
+    wait_for_merges(empty_backend)
+    assert empty_backend.segment_count() < saves
+    in_order = [f"provision:{number}" for number in range(0, saves, 2)]
+    assert sorted(keys(empty_backend, '"exceed emission limit value"')) == sorted(in_order)
+    assert search('"emission limit value"', backend=empty_backend).total == saves
 
 
 def test_an_index_opened_as_another_process_commits_is_opened_again(tmp_path, monkeypatch):
@@ -175,12 +181,32 @@ def test_live_merges_fold_the_small_segments_together_and_leave_the_largest_alon
     main = [make_record(f"provision:{number}", f"Heading {number}", "shared words") for number in range(30)]
     empty_backend.rebuild(iter(main), len(main))
     largest = empty_backend.folder.open().index._segments()[0].segment_id()
-    for number in range(writing.MAX_SMALL_SEGMENTS + 3):
+    saves = writing.MERGE_FACTOR * 2 + 1
+    for number in range(saves):
         empty_backend.index([make_record(f"provision:{100 + number}", f"Heading {number}", "shared words")])
-    deadline = time.monotonic() + 10
-    while empty_backend.segment_count() > writing.MAX_SMALL_SEGMENTS and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_merges(empty_backend)
     segments = empty_backend.folder.open().index._segments()
-    assert len(segments) <= writing.MAX_SMALL_SEGMENTS
+    assert len(segments) < 1 + saves
     assert largest in [segment.segment_id() for segment in segments]
-    assert search("shared", backend=empty_backend).total == 30 + writing.MAX_SMALL_SEGMENTS + 3
+    assert search("shared", backend=empty_backend).total == 30 + saves
+
+
+def test_a_live_merge_folds_segments_of_one_size_only():
+    """Saves leave segments of a few entries each: a merge folds MERGE_FACTOR of the smallest together, not
+    every small segment (which rewrote all recently saved entries while saves waited for the lock)."""
+    from search.backends.whoosh import writing
+
+    class Segment:
+        def __init__(self, documents):
+            self.documents = documents
+
+        def doc_count_all(self):
+            return self.documents
+
+    largest, *small = [Segment(n) for n in (5000, 1500, 300, 70, 20, 5, 1, 1, 1)]
+    assert writing.segments_to_merge([largest, *small]) == []
+    another = Segment(2)
+    assert writing.segments_to_merge([largest, *small, another]) == [*small[-3:], another]
+    big = [Segment(600) for _ in range(writing.MERGE_FACTOR)]
+    assert writing.segments_to_merge([largest, *big]) == big
+    assert writing.segments_to_merge([Segment(3000) for _ in range(writing.MERGE_FACTOR + 1)]) == []

@@ -8,6 +8,7 @@ import random
 import shutil
 import threading
 import traceback
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -26,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 WRITE_TIMEOUT = 60.0  # seconds a writer waits for another process's lock before giving up
 SMALL_SEGMENT = 2000  # live commits only ever fold together segments smaller than this
-MAX_SMALL_SEGMENTS = 6
+# Live merges fold together this many segments of one size class (document counts within the same power of
+# it): a merge rewrites a few segments of about the same size, never all the small ones at once.
+MERGE_FACTOR = 4
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
 PARALLEL_REBUILD_FROM = 2000  # records; fewer are written faster by one process into one segment
 HELPER_BATCH = 100  # records per batch sent to the rebuild's helper process
@@ -59,15 +62,30 @@ def writing(folder: IndexFolder) -> Iterator[SegmentWriter]:
     except BaseException:
         writer.cancel()
         raise
-    if len(small_segments(ix._segments())) > MAX_SMALL_SEGMENTS:  # noqa: SLF001
+    if segments_to_merge(ix._segments()):  # noqa: SLF001
         threading.Thread(target=merge_small_segments, args=(ix,), daemon=True).start()
 
 
-def small_segments(segments: list) -> list:
-    """The segments live commits fold together: those under SMALL_SEGMENT documents, except the largest (in
-    an index smaller than that, folding it in too would rewrite the whole index every few commits)."""
+def size_class(documents: int) -> int:
+    return (max(documents, 1).bit_length() - 1) // (MERGE_FACTOR.bit_length() - 1)
+
+
+def segments_to_merge(segments: list) -> list:
+    """The segments a live merge folds together: those of the smallest size class that has MERGE_FACTOR of
+    them, among the segments under SMALL_SEGMENT documents except the largest (in an index smaller than
+    that, folding it in would rewrite the whole index). Tiered this way, a document is rewritten once per
+    class its segment grows through, and the merge after a save reads a few small segments: folding every
+    small segment together at once rewrote all recently saved entries, holding the index's write lock (and
+    the saves after it) for seconds."""
     largest = max(segments, key=lambda segment: segment.doc_count_all(), default=None)
-    return [segment for segment in segments if segment is not largest and segment.doc_count_all() < SMALL_SEGMENT]
+    by_class: dict[int, list] = defaultdict(list)
+    for segment in segments:
+        if segment is not largest and segment.doc_count_all() < SMALL_SEGMENT:
+            by_class[size_class(segment.doc_count_all())].append(segment)
+    for _size, members in sorted(by_class.items()):
+        if len(members) >= MERGE_FACTOR:
+            return members
+    return []
 
 
 def merge_small_segments(ix: FileIndex) -> None:
@@ -83,10 +101,10 @@ def merge_small_segments(ix: FileIndex) -> None:
 
 
 def merge_small_only(writer, segments):
-    """A merge policy for live commits: fold the small segments into one, leave the large ones alone."""
-    small = small_segments(segments)
-    keep = [segment for segment in segments if segment not in small]
-    for segment in small:
+    """A merge policy for live commits: fold one size class of small segments into one, leave the rest alone."""
+    merged = segments_to_merge(segments)
+    keep = [segment for segment in segments if segment not in merged]
+    for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
         writer.add_reader(reader)
         reader.close()
